@@ -1,0 +1,44 @@
+package org.ptracedap.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/** Entry point of the runnable jar: dispatches to a subcommand. */
+public final class Main {
+    private Main() {}
+
+    static final String USAGE = String.join("\n",
+            "usage: ptrace-dap [COMMAND] [OPTIONS]",
+            "",
+            "A thread-aware debug adapter for Linux programs, built on ptrace.",
+            "",
+            "commands:",
+            "  trace   follow every thread of a program and print one line per event",
+            "          (ptrace-dap trace --help for its options)",
+            "  help    this text",
+            "",
+            "  --help, -h   this text");
+
+    public static void main(String[] args) {
+        List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+        String command = args.length == 0 ? "help" : args[0];
+        int code;
+        switch (command) {
+            case "trace" -> code = TraceCommand.run(rest, System.out, System.err);
+            case "help", "--help", "-h" -> {
+                System.out.println(USAGE);
+                code = 0;
+            }
+            default -> code = usageError(System.err, "unknown command '" + command + "'");
+        }
+        System.out.flush();
+        System.exit(code);
+    }
+
+    static int usageError(PrintStream err, String message) {
+        err.println("ptrace-dap: " + message);
+        err.println("Run 'ptrace-dap --help' for the commands.");
+        return 2;
+    }
+}

@@ -1,0 +1,287 @@
+package org.ptracedap.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.ptracedap.engine.LaunchSpec;
+import org.ptracedap.engine.ProcessInfo;
+import org.ptracedap.engine.TraceEvent;
+import org.ptracedap.engine.TraceException;
+import org.ptracedap.engine.Tracer;
+import org.ptracedap.sys.Signals;
+import org.ptracedap.sys.WaitStatus;
+
+/**
+ * {@code ptrace-dap trace}: the engine on the command line. Launches or attaches, prints one
+ * line per engine event, resumes every stop at once (it is not interactive), and ends with a
+ * summary line. Its exit status is the debuggee's.
+ *
+ * <p>Threads: events are printed on the engine's event thread; the main thread waits for the
+ * end; SIGINT/SIGTERM handlers (on a JVM signal thread) detach or kill.
+ */
+final class TraceCommand {
+    private TraceCommand() {}
+
+    static final String HELP = String.join("\n",
+            "usage: ptrace-dap trace [OPTIONS] -- PROGRAM [ARGS...]   launch PROGRAM and follow it",
+            "       ptrace-dap trace [OPTIONS] --pid PID              attach to a running process",
+            "",
+            "Prints one line per event as it happens, then a summary:",
+            "  thread started pid=P tid=T parent=T|- origin=attached|launched|clone|first-seen name=N",
+            "  thread exited pid=P tid=T status=CODE|SIGNAL|exec",
+            "  signal pid=P tid=T signal=SIG action=stop|pass",
+            "  stopped pid=P reason=entry|signal|pause [tid=T signal=SIG]",
+            "  resumed pid=P",
+            "  process started pid=CHILD parent=P how=fork|vfork|clone followed=yes|no",
+            "  process exec pid=P path=PATH oldtid=T",
+            "  process exited pid=P code=C | signal=SIG",
+            "  detached pid=P",
+            "  summary: threads started=S exited=E processes=N exit=CODE|detached",
+            "'first-seen' marks a thread whose first stop came before its parent's clone event.",
+            "Every stop is resumed at once; a stopping signal is then delivered to the program.",
+            "Exit status: the program's exit code (128+N if killed by signal N); 0 after a detach.",
+            "",
+            "options:",
+            "  --pid PID       attach to PID instead of launching; Ctrl-C or SIGTERM detaches and",
+            "                  leaves the process running",
+            "  --show-output   copy the launched program's stdout and stderr to ours",
+            "                  (otherwise it is discarded, so stdout stays parseable)",
+            "  --events FILE   write the event lines to FILE instead of stdout",
+            "  --quiet         print only the summary line",
+            "  --help          this text");
+
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        int pid = -1;
+        boolean showOutput = false;
+        boolean quiet = false;
+        String eventsFile = null;
+        List<String> program = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--help", "-h" -> {
+                    out.println(HELP);
+                    return 0;
+                }
+                case "--show-output" -> showOutput = true;
+                case "--quiet" -> quiet = true;
+                case "--pid", "--events" -> {
+                    if (i + 1 >= args.size()) {
+                        return Main.usageError(err, a + " needs a value");
+                    }
+                    String v = args.get(++i);
+                    if (a.equals("--events")) {
+                        eventsFile = v;
+                    } else {
+                        try {
+                            pid = Integer.parseInt(v);
+                        } catch (NumberFormatException e) {
+                            return Main.usageError(err, "--pid needs a number, not '" + v + "'");
+                        }
+                    }
+                }
+                case "--" -> {
+                    program.addAll(args.subList(i + 1, args.size()));
+                    i = args.size();
+                }
+                default -> {
+                    if (a.startsWith("-")) {
+                        return Main.usageError(err, "trace: unknown option '" + a + "'");
+                    }
+                    program.addAll(args.subList(i, args.size()));
+                    i = args.size();
+                }
+            }
+        }
+        if ((pid < 0) == program.isEmpty()) {
+            return Main.usageError(err, "trace needs either --pid PID or -- PROGRAM [ARGS...]");
+        }
+        PrintStream events = out;
+        if (eventsFile != null) {
+            try {
+                events = new PrintStream(new FileOutputStream(eventsFile), false, "UTF-8");
+            } catch (IOException e) {
+                err.println("ptrace-dap: cannot write events to " + eventsFile + ": " + e.getMessage());
+                return 2;
+            }
+        }
+        Session s = new Session(new PrintStream(new BufferedOutputStream(events, 1 << 16), false),
+                quiet, showOutput, out, err);
+        return pid >= 0 ? s.attach(pid) : s.launch(program);
+    }
+
+    /** One traced program, its event printer and counters. */
+    private static final class Session {
+        private final PrintStream events;
+        private final boolean quiet;
+        private final boolean showOutput;
+        private final PrintStream out;
+        private final PrintStream err;
+        private final Tracer tracer = Tracer.shared();
+        private final CompletableFuture<String> end = new CompletableFuture<>();
+        private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "trace-flush");
+            t.setDaemon(true);
+            return t;
+        });
+        private volatile int mainPid = -1;
+        private long started;
+        private long exited;
+        private int processes;
+        private int exitCode;
+
+        Session(PrintStream events, boolean quiet, boolean showOutput, PrintStream out, PrintStream err) {
+            this.events = events;
+            this.quiet = quiet;
+            this.showOutput = showOutput;
+            this.out = out;
+            this.err = err;
+            flusher.scheduleWithFixedDelay(this::flush, 50, 50, TimeUnit.MILLISECONDS);
+        }
+
+        private synchronized void flush() {
+            events.flush();
+        }
+
+        int attach(int pid) {
+            mainPid = pid;
+            tracer.addListener(this::onEvent);
+            ProcessInfo info;
+            try {
+                info = tracer.attach(pid).get();
+            } catch (ExecutionException e) {
+                return fail(e.getCause());
+            } catch (InterruptedException e) {
+                return 1;
+            }
+            processes = 1;
+            onStopRequest(() -> tracer.detach(info.pid()));
+            return finish();
+        }
+
+        int launch(List<String> argv) {
+            tracer.addListener(this::onEvent);
+            ProcessInfo info;
+            try {
+                // The pid is known only once launch returns; events before that are for this program anyway.
+                info = tracer.launch(LaunchSpec.of(argv.get(0), argv.subList(1, argv.size()))).get();
+            } catch (ExecutionException e) {
+                return fail(e.getCause());
+            } catch (InterruptedException e) {
+                return 1;
+            }
+            processes = 1;
+            mainPid = info.pid();
+            tracer.resumeAll(info.pid());
+            onStopRequest(() -> tracer.kill(info.pid()));
+            return finish();
+        }
+
+        private int fail(Throwable e) {
+            String msg = e instanceof TraceException ? e.getMessage() : e.toString();
+            err.println("ptrace-dap: " + msg);
+            return 1;
+        }
+
+        @SuppressWarnings("restriction")
+        private void onStopRequest(Runnable action) {
+            sun.misc.SignalHandler h = sig -> action.run();
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), h);
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), h);
+        }
+
+        private int finish() {
+            String exit;
+            try {
+                exit = end.get();
+            } catch (Exception e) {
+                exit = "?";
+            }
+            synchronized (this) {
+                if (!quiet) {
+                    events.flush();
+                }
+                events.println("summary: threads started=" + started + " exited=" + exited
+                        + " processes=" + processes + " exit=" + exit);
+                events.flush();
+            }
+            out.flush();
+            err.flush();
+            return exitCode;
+        }
+
+        private synchronized void line(String s) {
+            if (!quiet) {
+                events.println(s);
+            }
+        }
+
+        private void onEvent(TraceEvent e) {
+            if (e instanceof TraceEvent.ThreadStarted t) {
+                started++;
+                line("thread started pid=" + t.pid() + " tid=" + t.tid() + " parent="
+                        + (t.parentTid() > 0 ? t.parentTid() : "-") + " origin=" + t.origin().label
+                        + " name=" + t.name());
+            } else if (e instanceof TraceEvent.ThreadExited t) {
+                exited++;
+                line("thread exited pid=" + t.pid() + " tid=" + t.tid() + " status=" + status(t.status()));
+            } else if (e instanceof TraceEvent.SignalReceived s) {
+                line("signal pid=" + s.pid() + " tid=" + s.tid() + " signal=" + s.signalName()
+                        + " action=" + (s.stops() ? "stop" : "pass"));
+            } else if (e instanceof TraceEvent.Stopped s) {
+                line("stopped pid=" + s.pid() + " reason=" + s.reason().name().toLowerCase()
+                        + (s.signal() > 0 ? " tid=" + s.tid() + " signal=" + Signals.name(s.signal()) : ""));
+                if (s.reason() == TraceEvent.StopReason.SIGNAL) {
+                    tracer.resumeAll(s.pid()); // not interactive: deliver the signal and go on
+                }
+            } else if (e instanceof TraceEvent.Resumed r) {
+                line("resumed pid=" + r.pid());
+            } else if (e instanceof TraceEvent.ProcessForked f) {
+                line("process started pid=" + f.childPid() + " parent=" + f.pid() + " how="
+                        + f.kind().name().toLowerCase() + " followed=" + (f.followed() ? "yes" : "no"));
+                if (f.followed()) {
+                    processes++;
+                }
+            } else if (e instanceof TraceEvent.ProcessExec x) {
+                line("process exec pid=" + x.pid() + " path=" + x.path() + " oldtid=" + x.oldTid());
+            } else if (e instanceof TraceEvent.ProcessExited x) {
+                line("process exited pid=" + x.pid() + (x.exitCode() >= 0 ? " code=" + x.exitCode()
+                        : " signal=" + Signals.name(x.signal())));
+                if (x.pid() == mainPid || mainPid < 0) {
+                    exitCode = x.exitCode() >= 0 ? x.exitCode() : 128 + x.signal();
+                    end.complete(Integer.toString(exitCode));
+                }
+            } else if (e instanceof TraceEvent.Detached d) {
+                line("detached pid=" + d.pid());
+                if (d.pid() == mainPid) {
+                    exitCode = 0;
+                    end.complete("detached");
+                }
+            } else if (e instanceof TraceEvent.Output o) {
+                if (showOutput) {
+                    PrintStream to = o.stream() == TraceEvent.Output.Stream.STDOUT ? out : err;
+                    to.print(o.text());
+                    to.flush();
+                }
+            }
+        }
+
+        private static String status(int status) {
+            if (status == -1) {
+                return "exec";
+            }
+            if (WaitStatus.signaled(status)) {
+                return Signals.name(WaitStatus.termSignal(status));
+            }
+            return Integer.toString(WaitStatus.exitCode(status));
+        }
+    }
+}

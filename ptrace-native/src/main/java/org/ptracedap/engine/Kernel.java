@@ -1,0 +1,51 @@
+package org.ptracedap.engine;
+
+import java.util.List;
+import org.ptracedap.sys.Spawn;
+
+/**
+ * Everything the {@link Engine} asks of the operating system, so that the state machine can be
+ * driven by the real kernel ({@link LinuxKernel}) or by a scripted one in tests. Failed ptrace
+ * requests throw {@link org.ptracedap.sys.SyscallException}; {@code /proc} queries return
+ * "gone" values (-1, '?', null, empty) instead of throwing.
+ */
+public interface Kernel {
+    void seize(int tid, int options);
+
+    void interrupt(int tid);
+
+    void cont(int tid, int sig);
+
+    void listen(int tid);
+
+    void detach(int tid, int sig);
+
+    long eventMsg(int tid);
+
+    void kill(int pid, int sig);
+
+    /** Is {@code tid} a thread of process {@code pid} right now? */
+    boolean isThreadOf(int pid, int tid);
+
+    /** The thread group (process) of {@code tid}, or -1 if it is gone. */
+    int tgid(int tid);
+
+    List<Integer> tasks(int pid);
+
+    /** The {@code /proc} state letter of a thread, '?' if gone. */
+    char state(int pid, int tid);
+
+    String comm(int pid, int tid);
+
+    String exe(int pid);
+
+    /** A field of {@code /proc/PID/status} as an int, -1 if absent. */
+    int statusInt(int pid, String field);
+
+    int ptraceScope();
+
+    int selfPid();
+
+    /** Starts the gated trampoline for a launch (see {@link Spawn#gated}). */
+    Spawn.Child spawnGated(LaunchSpec spec);
+}

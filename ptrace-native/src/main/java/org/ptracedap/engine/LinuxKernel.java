@@ -1,0 +1,49 @@
+package org.ptracedap.engine;
+
+import java.util.List;
+import org.ptracedap.sys.LibC;
+import org.ptracedap.sys.ProcFs;
+import org.ptracedap.sys.Ptrace;
+import org.ptracedap.sys.Spawn;
+import org.ptracedap.sys.SyscallException;
+
+/** The real {@link Kernel}: ptrace through {@link Ptrace}, facts from {@link ProcFs}. Tracer thread only. */
+final class LinuxKernel implements Kernel {
+    private final Ptrace ptrace;
+    private final int self = LibC.getpid();
+
+    LinuxKernel(Ptrace ptrace) {
+        this.ptrace = ptrace;
+    }
+
+    @Override public void seize(int tid, int options) { ptrace.seize(tid, options); }
+    @Override public void interrupt(int tid) { ptrace.interrupt(tid); }
+    @Override public void cont(int tid, int sig) { ptrace.cont(tid, sig); }
+    @Override public void listen(int tid) { ptrace.listen(tid); }
+    @Override public void detach(int tid, int sig) { ptrace.detach(tid, sig); }
+    @Override public long eventMsg(int tid) { return ptrace.getEventMsg(tid); }
+
+    @Override
+    public void kill(int pid, int sig) {
+        try {
+            LibC.kill(pid, sig);
+        } catch (com.sun.jna.LastErrorException e) {
+            throw new SyscallException("kill(" + pid + ")", e.getErrorCode());
+        }
+    }
+
+    @Override public boolean isThreadOf(int pid, int tid) { return ProcFs.isThreadOf(pid, tid); }
+    @Override public int tgid(int tid) { return ProcFs.statusInt(tid, "Tgid"); }
+    @Override public List<Integer> tasks(int pid) { return ProcFs.tasks(pid); }
+    @Override public char state(int pid, int tid) { return ProcFs.state(pid, tid); }
+    @Override public String comm(int pid, int tid) { return ProcFs.comm(pid, tid); }
+    @Override public String exe(int pid) { return ProcFs.exe(pid); }
+    @Override public int statusInt(int pid, String field) { return ProcFs.statusInt(pid, field); }
+    @Override public int ptraceScope() { return ProcFs.ptraceScope(); }
+    @Override public int selfPid() { return self; }
+
+    @Override
+    public Spawn.Child spawnGated(LaunchSpec spec) {
+        return Spawn.gated(spec.program(), spec.args(), spec.env(), spec.cwd(), true);
+    }
+}

@@ -1,0 +1,379 @@
+package org.ptracedap.engine;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.ptracedap.engine.TraceEvent.Output;
+import org.ptracedap.sys.LibC;
+import org.ptracedap.sys.Ptrace;
+import org.ptracedap.sys.Spawn;
+
+/**
+ * The engine's façade: attach, launch, pause, resume, detach, kill, each returning a
+ * {@link CompletableFuture}, and a stream of {@link TraceEvent}s to listeners.
+ *
+ * <p>Threads:
+ * <ul>
+ *   <li><b>tracer</b> — a platform thread that makes every ptrace call and owns all engine state
+ *       ({@link Engine}). It runs queued commands, then reaps wait statuses with
+ *       {@code waitpid(-1, __WALL|WNOHANG)} for as long as there are any. Only when there is
+ *       nothing to do does it hand the blocking wait to the waiter and sleep on its queue.</li>
+ *   <li><b>waiter</b> — blocks in {@code waitid(P_ALL, WEXITED|__WALL|WNOWAIT)} when armed, which
+ *       returns as soon as some status is ready without consuming it, and wakes the tracer.
+ *       Under load the tracer reaps statuses itself, so there is no hand-off per event; when
+ *       idle neither thread uses CPU. There must be only one waiter per JVM: anything else that
+ *       waits for children would steal our stops. Hence one {@code Tracer} per JVM.</li>
+ *   <li><b>events</b> — calls listeners in the order the engine emitted events, so a slow
+ *       listener never stalls tracing.</li>
+ *   <li><b>output pumps</b> — one per pipe of a launched program.</li>
+ * </ul>
+ */
+public final class Tracer implements AutoCloseable {
+    private static Tracer shared;
+
+    private final LinkedBlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<TraceEvent> events = new LinkedBlockingQueue<>();
+    private final List<Consumer<TraceEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final Semaphore armWaiter = new Semaphore(0);
+    private final Thread tracerThread;
+    private final Thread waiterThread;
+    private final Thread eventThread;
+    private volatile boolean closed;
+    private volatile SignalPolicy policy;
+
+    // tracer-thread state
+    private Engine engine;
+    private boolean waiterArmed;
+    private boolean noChildren = true;
+    private static final Runnable WAKE = () -> { };
+
+    private Tracer(SignalPolicy policy) {
+        this.policy = policy;
+        LibC.load();
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        tracerThread = new Thread(() -> runTracer(ready), "ptrace-tracer");
+        tracerThread.setDaemon(true);
+        waiterThread = new Thread(this::runWaiter, "ptrace-waiter");
+        waiterThread.setDaemon(true);
+        eventThread = new Thread(this::runEvents, "ptrace-events");
+        eventThread.setDaemon(true);
+        tracerThread.start();
+        waiterThread.start();
+        eventThread.start();
+        ready.join();
+    }
+
+    /** The JVM's tracer, started on first use. */
+    public static synchronized Tracer shared() {
+        if (shared == null || shared.closed) {
+            shared = new Tracer(SignalPolicy.defaults());
+        }
+        return shared;
+    }
+
+    public void setSignalPolicy(SignalPolicy policy) {
+        this.policy = policy;
+        call(() -> {
+            engine.setPolicy(policy);
+            return null;
+        });
+    }
+
+    public void addListener(Consumer<TraceEvent> listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(Consumer<TraceEvent> listener) {
+        listeners.remove(listener);
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    /** Runs {@code work} on the tracer thread. */
+    public <T> CompletableFuture<T> call(Callable<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        submit(() -> {
+            try {
+                result.complete(work.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /** Runs {@code work} on the tracer thread; it completes the future it is given. */
+    private <T> CompletableFuture<T> callAsync(Consumer<CompletableFuture<T>> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        submit(() -> {
+            try {
+                work.accept(result);
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private void submit(Runnable r) {
+        if (closed) {
+            throw new IllegalStateException("tracer is closed");
+        }
+        commands.add(r);
+    }
+
+    /** Seizes every thread of a running process; it keeps running. */
+    public CompletableFuture<ProcessInfo> attach(int pid) {
+        return call(() -> engine.attach(pid));
+    }
+
+    /** Starts a program, stopped before its first instruction (a {@code Stopped(ENTRY)} event). */
+    public CompletableFuture<ProcessInfo> launch(LaunchSpec spec) {
+        return callAsync(started -> {
+            Spawn.Child child = engine.launch(spec.resolved(), started);
+            pump(child.pid(), child.stdoutFd(), Output.Stream.STDOUT);
+            pump(child.pid(), child.stderrFd(), Output.Stream.STDERR);
+        });
+    }
+
+    /** All-stop: completes when every thread, including any born meanwhile, is stopped. */
+    public CompletableFuture<Void> pauseAll(int pid) {
+        return callAsync(done -> engine.pause(pid, done));
+    }
+
+    /** Resumes every thread, delivering the signals they were stopped with. */
+    public CompletableFuture<Void> resumeAll(int pid) {
+        return call(() -> {
+            engine.resume(pid);
+            return null;
+        });
+    }
+
+    /** Stops tracing; the process runs on as if never traced. */
+    public CompletableFuture<Void> detach(int pid) {
+        return callAsync(done -> engine.detach(pid, done));
+    }
+
+    /** Kills the process; completes once its exit was reported. */
+    public CompletableFuture<Void> kill(int pid) {
+        return callAsync(done -> engine.kill(pid, done));
+    }
+
+    public CompletableFuture<List<ThreadInfo>> threads(int pid) {
+        return call(() -> engine.threads(pid));
+    }
+
+    /** The registers of a stopped thread: {@code struct user_regs_struct}, 27 words. */
+    public CompletableFuture<long[]> registers(int tid) {
+        return call(() -> {
+            if (!engine.isStopped(tid)) {
+                throw new TraceException("thread " + tid + " is not stopped");
+            }
+            long[] regs = new long[27];
+            ptrace.getRegs(tid, regs);
+            return regs;
+        });
+    }
+
+    /** The exit status of one of our own untraced children (e.g. a sample a test started). */
+    public CompletableFuture<Integer> childExit(int pid) {
+        return callAsync(done -> engine.childExit(pid, done));
+    }
+
+    /** Starts a program untraced, as our child (for tests and tools): its exit via {@link #childExit}. */
+    public CompletableFuture<Spawn.Child> spawnUntraced(String program, List<String> argv, boolean captureOutput) {
+        return call(() -> Spawn.plain(program, argv, System.getenv(), null, captureOutput));
+    }
+
+    // ------------------------------------------------------------------ threads
+
+    private Ptrace ptrace;
+
+    private void runTracer(CompletableFuture<Void> ready) {
+        ptrace = new Ptrace();
+        engine = new Engine(new LinuxKernel(ptrace), events::add, policy);
+        ready.complete(null);
+        while (!closed) {
+            try {
+                Runnable c;
+                boolean worked = false;
+                while ((c = commands.poll()) != null) {
+                    run(c);
+                    worked = true;
+                }
+                if (drain() > 0 || worked) {
+                    continue;
+                }
+                if (!noChildren && !waiterArmed) {
+                    waiterArmed = true;
+                    armWaiter.release();
+                }
+                c = engine.pausing() ? commands.poll(50, TimeUnit.MILLISECONDS) : commands.take();
+                if (c == null) {
+                    engine.tick();
+                } else {
+                    run(c);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                System.err.println("ptrace-dap: tracer error: " + e);
+                e.printStackTrace();
+            }
+        }
+    }
+
+    private void run(Runnable c) {
+        if (c == WAKE) {
+            waiterArmed = false;
+            return;
+        }
+        noChildren = false; // a command may have made a tracee or a child
+        c.run();
+    }
+
+    /** Reaps and handles every status that is ready; returns how many. */
+    private int drain() {
+        int n = 0;
+        while (n < 4096) {
+            int tid = ptrace.pollWait();
+            if (tid <= 0) {
+                noChildren = tid < 0;
+                break;
+            }
+            n++;
+            try {
+                engine.onWaitStatus(tid, ptrace.lastStatus());
+            } catch (RuntimeException e) {
+                System.err.println("ptrace-dap: while handling tid " + tid + ": " + e);
+                e.printStackTrace();
+            }
+        }
+        return n;
+    }
+
+    private void runWaiter() {
+        Memory info = new Memory(128);
+        while (!closed) {
+            try {
+                armWaiter.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            while (true) {
+                try {
+                    LibC.waitid(LibC.P_ALL, 0, info, LibC.WEXITED | LibC.__WALL | LibC.WNOWAIT);
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() == LibC.EINTR) {
+                        continue;
+                    }
+                    // ECHILD: nothing to wait for; the tracer finds that out itself
+                }
+                break;
+            }
+            commands.add(WAKE);
+        }
+    }
+
+    private void runEvents() {
+        List<TraceEvent> batch = new ArrayList<>();
+        while (!closed) {
+            try {
+                batch.add(events.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            events.drainTo(batch, 1024);
+            for (TraceEvent e : batch) {
+                for (Consumer<TraceEvent> l : listeners) {
+                    try {
+                        l.accept(e);
+                    } catch (RuntimeException ex) {
+                        System.err.println("ptrace-dap: event listener failed on " + e + ": " + ex);
+                    }
+                }
+            }
+            batch.clear();
+        }
+    }
+
+    /** Copies a launched program's output pipe into {@link Output} events, decoded as UTF-8. */
+    private void pump(int pid, int fd, Output.Stream stream) {
+        if (fd < 0) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE);
+            byte[] buf = new byte[8192];
+            ByteBuffer in = ByteBuffer.allocate(8192 + 8);
+            CharBuffer out = CharBuffer.allocate(8192 + 8);
+            try {
+                while (true) {
+                    long n;
+                    try {
+                        n = LibC.read(fd, buf, buf.length);
+                    } catch (LastErrorException e) {
+                        if (e.getErrorCode() == LibC.EINTR) {
+                            continue;
+                        }
+                        break;
+                    }
+                    if (n <= 0) {
+                        break;
+                    }
+                    in.put(buf, 0, (int) n).flip();
+                    decoder.decode(in, out, false);
+                    in.compact();
+                    out.flip();
+                    if (out.hasRemaining()) {
+                        events.add(new Output(pid, stream, out.toString()));
+                    }
+                    out.clear();
+                }
+            } finally {
+                Spawn.closeQuietly(fd);
+            }
+        }, "ptrace-output-" + pid + "-" + stream.name().toLowerCase());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Detaches from every process still traced (launched ones die with us: EXITKILL). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            List<Integer> pids = call(() -> engine.processes()).get(5, TimeUnit.SECONDS);
+            for (int pid : pids) {
+                try {
+                    detach(pid).get(5, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    // exited meanwhile
+                }
+            }
+        } catch (Exception e) {
+            // best effort
+        }
+        closed = true;
+        tracerThread.interrupt();
+        waiterThread.interrupt();
+        eventThread.interrupt();
+    }
+}

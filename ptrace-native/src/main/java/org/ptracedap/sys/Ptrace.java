@@ -1,0 +1,118 @@
+package org.ptracedap.sys;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+
+/**
+ * One method per ptrace request, each checking that it runs on the thread that owns the
+ * tracees: the kernel accepts requests only from the tracer thread, and from any other thread
+ * they fail with ESRCH although the tracee is alive — so a mistake fails loudly here instead.
+ *
+ * <p>Not thread-safe by design: create it on the tracer thread and use it only there.
+ */
+public final class Ptrace {
+    private final Thread owner = Thread.currentThread();
+    private final Memory word = new Memory(8);
+    private final int[] status = new int[1];
+
+    private void checkThread() {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("ptrace called from " + Thread.currentThread().getName()
+                    + "; only the tracer thread " + owner.getName() + " may");
+        }
+    }
+
+    private static SyscallException fail(String call, int tid, LastErrorException e) {
+        return new SyscallException(call + "(" + tid + ")", e.getErrorCode());
+    }
+
+    public void seize(int tid, int options) {
+        checkThread();
+        try {
+            LibC.ptrace(LibC.PTRACE_SEIZE, tid, 0, options);
+        } catch (LastErrorException e) {
+            throw fail("PTRACE_SEIZE", tid, e);
+        }
+    }
+
+    public void interrupt(int tid) {
+        checkThread();
+        try {
+            LibC.ptrace(LibC.PTRACE_INTERRUPT, tid, 0, 0);
+        } catch (LastErrorException e) {
+            throw fail("PTRACE_INTERRUPT", tid, e);
+        }
+    }
+
+    /** Resumes a tracee from a ptrace-stop, delivering {@code sig} (0 for none). */
+    public void cont(int tid, int sig) {
+        checkThread();
+        try {
+            LibC.ptrace(LibC.PTRACE_CONT, tid, 0, sig);
+        } catch (LastErrorException e) {
+            throw fail("PTRACE_CONT", tid, e);
+        }
+    }
+
+    /** Lets a tracee in group-stop stay stopped for job control, but wake up for SIGCONT and traps. */
+    public void listen(int tid) {
+        checkThread();
+        try {
+            LibC.ptrace(LibC.PTRACE_LISTEN, tid, 0, 0);
+        } catch (LastErrorException e) {
+            throw fail("PTRACE_LISTEN", tid, e);
+        }
+    }
+
+    public void detach(int tid, int sig) {
+        checkThread();
+        try {
+            LibC.ptrace(LibC.PTRACE_DETACH, tid, 0, sig);
+        } catch (LastErrorException e) {
+            throw fail("PTRACE_DETACH", tid, e);
+        }
+    }
+
+    /** The message of the last ptrace event: a new tid or pid, the old tid after exec, an exit status. */
+    public long getEventMsg(int tid) {
+        checkThread();
+        try {
+            LibC.ptrace(LibC.PTRACE_GETEVENTMSG, tid, 0, word);
+            return word.getLong(0);
+        } catch (LastErrorException e) {
+            throw fail("PTRACE_GETEVENTMSG", tid, e);
+        }
+    }
+
+    /** Reads {@code struct user_regs_struct} (27 words on x86-64) into {@code into}. */
+    public void getRegs(int tid, long[] into) {
+        checkThread();
+        try (Memory regs = new Memory(27 * 8)) {
+            LibC.ptrace(LibC.PTRACE_GETREGS, tid, 0, regs);
+            regs.read(0, into, 0, Math.min(27, into.length));
+        } catch (LastErrorException e) {
+            throw fail("PTRACE_GETREGS", tid, e);
+        }
+    }
+
+    /** {@code waitpid(-1, &status, __WALL|WNOHANG)}: a tid (status in {@link #lastStatus()}), 0 if none, -1 if no children. */
+    public int pollWait() {
+        while (true) {
+            try {
+                return LibC.waitpid(-1, status, LibC.__WALL | LibC.WNOHANG);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == LibC.EINTR) {
+                    continue;
+                }
+                if (e.getErrorCode() == LibC.ECHILD) {
+                    return -1;
+                }
+                throw new SyscallException("waitpid", e.getErrorCode());
+            }
+        }
+    }
+
+    public int lastStatus() {
+        return status[0];
+    }
+}

@@ -1,0 +1,3 @@
+module ptracedap/samples
+
+go 1.19
