@@ -1,0 +1,299 @@
+package org.ptracedap.engine;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.ptracedap.sys.LibC.*;
+import static org.ptracedap.sys.Signals.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.ptracedap.engine.TraceEvent.Origin;
+import org.ptracedap.engine.TraceEvent.StopReason;
+import org.ptracedap.engine.TraceEvent.ThreadExited;
+import org.ptracedap.engine.TraceEvent.ThreadStarted;
+import org.ptracedap.sys.WaitStatus;
+
+/**
+ * The engine driven by a scripted wait-status source: every ordering the kernel may report,
+ * including the ones real runs hit only sometimes. Process 100 is traced; its threads are 10x.
+ */
+class EngineOrderingTest {
+    private static final int PID = 100;
+
+    private final List<TraceEvent> events = new ArrayList<>();
+    private ScriptedKernel kernel;
+    private Engine engine;
+
+    @BeforeEach
+    void attachToProcess100() {
+        kernel = new ScriptedKernel().thread(PID, PID);
+        engine = new Engine(kernel, events::add, SignalPolicy.defaults());
+        engine.attach(PID);
+        assertEquals(List.of(new ThreadStarted(PID, PID, 0, Origin.ATTACHED, "prog")), events);
+        assertEquals(List.of("seize 100"), kernel.take());
+        events.clear();
+    }
+
+    // --------------------------------------------------------------- statuses
+
+    private void cloneEvent(int parent, int child) {
+        kernel.eventMsg(parent, child);
+        engine.onWaitStatus(parent, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_CLONE));
+    }
+
+    private void firstStop(int tid) {
+        engine.onWaitStatus(tid, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
+    }
+
+    private void exit(int tid, int code) {
+        kernel.gone(tid);
+        engine.onWaitStatus(tid, WaitStatus.ofExit(code));
+    }
+
+    private List<Integer> started() {
+        return events.stream().filter(e -> e instanceof ThreadStarted)
+                .map(e -> ((ThreadStarted) e).tid()).collect(Collectors.toList());
+    }
+
+    private List<Integer> exited() {
+        return events.stream().filter(e -> e instanceof ThreadExited)
+                .map(e -> ((ThreadExited) e).tid()).collect(Collectors.toList());
+    }
+
+    private void newThread(int tid) {
+        kernel.thread(PID, tid);
+        cloneEvent(PID, tid);
+        firstStop(tid);
+        kernel.take();
+        events.clear();
+    }
+
+    // --------------------------------------------------------------- thread birth, both orders
+
+    @Test
+    void cloneEventFirstReportsTheThreadAtTheCloneEvent() {
+        kernel.thread(PID, 101);
+        cloneEvent(PID, 101);
+        assertEquals(List.of(new ThreadStarted(PID, 101, PID, Origin.CLONE, "prog")), events);
+        assertEquals(List.of("cont 100 0"), kernel.take());
+
+        firstStop(101);
+        assertEquals(List.of("cont 101 0"), kernel.take());
+        assertEquals(1, events.size(), "the first stop of a known thread reports nothing new");
+    }
+
+    @Test
+    void newTidFirstIsAdoptedAtOnceAndItsCloneEventIsRecognised() {
+        kernel.thread(PID, 101);
+        firstStop(101);
+        assertEquals(List.of(new ThreadStarted(PID, 101, 0, Origin.FIRST_SEEN, "prog")), events);
+        assertEquals(List.of("cont 101 0"), kernel.take());
+
+        cloneEvent(PID, 101);
+        assertEquals(List.of(101), started(), "the later clone event must not report it again");
+        assertEquals(List.of("cont 100 0"), kernel.take());
+    }
+
+    @Test
+    void newThreadAlreadyGoneBeforeItsCloneEventIsReportedOnce() {
+        kernel.thread(PID, 101);
+        firstStop(101);
+        exit(101, 0);
+        cloneEvent(PID, 101);
+        assertEquals(List.of(101), started());
+        assertEquals(List.of(101), exited());
+    }
+
+    @Test
+    void cloneWithoutCloneThreadIsAProcessNotAThread() {
+        kernel.thread(200, 200); // its own thread group
+        cloneEvent(PID, 200);
+        assertEquals(List.of(), started());
+        assertEquals(List.of(new TraceEvent.ProcessForked(PID, PID, 200, TraceEvent.ForkKind.CLONE, false)), events);
+        firstStop(200);
+        assertEquals(List.of("cont 100 0", "detach 200 0"), kernel.take(), "followed parent: the child is let go");
+    }
+
+    @Test
+    void forkChildSeenBeforeTheForkEventIsLetGoOnce() {
+        kernel.thread(200, 200);
+        firstStop(200);
+        assertEquals(List.of("detach 200 0"), kernel.take());
+        kernel.eventMsg(PID, 200);
+        engine.onWaitStatus(PID, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_FORK));
+        assertEquals(List.of("cont 100 0"), kernel.take(), "no second detach");
+        assertEquals(List.of(), started());
+    }
+
+    // --------------------------------------------------------------- pause
+
+    @Test
+    void pauseWaitsForEveryThreadIncludingOnesBornDuringIt() {
+        CompletableFuture<Void> paused = new CompletableFuture<>();
+        engine.pause(PID, paused);
+        assertEquals(List.of("interrupt 100"), kernel.take());
+
+        kernel.thread(PID, 101);
+        cloneEvent(PID, 101); // the interrupted parent stops at its clone event instead
+        assertFalse(paused.isDone(), "the new thread is not stopped yet");
+        firstStop(101);
+        assertTrue(paused.isDone());
+        assertEquals(List.of(), kernel.take(), "both are held");
+        assertEquals(new TraceEvent.Stopped(PID, StopReason.PAUSE, 0, 0), events.get(events.size() - 1));
+
+        engine.resume(PID);
+        assertEquals(List.of("cont 100 0", "cont 101 0"), kernel.take(), "none of our signals is injected");
+    }
+
+    @Test
+    void threadExitingDuringPauseCountsAsStoppedAndExitsOnce() {
+        newThread(101);
+        newThread(102);
+        kernel.dying(102);
+        CompletableFuture<Void> paused = new CompletableFuture<>();
+        engine.pause(PID, paused);
+        firstStop(100);
+        firstStop(101);
+        assertTrue(paused.isDone(), "ESRCH on interrupt: the thread is exiting and cannot hold the pause");
+        exit(102, 0);
+        assertEquals(List.of(102), exited());
+        engine.resume(PID);
+        assertEquals(List.of("cont 100 0", "cont 101 0"), kernel.take().subList(2, 4));
+    }
+
+    @Test
+    void zombieLeaderIsReportedExitedOnceAndDoesNotHoldThePause() {
+        newThread(101);
+        kernel.zombie(PID);
+        CompletableFuture<Void> paused = new CompletableFuture<>();
+        engine.pause(PID, paused);
+        assertEquals(List.of(PID), exited(), "the main thread exited before the others");
+        firstStop(101);
+        assertTrue(paused.isDone());
+        engine.resume(PID);
+        exit(101, 0);
+        exit(PID, 0);
+        assertEquals(List.of(PID, 101), exited(), "exactly once each");
+        assertEquals(new TraceEvent.ProcessExited(PID, 0, -1), events.get(events.size() - 1));
+    }
+
+    @Test
+    void pauseThatMissesAZombieLeaderIsFreedByTheTick() {
+        newThread(101);
+        CompletableFuture<Void> paused = new CompletableFuture<>();
+        engine.pause(PID, paused);
+        firstStop(101);
+        assertFalse(paused.isDone());
+        kernel.zombie(PID); // it exited right after we interrupted it
+        engine.tick();
+        assertTrue(paused.isDone());
+        assertEquals(List.of(PID), exited());
+    }
+
+    @Test
+    void processKilledWhilePausingFailsThePause() {
+        newThread(101);
+        CompletableFuture<Void> paused = new CompletableFuture<>();
+        engine.pause(PID, paused);
+        exit(101, 0);
+        kernel.gone(PID);
+        engine.onWaitStatus(PID, WaitStatus.ofSignal(SIGKILL));
+        assertTrue(paused.isCompletedExceptionally());
+        assertEquals(List.of(101, PID), exited());
+        assertEquals(new TraceEvent.ProcessExited(PID, -1, SIGKILL), events.get(events.size() - 1));
+        assertFalse(engine.isTraced(PID));
+    }
+
+    // --------------------------------------------------------------- exec
+
+    @Test
+    void execFromNonLeaderThreadReportsTheOthersExitedOnceAndKeepsTheLeaderTid() {
+        newThread(101);
+        newThread(102);
+        // 102 execs: the kernel kills 100's and 101's threads, 102 becomes tid 100.
+        kernel.gone(101).gone(102);
+        kernel.eventMsg(PID, 102);
+        engine.onWaitStatus(PID, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_EXEC));
+        assertEquals(List.of(101, 102), exited());
+        assertEquals(new TraceEvent.ProcessExec(PID, "/usr/bin/prog", 102), events.get(events.size() - 1));
+        assertEquals(List.of("cont 100 0"), kernel.take());
+
+        engine.onWaitStatus(101, WaitStatus.ofExit(0)); // its death notification, late
+        assertEquals(List.of(101, 102), exited(), "not reported twice");
+        assertEquals(List.of(100), engine.threads(PID).stream().map(ThreadInfo::tid).collect(Collectors.toList()));
+    }
+
+    // --------------------------------------------------------------- signals
+
+    @Test
+    void reportedSignalStopsAllAndIsDeliveredOnResume() {
+        newThread(101);
+        engine.onWaitStatus(101, WaitStatus.ofStop(SIGUSR1, 0));
+        assertEquals(new TraceEvent.SignalReceived(PID, 101, SIGUSR1, true), events.get(0));
+        assertEquals(List.of("interrupt 100"), kernel.take());
+        firstStop(100);
+        assertEquals(new TraceEvent.Stopped(PID, StopReason.SIGNAL, 101, SIGUSR1), events.get(events.size() - 1));
+        engine.resume(PID);
+        assertEquals(List.of("cont 100 0", "cont 101 " + SIGUSR1), kernel.take());
+    }
+
+    @Test
+    void silentSignalsPassAtOnce() {
+        engine.onWaitStatus(PID, WaitStatus.ofStop(SIGURG, 0));
+        assertEquals(List.of("cont 100 " + SIGURG), kernel.take());
+        assertEquals(List.of(new TraceEvent.SignalReceived(PID, PID, SIGURG, false)), events);
+    }
+
+    @Test
+    void jobControlStopKeepsTheProcessStopped() {
+        engine.onWaitStatus(PID, WaitStatus.ofStop(SIGSTOP, PTRACE_EVENT_STOP));
+        assertEquals(List.of("listen 100"), kernel.take());
+        engine.onWaitStatus(PID, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP)); // after SIGCONT
+        assertEquals(List.of("cont 100 0"), kernel.take());
+    }
+
+    // --------------------------------------------------------------- detach
+
+    @Test
+    void detachStopsEveryThreadThenLetsEachGoWithItsPendingSignal() {
+        newThread(101);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        engine.detach(PID, done);
+        engine.onWaitStatus(101, WaitStatus.ofStop(SIGUSR2, 0)); // its own signal, arriving meanwhile
+        firstStop(100);
+        assertTrue(done.isDone());
+        List<String> calls = kernel.take();
+        assertEquals(List.of("interrupt 100", "interrupt 101", "detach 100 0", "detach 101 " + SIGUSR2), calls);
+        assertFalse(events.stream().anyMatch(e -> e instanceof TraceEvent.Stopped), "a detach is not a user-visible stop");
+        assertEquals(new TraceEvent.Detached(PID), events.get(events.size() - 1));
+        assertFalse(engine.isTraced(PID));
+    }
+
+    @Test
+    void attachRescansUntilNoNewThreadAppears() {
+        ScriptedKernel k = new ScriptedKernel().thread(300, 300).thread(300, 301).thread(300, 302);
+        List<TraceEvent> evs = new ArrayList<>();
+        Engine e = new Engine(k, evs::add, SignalPolicy.defaults());
+        ProcessInfo info = e.attach(300);
+        assertEquals(3, info.threads());
+        assertEquals(List.of("seize 300", "seize 301", "seize 302"), k.take());
+        assertEquals(3, evs.size());
+    }
+
+    @Test
+    void attachErrorsSayWhatIsWrong() {
+        ScriptedKernel k = new ScriptedKernel().thread(300, 300).thread(300, 301);
+        Engine e = new Engine(k, ev -> { }, SignalPolicy.defaults());
+        TraceException notThere = assertThrows(NoSuchProcessException.class, () -> e.attach(999));
+        assertTrue(notThere.getMessage().contains("no process with pid 999"), notThere.getMessage());
+        TraceException thread = assertThrows(TraceException.class, () -> e.attach(301));
+        assertTrue(thread.getMessage().contains("301 is a thread of process 300"), thread.getMessage());
+        assertThrows(TraceException.class, () -> e.attach(1), "ourselves");
+        e.attach(300);
+        TraceException twice = assertThrows(TraceException.class, () -> e.attach(300));
+        assertTrue(twice.getMessage().contains("already attached"), twice.getMessage());
+    }
+}

@@ -1,0 +1,120 @@
+package org.ptracedap.engine;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.ptracedap.sys.LibC;
+import org.ptracedap.sys.Spawn;
+import org.ptracedap.sys.SyscallException;
+
+/**
+ * A scripted {@link Kernel} for deterministic tests: a tiny model of which tids exist and to
+ * which process they belong, the message each ptrace event carries, and a log of every
+ * ptrace request the engine made ("cont 101 0", "interrupt 102", ...).
+ */
+final class ScriptedKernel implements Kernel {
+    final List<String> calls = new ArrayList<>();
+    private final Map<Integer, Integer> tgid = new HashMap<>();
+    private final Set<Integer> zombies = new HashSet<>();
+    private final Set<Integer> dying = new HashSet<>();
+    private final Map<Integer, Long> eventMsg = new HashMap<>();
+
+    /** A live thread {@code tid} of process {@code pid} (pid itself for the leader). */
+    ScriptedKernel thread(int pid, int tid) {
+        tgid.put(tid, pid);
+        return this;
+    }
+
+    /** The thread is gone from /proc (reaped or never was). */
+    ScriptedKernel gone(int tid) {
+        tgid.remove(tid);
+        return this;
+    }
+
+    /** ptrace requests on it fail with ESRCH (it is exiting), /proc shows it as a zombie. */
+    ScriptedKernel dying(int tid) {
+        dying.add(tid);
+        return this;
+    }
+
+    ScriptedKernel zombie(int tid) {
+        zombies.add(tid);
+        return this;
+    }
+
+    ScriptedKernel eventMsg(int tid, long msg) {
+        eventMsg.put(tid, msg);
+        return this;
+    }
+
+    /** The calls so far, then forgets them. */
+    List<String> take() {
+        List<String> c = new ArrayList<>(calls);
+        calls.clear();
+        return c;
+    }
+
+    private void request(String what, int tid) {
+        if (dying.contains(tid) || !tgid.containsKey(tid)) {
+            throw new SyscallException(what + "(" + tid + ")", LibC.ESRCH);
+        }
+    }
+
+    @Override public void seize(int tid, int options) { request("seize", tid); calls.add("seize " + tid); }
+    @Override public void interrupt(int tid) { request("interrupt", tid); calls.add("interrupt " + tid); }
+    @Override public void cont(int tid, int sig) { request("cont", tid); calls.add("cont " + tid + " " + sig); }
+    @Override public void listen(int tid) { request("listen", tid); calls.add("listen " + tid); }
+    @Override public void detach(int tid, int sig) { request("detach", tid); calls.add("detach " + tid + " " + sig); }
+
+    @Override
+    public long eventMsg(int tid) {
+        return eventMsg.getOrDefault(tid, 0L);
+    }
+
+    @Override public void kill(int pid, int sig) { calls.add("kill " + pid + " " + sig); }
+
+    @Override
+    public boolean isThreadOf(int pid, int tid) {
+        Integer g = tgid.get(tid);
+        return g != null && g == pid;
+    }
+
+    @Override
+    public int tgid(int tid) {
+        return tgid.getOrDefault(tid, -1);
+    }
+
+    @Override
+    public List<Integer> tasks(int pid) {
+        List<Integer> list = new ArrayList<>();
+        tgid.forEach((tid, g) -> {
+            if (g == pid) {
+                list.add(tid);
+            }
+        });
+        list.sort(null);
+        return list;
+    }
+
+    @Override
+    public char state(int pid, int tid) {
+        if (zombies.contains(tid)) {
+            return 'Z';
+        }
+        return isThreadOf(pid, tid) ? 'S' : '?';
+    }
+
+    @Override public String comm(int pid, int tid) { return tgid.containsKey(tid) ? "prog" : null; }
+    @Override public String exe(int pid) { return tgid.containsKey(pid) ? "/usr/bin/prog" : null; }
+    @Override public int statusInt(int pid, String field) { return field.equals("PPid") ? 1 : 0; }
+    @Override public int ptraceScope() { return -1; }
+    @Override public int selfPid() { return 1; }
+
+    @Override
+    public Spawn.Child spawnGated(LaunchSpec spec) {
+        throw new UnsupportedOperationException("scripted kernel cannot launch");
+    }
+}
