@@ -20,10 +20,10 @@ import org.ptracedap.sys.Spawn;
  * ProcessBuilder: our waiter owns {@code waitpid(-1)}). Its output is collected; its exit status
  * comes from the tracer. {@link #close} kills it, by pid, if it still runs.
  */
-final class Sample implements AutoCloseable {
-    static final Duration LONG = Duration.ofSeconds(120);
+public final class Sample implements AutoCloseable {
+    public static final Duration LONG = Duration.ofSeconds(120);
 
-    final int pid;
+    public final int pid;
     private final StringBuilder output = new StringBuilder();
     private final java.util.concurrent.CompletableFuture<Integer> exit;
 
@@ -34,7 +34,7 @@ final class Sample implements AutoCloseable {
         collect(child.stderrFd());
     }
 
-    static Path bin(String name) {
+    public static Path bin(String name) {
         Path p = Path.of(System.getProperty("ptracedap.samples", "../samples/bin")).resolve(name);
         if (!Files.isExecutable(p)) {
             fail("sample " + p + " is not built: run `make -C samples`");
@@ -42,11 +42,16 @@ final class Sample implements AutoCloseable {
         return p.toAbsolutePath();
     }
 
-    static Sample start(String name, String... args) throws Exception {
+    public static Sample start(String name, String... args) throws Exception {
         List<String> argv = new ArrayList<>();
         argv.add(name);
         argv.addAll(List.of(args));
         return new Sample(Tracer.shared().spawnUntraced(bin(name).toString(), argv, true).get());
+    }
+
+    /** Starts any program (absolute path) untraced, e.g. the adapter jar under test. */
+    public static Sample run(String program, List<String> argv) throws Exception {
+        return new Sample(Tracer.shared().spawnUntraced(program, argv, true).get());
     }
 
     private void collect(int fd) {
@@ -73,13 +78,13 @@ final class Sample implements AutoCloseable {
         t.start();
     }
 
-    String output() {
+    public String output() {
         synchronized (output) {
             return output.toString();
         }
     }
 
-    void awaitOutput(String text) throws InterruptedException {
+    public void awaitOutput(String text) throws InterruptedException {
         long deadline = System.nanoTime() + LONG.toNanos();
         synchronized (output) {
             while (output.indexOf(text) < 0) {
@@ -92,12 +97,12 @@ final class Sample implements AutoCloseable {
         }
     }
 
-    void signal(int sig) {
+    public void signal(int sig) {
         LibC.kill(pid, sig);
     }
 
     /** Its wait status once it exits (it must not be traced by then). */
-    int awaitExit() throws Exception {
+    public int awaitExit() throws Exception {
         return exit.get(LONG.toSeconds(), TimeUnit.SECONDS);
     }
 
@@ -118,7 +123,7 @@ final class Sample implements AutoCloseable {
     }
 
     /** Waits for a condition with a generous deadline; never sleep-and-hope. */
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    public static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + LONG.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
