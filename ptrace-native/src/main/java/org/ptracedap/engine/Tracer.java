@@ -9,9 +9,12 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +51,8 @@ public final class Tracer implements AutoCloseable {
     private final LinkedBlockingQueue<TraceEvent> events = new LinkedBlockingQueue<>();
     private final List<Consumer<TraceEvent>> listeners = new CopyOnWriteArrayList<>();
     private final Semaphore armWaiter = new Semaphore(0);
+    /** Output pipes of launched programs still open: their exit is announced after their last output. */
+    private final Map<Integer, CountDownLatch> openOutput = new ConcurrentHashMap<>();
     private final Thread tracerThread;
     private final Thread waiterThread;
     private final Thread eventThread;
@@ -142,8 +147,19 @@ public final class Tracer implements AutoCloseable {
 
     /** Starts a program, stopped before its first instruction (a {@code Stopped(ENTRY)} event). */
     public CompletableFuture<ProcessInfo> launch(LaunchSpec spec) {
+        return launch(spec, pid -> { });
+    }
+
+    /**
+     * Like {@link #launch(LaunchSpec)}; {@code onSpawn} gets the pid on the tracer thread before
+     * any event of the new process is emitted, so a listener can recognise all of them.
+     */
+    public CompletableFuture<ProcessInfo> launch(LaunchSpec spec, java.util.function.IntConsumer onSpawn) {
         return callAsync(started -> {
             Spawn.Child child = engine.launch(spec.resolved(), started);
+            onSpawn.accept(child.pid());
+            CountDownLatch open = new CountDownLatch(2);
+            openOutput.put(child.pid(), open);
             pump(child.pid(), child.stdoutFd(), Output.Stream.STDOUT);
             pump(child.pid(), child.stderrFd(), Output.Stream.STDERR);
         });
@@ -289,7 +305,7 @@ public final class Tracer implements AutoCloseable {
     }
 
     private void runEvents() {
-        List<TraceEvent> batch = new ArrayList<>();
+        java.util.ArrayDeque<TraceEvent> batch = new java.util.ArrayDeque<>();
         while (!closed) {
             try {
                 batch.add(events.take());
@@ -297,16 +313,46 @@ public final class Tracer implements AutoCloseable {
                 return;
             }
             events.drainTo(batch, 1024);
-            for (TraceEvent e : batch) {
-                for (Consumer<TraceEvent> l : listeners) {
-                    try {
-                        l.accept(e);
-                    } catch (RuntimeException ex) {
-                        System.err.println("ptrace-dap: event listener failed on " + e + ": " + ex);
+            TraceEvent e;
+            while ((e = batch.poll()) != null) {
+                if (e instanceof TraceEvent.ProcessExited x && openOutput.containsKey(x.pid())) {
+                    // Its last output may still be in the pipe or queued behind this event: let it go first.
+                    awaitOutputClosed(x.pid());
+                    events.drainTo(batch);
+                    List<TraceEvent> rest = new ArrayList<>(batch);
+                    batch.clear();
+                    for (TraceEvent r : rest) {
+                        if (r instanceof Output o && o.pid() == x.pid()) {
+                            dispatch(r);
+                        } else {
+                            batch.add(r);
+                        }
                     }
                 }
+                dispatch(e);
             }
-            batch.clear();
+        }
+    }
+
+    private void dispatch(TraceEvent e) {
+        for (Consumer<TraceEvent> l : listeners) {
+            try {
+                l.accept(e);
+            } catch (RuntimeException ex) {
+                System.err.println("ptrace-dap: event listener failed on " + e + ": " + ex);
+            }
+        }
+    }
+
+    /** Lets the last output of a program reach listeners before its exit does (bounded: a grandchild may hold the pipe). */
+    private void awaitOutputClosed(int pid) {
+        CountDownLatch open = openOutput.remove(pid);
+        if (open != null) {
+            try {
+                open.await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -347,6 +393,10 @@ public final class Tracer implements AutoCloseable {
                 }
             } finally {
                 Spawn.closeQuietly(fd);
+                CountDownLatch open = openOutput.get(pid);
+                if (open != null) {
+                    open.countDown();
+                }
             }
         }, "ptrace-output-" + pid + "-" + stream.name().toLowerCase());
         t.setDaemon(true);

@@ -28,8 +28,8 @@ public final class Spawn {
     /** The shell script of the gate: wait for the tracer's byte on fd 3, then become the program. */
     private static final String GATE = "read -r _ <&3 || exit 126; exec \"$0\" \"$@\" 3<&-";
 
-    /** A started child: its pid, the read ends of its output pipes (-1 if inherited), the gate. */
-    public record Child(int pid, int stdoutFd, int stderrFd, int gateFd) {
+    /** A started child: its pid, our ends of its pipes (-1 where there is none), the gate. */
+    public record Child(int pid, int stdinFd, int stdoutFd, int stderrFd, int gateFd) {
         /** Opens the gate: the trampoline execs the program. */
         public void release() {
             if (gateFd >= 0) {
@@ -53,17 +53,23 @@ public final class Spawn {
         argv.add(GATE);
         argv.add(program);
         argv.addAll(args);
-        return spawn("/bin/sh", argv, env, cwd, captureOutput, true);
+        return spawn("/bin/sh", argv, env, cwd, captureOutput, true, false);
     }
 
     /** Spawns {@code program} directly (absolute path), e.g. a sample that a test attaches to. */
     public static Child plain(String program, List<String> argv, Map<String, String> env, String cwd,
                               boolean captureOutput) {
-        return spawn(program, argv, env, cwd, captureOutput, false);
+        return spawn(program, argv, env, cwd, captureOutput, false, false);
+    }
+
+    /** Spawns {@code program} with pipes on stdin, stdout and stderr (e.g. a DAP server under test). */
+    public static Child piped(String program, List<String> argv, Map<String, String> env) {
+        return spawn(program, argv, env, null, true, false, true);
     }
 
     private static Child spawn(String path, List<String> argv, Map<String, String> env, String cwd,
-                               boolean captureOutput, boolean gate) {
+                               boolean captureOutput, boolean gate, boolean pipeStdin) {
+        int[] in = {-1, -1};
         int[] out = {-1, -1};
         int[] err = {-1, -1};
         int[] ctl = {-1, -1};
@@ -77,10 +83,17 @@ public final class Spawn {
             if (gate) {
                 LibC.pipe2(ctl, LibC.O_CLOEXEC);
             }
+            if (pipeStdin) {
+                LibC.pipe2(in, LibC.O_CLOEXEC);
+            }
             check("posix_spawn_file_actions_init", LibC.posix_spawn_file_actions_init(fa));
             check("posix_spawnattr_init", LibC.posix_spawnattr_init(attr));
             try {
-                check("addopen", LibC.posix_spawn_file_actions_addopen(fa, 0, "/dev/null", LibC.O_RDONLY, 0));
+                if (pipeStdin) {
+                    check("adddup2", LibC.posix_spawn_file_actions_adddup2(fa, in[0], 0));
+                } else {
+                    check("addopen", LibC.posix_spawn_file_actions_addopen(fa, 0, "/dev/null", LibC.O_RDONLY, 0));
+                }
                 if (captureOutput) {
                     check("adddup2", LibC.posix_spawn_file_actions_adddup2(fa, out[1], 1));
                     check("adddup2", LibC.posix_spawn_file_actions_adddup2(fa, err[1], 2));
@@ -109,23 +122,26 @@ public final class Spawn {
                 if (rc != 0) {
                     throw new SyscallException("posix_spawn(" + path + ")", rc);
                 }
-                return new Child(pid[0], out[0], err[0], ctl[1]);
+                return new Child(pid[0], in[1], out[0], err[0], ctl[1]);
             } finally {
                 LibC.posix_spawn_file_actions_destroy(fa);
                 LibC.posix_spawnattr_destroy(attr);
                 closeQuietly(out[1]);
                 closeQuietly(err[1]);
                 closeQuietly(ctl[0]);
+                closeQuietly(in[0]);
             }
         } catch (LastErrorException e) {
             closeQuietly(out[0]);
             closeQuietly(err[0]);
             closeQuietly(ctl[1]);
+            closeQuietly(in[1]);
             throw new SyscallException("pipe2", e.getErrorCode());
         } catch (RuntimeException e) {
             closeQuietly(out[0]);
             closeQuietly(err[0]);
             closeQuietly(ctl[1]);
+            closeQuietly(in[1]);
             throw e;
         }
     }

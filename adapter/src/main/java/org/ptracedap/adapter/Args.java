@@ -1,0 +1,115 @@
+package org.ptracedap.adapter;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the free-form arguments of {@code launch} and {@code attach} (JSON as LSP4J hands it
+ * over: numbers arrive as Double, strings as String) and rejects wrong types with a message that
+ * names the attribute.
+ */
+public final class Args {
+    private final String request;
+    private final Map<String, Object> map;
+
+    public Args(String request, Map<String, Object> map) {
+        this.request = request;
+        this.map = map == null ? Map.of() : map;
+    }
+
+    private RuntimeException bad(String what) {
+        return DapError.BAD_ARGUMENTS.because(request + ": " + what);
+    }
+
+    public boolean has(String key) {
+        return map.get(key) != null;
+    }
+
+    public String string(String key, String fallback) {
+        Object v = map.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof String s)) {
+            throw bad("'" + key + "' must be a string, not " + v);
+        }
+        return s;
+    }
+
+    public boolean bool(String key, boolean fallback) {
+        Object v = map.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw bad("'" + key + "' must be true or false, not " + v);
+        }
+        return b;
+    }
+
+    /** A process id given as a JSON number or as a string (what {@code ${command:pickProcess}} sends). */
+    public int pid(String key) {
+        Object v = map.get(key);
+        if (v == null) {
+            throw bad("'" + key + "' is missing: give the pid of the process to attach to");
+        }
+        String text = v instanceof Number n ? numberText(n) : v.toString().trim();
+        try {
+            int pid = Integer.parseInt(text);
+            if (pid <= 0) {
+                throw bad("'" + key + "' must be a positive process id, not " + text);
+            }
+            return pid;
+        } catch (NumberFormatException e) {
+            throw bad("'" + key + "' must be a process id (a number), not '" + v + "'");
+        }
+    }
+
+    private static String numberText(Number n) {
+        double d = n.doubleValue();
+        return d == Math.rint(d) && Math.abs(d) < Integer.MAX_VALUE ? Long.toString((long) d) : n.toString();
+    }
+
+    public List<String> strings(String key) {
+        Object v = map.get(key);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> list)) {
+            throw bad("'" + key + "' must be an array of strings, not " + v);
+        }
+        List<String> out = new ArrayList<>();
+        for (Object o : list) {
+            if (!(o instanceof String s)) {
+                throw bad("'" + key + "' must contain only strings, not " + o);
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** The environment: ours, with the given variables added, replaced, or removed (null value). */
+    public Map<String, String> environment(String key) {
+        Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        Object v = map.get(key);
+        if (v == null) {
+            return env;
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            throw bad("'" + key + "' must be an object of NAME: value strings, not " + v);
+        }
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            String name = e.getKey().toString();
+            if (e.getValue() == null) {
+                env.remove(name);
+            } else if (e.getValue() instanceof String s) {
+                env.put(name, s);
+            } else {
+                throw bad("'" + key + "." + name + "' must be a string, not " + e.getValue());
+            }
+        }
+        return env;
+    }
+}

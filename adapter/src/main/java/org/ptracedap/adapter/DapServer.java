@@ -1,0 +1,81 @@
+package org.ptracedap.adapter;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.lsp4j.debug.Capabilities;
+import org.eclipse.lsp4j.debug.ConfigurationDoneArguments;
+import org.eclipse.lsp4j.debug.ContinueArguments;
+import org.eclipse.lsp4j.debug.ContinueResponse;
+import org.eclipse.lsp4j.debug.DisconnectArguments;
+import org.eclipse.lsp4j.debug.InitializeRequestArguments;
+import org.eclipse.lsp4j.debug.PauseArguments;
+import org.eclipse.lsp4j.debug.ScopesArguments;
+import org.eclipse.lsp4j.debug.ScopesResponse;
+import org.eclipse.lsp4j.debug.SetBreakpointsArguments;
+import org.eclipse.lsp4j.debug.SetBreakpointsResponse;
+import org.eclipse.lsp4j.debug.SetExceptionBreakpointsArguments;
+import org.eclipse.lsp4j.debug.SetExceptionBreakpointsResponse;
+import org.eclipse.lsp4j.debug.SetFunctionBreakpointsArguments;
+import org.eclipse.lsp4j.debug.SetFunctionBreakpointsResponse;
+import org.eclipse.lsp4j.debug.StackTraceArguments;
+import org.eclipse.lsp4j.debug.StackTraceResponse;
+import org.eclipse.lsp4j.debug.TerminateArguments;
+import org.eclipse.lsp4j.debug.ThreadsResponse;
+import org.eclipse.lsp4j.debug.VariablesArguments;
+import org.eclipse.lsp4j.debug.VariablesResponse;
+import org.eclipse.lsp4j.debug.services.IDebugProtocolServer;
+import org.ptracedap.adapter.handlers.BreakpointsHandler;
+import org.ptracedap.adapter.handlers.ExecutionHandler;
+import org.ptracedap.adapter.handlers.LifecycleHandler;
+import org.ptracedap.adapter.handlers.StackHandler;
+import org.ptracedap.adapter.handlers.ThreadsHandler;
+
+/**
+ * The switchboard: LSP4J calls these on its reader thread; each passes typed arguments to a
+ * handler in {@code handlers/} and returns its future. Nothing here blocks. Requests that the
+ * interface declares but we do not implement answer with an "unsupported" error (ErrorMapper).
+ */
+public final class DapServer implements IDebugProtocolServer {
+    private final DapTransport transport;
+    private final LifecycleHandler lifecycle;
+    private final ThreadsHandler threads;
+    private final ExecutionHandler execution;
+    private final StackHandler stack;
+    private final BreakpointsHandler breakpoints = new BreakpointsHandler();
+
+    public DapServer(Session session, DapTransport transport) {
+        this.transport = transport;
+        this.lifecycle = new LifecycleHandler(session, transport);
+        this.threads = new ThreadsHandler(session);
+        this.execution = new ExecutionHandler(session, transport);
+        this.stack = new StackHandler(session);
+        transport.afterResponse("initialize", () -> session.client().initialized());
+    }
+
+    @Override public CompletableFuture<Capabilities> initialize(InitializeRequestArguments a) { return CompletableFuture.completedFuture(lifecycle.initialize()); }
+    @Override public CompletableFuture<Void> attach(Map<String, Object> a) { return lifecycle.attach(a); }
+    @Override public CompletableFuture<Void> launch(Map<String, Object> a) { return lifecycle.launch(a); }
+    @Override public CompletableFuture<Void> configurationDone(ConfigurationDoneArguments a) { return lifecycle.configurationDone(); }
+    @Override public CompletableFuture<Void> disconnect(DisconnectArguments a) { return lifecycle.disconnect(a); }
+    @Override public CompletableFuture<Void> terminate(TerminateArguments a) { return lifecycle.terminate(); }
+    @Override public CompletableFuture<ThreadsResponse> threads() { return threads.threads(); }
+    @Override public CompletableFuture<Void> pause(PauseArguments a) { return execution.pause(a); }
+    @Override public CompletableFuture<ContinueResponse> continue_(ContinueArguments a) { return execution.resume(a); }
+    @Override public CompletableFuture<StackTraceResponse> stackTrace(StackTraceArguments a) { return stack.stackTrace(a); }
+    @Override public CompletableFuture<ScopesResponse> scopes(ScopesArguments a) { return stack.scopes(a); }
+    @Override public CompletableFuture<VariablesResponse> variables(VariablesArguments a) { return stack.variables(a); }
+    @Override public CompletableFuture<SetBreakpointsResponse> setBreakpoints(SetBreakpointsArguments a) { return breakpoints.setBreakpoints(a); }
+    @Override public CompletableFuture<SetFunctionBreakpointsResponse> setFunctionBreakpoints(SetFunctionBreakpointsArguments a) { return breakpoints.setFunctionBreakpoints(a); }
+    @Override public CompletableFuture<SetExceptionBreakpointsResponse> setExceptionBreakpoints(SetExceptionBreakpointsArguments a) { return breakpoints.setExceptionBreakpoints(a); }
+
+    /** The client went away without disconnecting: attached → detach, launched → kill; then end. */
+    void clientGone() {
+        try {
+            lifecycle.disconnect(null).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("ptrace-dap: cleanup after the client left: " + e);
+        }
+        lifecycle.end();
+    }
+}

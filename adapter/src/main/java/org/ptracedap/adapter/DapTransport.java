@@ -1,0 +1,129 @@
+package org.ptracedap.adapter;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.eclipse.lsp4j.debug.services.IDebugProtocolClient;
+import org.eclipse.lsp4j.jsonrpc.Launcher;
+import org.eclipse.lsp4j.jsonrpc.MessageConsumer;
+import org.eclipse.lsp4j.jsonrpc.debug.DebugLauncher;
+import org.eclipse.lsp4j.jsonrpc.debug.messages.DebugNotificationMessage;
+import org.eclipse.lsp4j.jsonrpc.debug.messages.DebugRequestMessage;
+import org.eclipse.lsp4j.jsonrpc.debug.messages.DebugResponseMessage;
+import org.eclipse.lsp4j.jsonrpc.json.StreamMessageConsumer;
+import org.eclipse.lsp4j.jsonrpc.messages.Message;
+
+/**
+ * Wires a {@link DapServer} to a byte stream with LSP4J, adding what DAP needs and LSP4J lacks:
+ * <ul>
+ *   <li><b>seq</b>: LSP4J numbers a message when it is created, but messages are written in the
+ *       order they are finished; we renumber each one as it is written, under one lock, so seq
+ *       is strictly increasing on the wire (the DAP schema requires it).</li>
+ *   <li><b>after-response events</b>: {@code initialized} must follow the {@code initialize}
+ *       response (eclipse-lsp4j/lsp4j#229), {@code stopped} the {@code pause} response; handlers
+ *       register work with {@link #afterResponse} and it runs right after that response is written.</li>
+ *   <li>the protocol log, and the one error mapper.</li>
+ * </ul>
+ * Threads: LSP4J's reader thread calls the server; any thread may send (writes are serialised here).
+ */
+public final class DapTransport {
+    private final Object writeLock = new Object();
+    private int seq;
+    private final Map<String, Queue<Runnable>> afterResponse = new ConcurrentHashMap<>();
+    private final ProtocolLog log;
+
+    public DapTransport(ProtocolLog log) {
+        this.log = log;
+    }
+
+    /** Runs {@code r} just after the next response to {@code command} has been written. */
+    public void afterResponse(String command, Runnable r) {
+        afterResponse.computeIfAbsent(command, k -> new ConcurrentLinkedQueue<>()).add(r);
+    }
+
+    /** Creates the launcher; {@code startListening()} on it serves until the input ends. */
+    public Launcher<IDebugProtocolClient> launcher(DapServer server, InputStream in, OutputStream out,
+                                                   ExecutorService executor) {
+        return new DebugLauncher.Builder<IDebugProtocolClient>()
+                .setLocalService(server)
+                .setRemoteInterface(IDebugProtocolClient.class)
+                .setInput(in)
+                .setOutput(out)
+                .setExecutorService(executor)
+                .setExceptionHandler(ErrorMapper::toResponseError)
+                .wrapMessages(this::wrap)
+                .create();
+    }
+
+    private MessageConsumer wrap(MessageConsumer consumer) {
+        if (consumer instanceof StreamMessageConsumer) {
+            return message -> write(consumer, message);
+        }
+        return message -> {
+            log.log("<--", message);
+            consumer.consume(message);
+        };
+    }
+
+    private void write(MessageConsumer out, Message message) {
+        List<Runnable> after = List.of();
+        synchronized (writeLock) {
+            int next = ++seq;
+            if (message instanceof DebugResponseMessage r) {
+                r.setResponseId(next);
+                Queue<Runnable> q = afterResponse.get(r.getMethod());
+                if (q != null) {
+                    after = new ArrayList<>();
+                    for (Runnable x; (x = q.poll()) != null; ) {
+                        after.add(x);
+                    }
+                }
+            } else if (message instanceof DebugNotificationMessage n) {
+                n.setId(next);
+            } else if (message instanceof DebugRequestMessage q) {
+                q.setId(next);
+            }
+            log.log("-->", message);
+            out.consume(message);
+        }
+        after.forEach(Runnable::run);
+    }
+
+    /** Serves one client on the given streams until it disconnects or the input ends. */
+    public static void serve(Session session, InputStream in, OutputStream out) {
+        DapTransport transport = new DapTransport(session.log);
+        DapServer server = new DapServer(session, transport);
+        ExecutorService executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "dap-io");
+            t.setDaemon(true);
+            return t;
+        });
+        Launcher<IDebugProtocolClient> launcher = transport.launcher(server, in, out, executor);
+        session.connect(launcher.getRemoteProxy());
+        Future<Void> listening = launcher.startListening();
+        Thread watcher = new Thread(() -> {
+            try {
+                listening.get();
+            } catch (Exception e) {
+                // cancelled at the end of the session, or the stream failed: either way it is over
+            }
+            server.clientGone();
+        }, "dap-eof");
+        watcher.setDaemon(true);
+        watcher.start();
+        try {
+            session.end.join();
+        } finally {
+            listening.cancel(true);
+            executor.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package org.ptracedap.adapter;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
+import org.ptracedap.engine.NoSuchProcessException;
+import org.ptracedap.engine.NotPermittedException;
+import org.ptracedap.engine.ProcessExitedException;
+import org.ptracedap.engine.TraceException;
+
+/** The one place where exceptions become DAP error responses (LSP4J's exception handler). */
+public final class ErrorMapper {
+    private ErrorMapper() {}
+
+    public static ResponseError toResponseError(Throwable t) {
+        return toException(t).getResponseError();
+    }
+
+    public static ResponseErrorException toException(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof ResponseErrorException r) {
+            return r;
+        }
+        if (t instanceof NoSuchProcessException) {
+            return DapError.NO_SUCH_PROCESS.because(t.getMessage());
+        }
+        if (t instanceof NotPermittedException) {
+            return DapError.NOT_PERMITTED.because(t.getMessage());
+        }
+        if (t instanceof ProcessExitedException) {
+            return DapError.PROCESS_EXITED.because(t.getMessage());
+        }
+        if (t instanceof TraceException) {
+            return DapError.REQUEST_FAILED.because(t.getMessage());
+        }
+        if (t instanceof UnsupportedOperationException) {
+            return DapError.UNSUPPORTED.because("ptrace-dap does not support this request yet");
+        }
+        if (t instanceof CancellationException) {
+            return DapError.SESSION_ENDED.because("the request was cancelled");
+        }
+        System.err.println("ptrace-dap: internal error: " + t);
+        t.printStackTrace(System.err);
+        return DapError.INTERNAL.because("internal error in ptrace-dap: " + t
+                + " (please report it, with the adapter's stderr)");
+    }
+}

@@ -1,0 +1,193 @@
+package org.ptracedap.cli;
+
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.lsp4j.debug.ConfigurationDoneArguments;
+import org.eclipse.lsp4j.debug.ContinueArguments;
+import org.eclipse.lsp4j.debug.DisconnectArguments;
+import org.eclipse.lsp4j.debug.ExitedEventArguments;
+import org.eclipse.lsp4j.debug.InitializeRequestArguments;
+import org.eclipse.lsp4j.debug.OutputEventArguments;
+import org.eclipse.lsp4j.debug.PauseArguments;
+import org.eclipse.lsp4j.debug.ProcessEventArguments;
+import org.eclipse.lsp4j.debug.StackTraceArguments;
+import org.eclipse.lsp4j.debug.StoppedEventArguments;
+import org.eclipse.lsp4j.debug.TerminatedEventArguments;
+import org.eclipse.lsp4j.debug.Thread;
+import org.eclipse.lsp4j.debug.ThreadEventArguments;
+import org.eclipse.lsp4j.debug.launch.DSPLauncher;
+import org.eclipse.lsp4j.debug.services.IDebugProtocolClient;
+import org.eclipse.lsp4j.debug.services.IDebugProtocolServer;
+import org.eclipse.lsp4j.jsonrpc.Launcher;
+import org.ptracedap.adapter.DapTransport;
+import org.ptracedap.adapter.ProtocolLog;
+import org.ptracedap.adapter.Session;
+import org.ptracedap.engine.Tracer;
+
+/**
+ * {@code ptrace-dap demo}: the adapter and a headless DAP client in one process, over pipes,
+ * running a bundled sample and printing a live transcript — threads appearing and exiting while
+ * it runs, a pause that lists every thread with its name and top frame, continue, exit code.
+ *
+ * <p>Threads: the adapter serves on its own thread; LSP4J calls the client's event methods on
+ * its reader thread; the main thread drives the requests.
+ */
+final class DemoCommand {
+    private DemoCommand() {}
+
+    private static final long TIMEOUT = 60;
+
+    static int run(List<String> args, PrintStream out) throws Exception {
+        Path sample = samples().resolve("chapter_threads");
+        if (!Files.isExecutable(sample)) {
+            System.err.println("ptrace-dap demo: " + sample + " is missing; build it with `make -C samples`");
+            return 1;
+        }
+        // chapter_threads INTERVAL_MS LIFETIME_MS MAX: a new thread every 300 ms, each living 1 s, 8 in all
+        List<String> programArgs = List.of("300", "1000", "8");
+
+        PipedOutputStream toAdapter = new PipedOutputStream();
+        PipedInputStream adapterIn = new PipedInputStream(toAdapter, 1 << 16);
+        PipedOutputStream fromAdapter = new PipedOutputStream();
+        PipedInputStream clientIn = new PipedInputStream(fromAdapter, 1 << 16);
+        CompletableFuture<Tracer> tracer = CompletableFuture.supplyAsync(Tracer::shared);
+        java.lang.Thread server = new java.lang.Thread(() ->
+                DapTransport.serve(new Session(tracer, new ProtocolLog(null)), adapterIn, fromAdapter), "demo-adapter");
+        server.setDaemon(true);
+        server.start();
+
+        Transcript client = new Transcript(out);
+        Launcher<IDebugProtocolServer> launcher = DSPLauncher.createClientLauncher(client, clientIn, toAdapter);
+        launcher.startListening();
+        IDebugProtocolServer dap = launcher.getRemoteProxy();
+
+        out.println("ptrace-dap demo: the adapter and a DAP client in one process, debugging");
+        out.println("  " + sample + " " + String.join(" ", programArgs)
+                + "  (a new thread every 300 ms, each lives 1 s)");
+        out.println();
+        InitializeRequestArguments init = new InitializeRequestArguments();
+        init.setClientID("ptrace-dap-demo");
+        init.setAdapterID("ptrace");
+        dap.initialize(init).get(TIMEOUT, TimeUnit.SECONDS);
+        out.println("-> initialize            <- capabilities; initialized");
+        dap.launch(Map.of("program", sample.toString(), "args", programArgs)).get(TIMEOUT, TimeUnit.SECONDS);
+        dap.configurationDone(new ConfigurationDoneArguments()).get(TIMEOUT, TimeUnit.SECONDS);
+        out.println("-> launch, configurationDone: running");
+
+        client.started.await(TIMEOUT, TimeUnit.SECONDS);
+        int pid = client.pid;
+        out.println("-> pause");
+        PauseArguments pause = new PauseArguments();
+        pause.setThreadId(pid);
+        dap.pause(pause).get(TIMEOUT, TimeUnit.SECONDS);
+        client.stopped.await(TIMEOUT, TimeUnit.SECONDS);
+        Thread[] threads = dap.threads().get(TIMEOUT, TimeUnit.SECONDS).getThreads();
+        out.println("   every thread is stopped; " + threads.length + " threads:");
+        for (Thread t : threads) {
+            StackTraceArguments st = new StackTraceArguments();
+            st.setThreadId(t.getId());
+            String top = dap.stackTrace(st).get(TIMEOUT, TimeUnit.SECONDS).getStackFrames()[0].getName();
+            out.printf("     %-28s top frame: %s%n", t.getName(), top);
+        }
+        out.println("-> continue");
+        ContinueArguments cont = new ContinueArguments();
+        cont.setThreadId(pid);
+        dap.continue_(cont).get(TIMEOUT, TimeUnit.SECONDS);
+
+        boolean ended = client.terminated.await(TIMEOUT, TimeUnit.SECONDS);
+        dap.disconnect(new DisconnectArguments()).get(TIMEOUT, TimeUnit.SECONDS);
+        out.println("-> disconnect");
+        out.println();
+        out.println("summary: threads started=" + client.threadsStarted + " exited=" + client.threadsExited
+                + " exit code=" + client.exitCode);
+        out.flush();
+        return ended && client.exitCode == 0 && client.threadsStarted.get() == client.threadsExited.get() ? 0 : 1;
+    }
+
+    /** Where the samples are: next to the launcher script, or found from the jar's location. */
+    static Path samples() {
+        String home = System.getProperty("ptracedap.home");
+        if (home == null) {
+            try {
+                Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                home = jar.getParent().getParent().getParent().toString(); // <root>/adapter/target/ptrace-dap.jar
+            } catch (Exception e) {
+                home = ".";
+            }
+        }
+        return Path.of(home, "samples", "bin");
+    }
+
+    /** The client side: prints each event as it arrives. */
+    private static final class Transcript implements IDebugProtocolClient {
+        private final PrintStream out;
+        volatile int pid;
+        volatile int exitCode = -1;
+        final AtomicInteger threadsStarted = new AtomicInteger();
+        final AtomicInteger threadsExited = new AtomicInteger();
+        /** Four threads besides main have started: time to pause. */
+        final CountDownLatch started = new CountDownLatch(5);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final CountDownLatch terminated = new CountDownLatch(1);
+        private final List<String> pending = new ArrayList<>();
+
+        Transcript(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void process(ProcessEventArguments args) {
+            pid = Math.toIntExact(args.getSystemProcessId());
+            out.println("<- process " + args.getName() + " pid " + pid);
+        }
+
+        @Override
+        public void thread(ThreadEventArguments args) {
+            boolean start = "started".equals(args.getReason());
+            (start ? threadsStarted : threadsExited).incrementAndGet();
+            out.println("<- thread " + args.getReason() + " tid " + args.getThreadId() + "   (live, while running)");
+            if (start) {
+                started.countDown();
+            }
+        }
+
+        @Override
+        public void stopped(StoppedEventArguments args) {
+            out.println("<- stopped: reason " + args.getReason() + ", all threads stopped: " + args.getAllThreadsStopped());
+            stopped.countDown();
+        }
+
+        @Override
+        public void continued(org.eclipse.lsp4j.debug.ContinuedEventArguments args) {
+            out.println("<- continued: all threads");
+        }
+
+        @Override
+        public void output(OutputEventArguments args) {
+            out.print("   [" + args.getCategory() + "] " + args.getOutput());
+        }
+
+        @Override
+        public void exited(ExitedEventArguments args) {
+            exitCode = args.getExitCode();
+            out.println("<- exited: code " + exitCode);
+        }
+
+        @Override
+        public void terminated(TerminatedEventArguments args) {
+            out.println("<- terminated");
+            terminated.countDown();
+        }
+    }
+}

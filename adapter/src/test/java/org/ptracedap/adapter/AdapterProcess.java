@@ -1,0 +1,80 @@
+package org.ptracedap.adapter;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.ptracedap.engine.Sample;
+import org.ptracedap.engine.Tracer;
+import org.ptracedap.sys.FdStreams;
+import org.ptracedap.sys.LibC;
+import org.ptracedap.sys.Signals;
+import org.ptracedap.sys.Spawn;
+
+/**
+ * The packaged adapter jar ({@code java -jar ptrace-dap.jar dap}) as a child process with a
+ * {@link DapClient} on its stdin/stdout; its stderr is collected. Killed by pid on close.
+ */
+public final class AdapterProcess implements AutoCloseable {
+    public final int pid;
+    public final DapClient client;
+    private final StringBuilder stderr = new StringBuilder();
+    private final CompletableFuture<Integer> exit;
+
+    public AdapterProcess(String... extraArgs) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("java", "-jar", System.getProperty("ptracedap.jar"), "dap"));
+        argv.addAll(List.of(extraArgs));
+        Spawn.Child child = Tracer.shared().call(() -> Spawn.piped(System.getProperty("java.home") + "/bin/java",
+                argv, System.getenv())).get();
+        pid = child.pid();
+        exit = Tracer.shared().childExit(pid);
+        client = new DapClient(FdStreams.in(child.stdoutFd()), FdStreams.out(child.stdinFd()));
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[4096];
+            try (var in = FdStreams.in(child.stderrFd())) {
+                for (int n; (n = in.read(buf, 0, buf.length)) > 0; ) {
+                    synchronized (stderr) {
+                        stderr.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                    }
+                }
+            } catch (Exception e) {
+                // closed
+            }
+        }, "adapter-stderr");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    public String stderr() {
+        synchronized (stderr) {
+            return stderr.toString();
+        }
+    }
+
+    /** The adapter's own wait status once it exits. */
+    public int awaitExit() throws Exception {
+        return exit.get(Sample.LONG.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    public void kill(int sig) {
+        LibC.kill(pid, sig);
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.close();
+        if (!exit.isDone()) {
+            try {
+                exit.get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                try {
+                    LibC.kill(pid, Signals.SIGKILL);
+                } catch (RuntimeException gone) {
+                    // exited meanwhile
+                }
+                exit.get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package org.ptracedap.adapter;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.ptracedap.engine.Sample;
+import org.ptracedap.sys.ProcFs;
+import org.ptracedap.sys.Signals;
+import org.ptracedap.sys.WaitStatus;
+
+/** The packaged adapter over stdio, driven like a client would, against real samples. */
+class DapProtocolIT {
+
+    private static void initialize(DapClient c) throws InterruptedException {
+        JsonObject caps = c.ok("initialize", Map.of("clientID", "test", "adapterID", "ptrace",
+                "linesStartAt1", true, "columnsStartAt1", true, "pathFormat", "path"));
+        assertTrue(caps.get("supportsConfigurationDoneRequest").getAsBoolean());
+        c.event("initialized");
+        List<JsonObject> all = c.received();
+        int response = -1;
+        int initialized = -1;
+        for (int i = 0; i < all.size(); i++) {
+            JsonObject m = all.get(i);
+            if ("response".equals(DapClient.type(m)) && "initialize".equals(m.get("command").getAsString())) {
+                response = i;
+            } else if ("event".equals(DapClient.type(m)) && "initialized".equals(m.get("event").getAsString())) {
+                initialized = i;
+            }
+        }
+        assertTrue(response >= 0 && initialized > response, "initialized must follow the initialize response");
+    }
+
+    private static int threadCount(DapClient c) throws InterruptedException {
+        return c.ok("threads", null).getAsJsonArray("threads").size();
+    }
+
+    private static void assertAllStopped(int pid) {
+        for (int tid : ProcFs.tasks(pid)) {
+            char s = ProcFs.state(pid, tid);
+            assertTrue(s == 't' || s == 'Z' || s == '?', "thread " + tid + " is in state " + s);
+        }
+    }
+
+    @Test
+    void attachToAThousandThreadsPauseInspectContinueAndDetach() throws Exception {
+        try (Sample idle = Sample.start("idle_threads", "1000");
+             AdapterProcess adapter = new AdapterProcess()) {
+            idle.awaitOutput("ready");
+            DapClient c = adapter.client;
+            initialize(c);
+            c.ok("attach", Map.of("processId", Integer.toString(idle.pid))); // a string, as pickProcess sends
+            JsonObject process = c.event("process");
+            assertEquals(idle.pid, process.get("systemProcessId").getAsInt());
+            c.ok("configurationDone", null);
+            c.awaitEvents("thread", t -> t.get("reason").getAsString().equals("started"), 1001);
+
+            JsonArray threads = c.ok("threads", null).getAsJsonArray("threads");
+            assertEquals(1001, threads.size(), "threads while running");
+            Set<Integer> ids = new HashSet<>();
+            for (JsonElement t : threads) {
+                int id = t.getAsJsonObject().get("id").getAsInt();
+                ids.add(id);
+                assertEquals("idle_threads (tid " + id + ")", t.getAsJsonObject().get("name").getAsString());
+            }
+            assertEquals(new HashSet<>(ProcFs.tasks(idle.pid)), ids);
+
+            int worker = ids.stream().filter(t -> t != idle.pid).findFirst().orElseThrow();
+            c.ok("pause", Map.of("threadId", worker));
+            JsonObject stopped = c.event("stopped");
+            assertEquals("pause", stopped.get("reason").getAsString());
+            assertTrue(stopped.get("allThreadsStopped").getAsBoolean());
+            assertEquals(worker, stopped.get("threadId").getAsInt());
+            assertAllStopped(idle.pid);
+
+            JsonArray frames = c.ok("stackTrace", Map.of("threadId", worker)).getAsJsonArray("stackFrames");
+            assertEquals(1, frames.size());
+            String top = frames.get(0).getAsJsonObject().get("name").getAsString();
+            assertTrue(top.contains(" in libc.so.6") || top.startsWith("libc.so.6+"), "a blocked thread waits in libc: " + top);
+            int frameId = frames.get(0).getAsJsonObject().get("id").getAsInt();
+            JsonArray scopes = c.ok("scopes", Map.of("frameId", frameId)).getAsJsonArray("scopes");
+            assertEquals("Registers", scopes.get(0).getAsJsonObject().get("name").getAsString());
+            int ref = scopes.get(0).getAsJsonObject().get("variablesReference").getAsInt();
+            JsonArray regs = c.ok("variables", Map.of("variablesReference", ref)).getAsJsonArray("variables");
+            assertEquals("rax", regs.get(0).getAsJsonObject().get("name").getAsString());
+            String rip = null;
+            for (JsonElement r : regs) {
+                if (r.getAsJsonObject().get("name").getAsString().equals("rip")) {
+                    rip = r.getAsJsonObject().get("value").getAsString();
+                }
+            }
+            assertEquals(frames.get(0).getAsJsonObject().get("instructionPointerReference").getAsString(), rip);
+
+            c.ok("continue", Map.of("threadId", worker));
+            c.event("continued");
+            assertEquals(1001, threadCount(c));
+            c.ok("disconnect", Map.of());
+            c.awaitClosed();
+            assertEquals(0, WaitStatus.exitCode(adapter.awaitExit()), adapter.stderr());
+
+            assertEquals(0, ProcFs.statusInt(idle.pid, "TracerPid"), "detached");
+            idle.signal(Signals.SIGUSR1);
+            assertEquals(0, WaitStatus.exitCode(idle.awaitExit()));
+            assertTrue(idle.output().contains("idle_threads: 1000 threads joined"));
+            assertEquals(List.of(), c.problems());
+        }
+    }
+
+    @Test
+    void launchACloneStormOf2000ThreadsReportsEveryThreadLiveAndTheExitCode() throws Exception {
+        try (AdapterProcess adapter = new AdapterProcess()) {
+            DapClient c = adapter.client;
+            initialize(c);
+            c.ok("launch", Map.of("program", Sample.bin("clone_storm").toString(), "args", List.of("2000")));
+            c.event("process");
+            c.ok("configurationDone", null);
+            JsonObject exited = c.event("exited");
+            assertEquals(0, exited.get("exitCode").getAsInt());
+            c.event("terminated");
+            List<JsonObject> threadEvents = c.events("thread");
+            assertEquals(2001, threadEvents.stream().filter(t -> t.get("reason").getAsString().equals("started")).count());
+            assertEquals(2001, threadEvents.stream().filter(t -> t.get("reason").getAsString().equals("exited")).count());
+            StringBuilder out = new StringBuilder();
+            c.events("output").stream().filter(o -> o.get("category").getAsString().equals("stdout"))
+                    .forEach(o -> out.append(o.get("output").getAsString()));
+            assertTrue(out.toString().contains("clone_storm: 2000 threads done"), out.toString());
+            assertTrue(c.events("thread").size() > 0);
+            c.ok("disconnect", Map.of());
+            c.awaitClosed();
+            assertEquals(List.of(), c.problems());
+        }
+    }
+
+    @Test
+    void twentyPauseContinueRoundsAtAThousandThreads() throws Exception {
+        try (Sample idle = Sample.start("idle_threads", "1000");
+             AdapterProcess adapter = new AdapterProcess()) {
+            idle.awaitOutput("ready");
+            DapClient c = adapter.client;
+            initialize(c);
+            c.ok("attach", Map.of("processId", idle.pid));
+            c.ok("configurationDone", null);
+            for (int i = 0; i < 20; i++) {
+                c.ok("pause", Map.of("threadId", idle.pid));
+                JsonObject stopped = c.event("stopped");
+                assertEquals("pause", stopped.get("reason").getAsString());
+                assertTrue(stopped.get("allThreadsStopped").getAsBoolean());
+                assertAllStopped(idle.pid);
+                assertEquals(1001, ProcFs.tasks(idle.pid).size());
+                c.ok("continue", Map.of("threadId", idle.pid));
+            }
+            c.ok("disconnect", Map.of("terminateDebuggee", false));
+            c.awaitClosed();
+            idle.signal(Signals.SIGUSR1);
+            assertEquals(0, WaitStatus.exitCode(idle.awaitExit()));
+        }
+    }
+
+    @Test
+    void launchStopsOnEntryThenRunsToItsExitCodeWithItsOutput() throws Exception {
+        try (AdapterProcess adapter = new AdapterProcess()) {
+            DapClient c = adapter.client;
+            initialize(c);
+            c.ok("launch", Map.of("program", "/bin/sh", "args", List.of("-c", "echo \"hello $WHO\"; pwd; exit 7"),
+                    "env", Map.of("WHO", "dap world"), "cwd", "/tmp", "stopOnEntry", true));
+            c.ok("configurationDone", null);
+            JsonObject stopped = c.event("stopped");
+            assertEquals("entry", stopped.get("reason").getAsString());
+            JsonArray threads = c.ok("threads", null).getAsJsonArray("threads");
+            assertEquals(1, threads.size());
+            String top = c.ok("stackTrace", Map.of("threadId", threads.get(0).getAsJsonObject().get("id").getAsInt()))
+                    .getAsJsonArray("stackFrames").get(0).getAsJsonObject().get("name").getAsString();
+            assertTrue(top.contains("ld-linux"), "stopped before the first instruction, in the dynamic loader: " + top);
+            c.ok("continue", Map.of("threadId", threads.get(0).getAsJsonObject().get("id").getAsInt()));
+            assertEquals(7, c.event("exited").get("exitCode").getAsInt());
+            StringBuilder out = new StringBuilder();
+            c.events("output").stream().filter(o -> o.get("category").getAsString().equals("stdout"))
+                    .forEach(o -> out.append(o.get("output").getAsString()));
+            assertEquals("hello dap world\n/tmp\n", out.toString());
+            String late = c.error("threads", null);
+            assertTrue(late.contains("has exited"), late);
+            c.ok("disconnect", Map.of());
+        }
+    }
+
+    @Test
+    void everyBadRequestGetsAClearErrorAndTheAdapterKeepsServing() throws Exception {
+        try (Sample holder = Sample.start("traced_child");
+             AdapterProcess adapter = new AdapterProcess()) {
+            DapClient c = adapter.client;
+            initialize(c);
+            assertTrue(c.error("pause", Map.of("threadId", 1)).contains("no program is being debugged yet"));
+            assertTrue(c.error("threads", null).contains("send 'attach' or 'launch' first"));
+            assertTrue(c.error("continue", Map.of("threadId", 1)).contains("no program is being debugged"));
+            assertTrue(c.error("fooBar", Map.of()).contains("fooBar"));
+            assertTrue(c.error("attach", Map.of()).contains("'processId' is missing"));
+            assertTrue(c.error("attach", Map.of("processId", "abc")).contains("must be a process id"));
+            int missing = 4_000_000;
+            while (ProcFs.exists(missing)) {
+                missing++;
+            }
+            assertTrue(c.error("attach", Map.of("processId", missing)).contains("no process with pid " + missing));
+            holder.awaitOutput("ready ");
+            int traced = Integer.parseInt(holder.output().split("ready ")[1].trim().split("\\s")[0]);
+            String refused = c.error("attach", Map.of("processId", traced));
+            assertTrue(refused.contains("already traced by process " + holder.pid), refused);
+            assertTrue(c.error("launch", Map.of("program", "/no/such/program")).contains("/no/such/program does not exist"));
+            assertTrue(c.error("launch", Map.of()).contains("'program' is missing"));
+
+            // malformed frames: invalid JSON, then a request that must still be answered
+            c.writeRaw(DapClient.frame("{this is not json"));
+            c.writeRaw(DapClient.frame("[1,2,3]"));
+            JsonObject bp = c.ok("setBreakpoints", Map.of("source", Map.of("path", "/tmp/x.c"),
+                    "breakpoints", List.of(Map.of("line", 3))));
+            JsonObject b = bp.getAsJsonArray("breakpoints").get(0).getAsJsonObject();
+            assertFalse(b.get("verified").getAsBoolean());
+            assertTrue(b.get("message").getAsString().contains("does not support breakpoints yet"));
+
+            c.ok("launch", Map.of("program", Sample.bin("idle_threads").toString(), "args", List.of("3")));
+            assertTrue(c.error("attach", Map.of("processId", holder.pid)).contains("already debugs process"));
+            c.ok("configurationDone", null);
+            c.ok("disconnect", Map.of());
+            c.awaitClosed();
+            assertEquals(List.of(), c.problems());
+            String err = adapter.stderr();
+            assertFalse(err.contains("Exception in thread"), err);
+        }
+    }
+
+    @Test
+    void nothingButFramesOnStdoutAndTheClientVanishingDetaches() throws Exception {
+        try (Sample idle = Sample.start("idle_threads", "10");
+             AdapterProcess adapter = new AdapterProcess()) {
+            idle.awaitOutput("ready");
+            DapClient c = adapter.client;
+            initialize(c);
+            c.ok("attach", Map.of("processId", idle.pid));
+            c.awaitEvents("thread", t -> true, 11);
+            c.close(); // EOF on the adapter's stdin, without disconnect
+            assertEquals(0, WaitStatus.exitCode(adapter.awaitExit()), adapter.stderr());
+            Sample.await("the process to be detached", () -> ProcFs.statusInt(idle.pid, "TracerPid") == 0);
+            idle.signal(Signals.SIGUSR1);
+            assertEquals(0, WaitStatus.exitCode(idle.awaitExit()));
+            assertEquals(List.of(), c.problems());
+            assertFalse(new String(adapter.stderr().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)
+                    .contains("Exception in thread"));
+        }
+    }
+}

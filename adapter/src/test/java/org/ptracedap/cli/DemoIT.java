@@ -1,0 +1,31 @@
+package org.ptracedap.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.ptracedap.engine.Sample;
+import org.ptracedap.sys.WaitStatus;
+
+/** {@code ptrace-dap demo}, the README's first command, from the packaged jar. */
+class DemoIT {
+    @Test
+    void demoShowsThreadsLiveAPauseWithTopFramesAndTheExitCode() throws Exception {
+        try (Sample demo = Sample.run(System.getProperty("java.home") + "/bin/java",
+                List.of("java", "-jar", System.getProperty("ptracedap.jar"), "demo"))) {
+            int status = demo.awaitExit();
+            String out = demo.output();
+            assertEquals(0, WaitStatus.exitCode(status), out);
+            assertTrue(out.contains("<- stopped: reason pause, all threads stopped: true"), out);
+            assertTrue(Pattern.compile("chapter_threads \\(tid \\d+\\)\\s+top frame: \\S+").matcher(out).find(), out);
+            assertTrue(out.contains("<- thread exited tid"), out);
+            assertTrue(out.contains("<- exited: code 0"), out);
+            assertTrue(out.contains("summary: threads started=9 exited=9 exit code=0"), out);
+            int pause = out.indexOf("-> pause");
+            int firstExit = out.indexOf("<- thread exited");
+            assertTrue(out.indexOf("<- thread started") < pause && pause < firstExit,
+                    "threads appear before the pause and exit after it, live");
+        }
+    }
+}
