@@ -24,7 +24,8 @@ public final class ProtocolLog {
         PrintStream o = out;
         if (o != null) {
             synchronized (o) {
-                o.println(direction + " " + message);
+                // Message.toString() pretty-prints; JSON strings never hold raw newlines, so joining lines is safe.
+                o.println(direction + " " + message.toString().replaceAll("\\s*\\R\\s*", " "));
                 o.flush();
             }
         }

@@ -253,4 +253,68 @@ class DapProtocolIT {
                     .contains("Exception in thread"));
         }
     }
+
+    @Test
+    void portModeListensOnLoopbackOnlyAndServesEachConnection() throws Exception {
+        try (AdapterProcess adapter = new AdapterProcess("--port", "0")) {
+            Sample.await("the adapter to listen", () -> adapter.stderr().contains("listening on 127.0.0.1:"));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)")
+                    .matcher(adapter.stderr());
+            assertTrue(m.find());
+            int port = Integer.parseInt(m.group(1));
+            String hexPort = String.format(":%04X ", port);
+            List<String> sockets = new java.util.ArrayList<>();
+            for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+                for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
+                    String[] f = l.trim().split("\\s+");
+                    if (f.length > 3 && f[1].endsWith(hexPort.trim()) && f[3].equals("0A")) {
+                        sockets.add(f[1]);
+                    }
+                }
+            }
+            assertEquals(1, sockets.size(), "one listening socket: " + sockets);
+            assertTrue(List.of("0100007F" + hexPort.trim(), "0000000000000000FFFF00000100007F" + hexPort.trim())
+                    .contains(sockets.get(0)), "bound to 127.0.0.1 only: " + sockets);
+            for (int round = 0; round < 2; round++) {
+                try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                    DapClient c = new DapClient(socket.getInputStream(), socket.getOutputStream());
+                    initialize(c);
+                    assertTrue(c.error("threads", null).contains("attach"));
+                    c.ok("disconnect", Map.of());
+                    c.awaitClosed();
+                    assertEquals(List.of(), c.problems());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSignalOfTheProgramStopsWithExceptionNamingItAndIsDeliveredOnContinue() throws Exception {
+        java.nio.file.Path log = java.nio.file.Files.createTempFile("ptrace-dap", ".log");
+        try (AdapterProcess adapter = new AdapterProcess("--log", log.toString())) {
+            DapClient c = adapter.client;
+            initialize(c);
+            c.ok("launch", Map.of("program", Sample.bin("signal_counter").toString()));
+            int pid = c.event("process").get("systemProcessId").getAsInt();
+            c.ok("configurationDone", null);
+            c.event("output", o -> o.get("output").getAsString().contains("ready"));
+            org.ptracedap.sys.LibC.kill(pid, Signals.SIGUSR1);
+            JsonObject stopped = c.event("stopped");
+            assertEquals("exception", stopped.get("reason").getAsString());
+            assertTrue(stopped.get("description").getAsString().contains("SIGUSR1"), stopped.toString());
+            assertTrue(stopped.get("allThreadsStopped").getAsBoolean());
+            c.ok("continue", Map.of("threadId", pid));
+            c.event("output", o -> o.get("output").getAsString().contains("count=1"));
+            c.ok("terminate", null);
+            assertEquals(128 + Signals.SIGKILL, c.event("exited").get("exitCode").getAsInt());
+            c.event("terminated");
+            c.ok("disconnect", Map.of());
+            c.awaitClosed();
+            String logged = java.nio.file.Files.readString(log);
+            assertTrue(java.util.regex.Pattern.compile("(?m)^<-- .*\"command\": ?\"launch\"").matcher(logged).find(), logged);
+            assertTrue(java.util.regex.Pattern.compile("(?m)^--> .*\"event\": ?\"stopped\"").matcher(logged).find(), logged);
+        } finally {
+            java.nio.file.Files.deleteIfExists(log);
+        }
+    }
 }

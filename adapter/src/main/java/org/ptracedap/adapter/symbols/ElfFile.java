@@ -347,7 +347,6 @@ public final class ElfFile {
 
         List<Segment> loads = readLoadSegments(src, phoff, phentsize, phnum);
 
-        long T0=System.nanoTime();
         SymbolCollector symbols = new SymbolCollector();
         if (sh != null) {
             for (int i = 0; i < shnum; i++) {
@@ -372,17 +371,12 @@ public final class ElfFile {
                 }
                 long strOff = sh.getLong(strBase + 24);
                 long strSize = sh.getLong(strBase + 32);
-                long R0=System.nanoTime();
                 ByteBuffer syms = src.read(symOff, symSize);
                 byte[] strtab = toArray(src.read(strOff, strSize));
-                System.err.println("read "+(System.nanoTime()-R0)/1000);
                 symbols.add(syms, entsize == 0 ? SYM_SIZE : (int) entsize, strtab);
             }
         }
-        long T1=System.nanoTime();
-        ElfFile r= symbols.build(type, machine, loads);
-        System.err.println("collect "+(T1-T0)/1000+" build "+(System.nanoTime()-T1)/1000);
-        return r;
+        return symbols.build(type, machine, loads);
     }
 
     private static List<Segment> readLoadSegments(Source src, long phoff, int phentsize, int phnum)
@@ -466,9 +460,7 @@ public final class ElfFile {
         }
 
         ElfFile build(int type, int machine, List<Segment> loads) {
-            long B0=System.nanoTime();
             int[] order = sortedOrder();
-            System.err.println("sort "+(System.nanoTime()-B0)/1000);
             long[] v = new long[count];
             long[] s = new long[count];
             String[] nm = new String[count];
@@ -510,7 +502,7 @@ public final class ElfFile {
                     max = values[i];
                 }
             }
-            int indexBits = 64 - Integer.numberOfLeadingZeros(count);
+            int indexBits = 32 - Integer.numberOfLeadingZeros(count);
             long span = max - min;
             if (Long.numberOfLeadingZeros(span) > indexBits) {
                 // Fast path (every real binary): pack (value - min, index) into one
@@ -520,9 +512,7 @@ public final class ElfFile {
                 for (int i = 0; i < count; i++) {
                     keys[i] = ((values[i] - min) << indexBits) | i;
                 }
-                long S0=System.nanoTime();
                 Arrays.sort(keys);
-                System.err.println("arrays.sort "+(System.nanoTime()-S0)/1000);
                 long mask = (1L << indexBits) - 1;
                 for (int i = 0; i < count; i++) {
                     order[i] = (int) (keys[i] & mask);
