@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.ptracedap.engine.FollowFork;
 import org.ptracedap.engine.LaunchSpec;
 import org.ptracedap.engine.ProcessInfo;
 import org.ptracedap.engine.TraceEvent;
@@ -47,11 +48,16 @@ final class TraceCommand {
             "  summary: threads started=S exited=E processes=N exit=CODE|detached",
             "'first-seen' marks a thread whose first stop came before its parent's clone event.",
             "Every stop is resumed at once; a stopping signal is then delivered to the program.",
-            "Exit status: the program's exit code (128+N if killed by signal N); 0 after a detach.",
+            "Exit status: the program's exit code (128+N if killed by signal N) — with",
+            "--follow-fork child, the last followed child's; 0 after a detach.",
             "",
             "options:",
             "  --pid PID       attach to PID instead of launching; Ctrl-C or SIGTERM detaches and",
             "                  leaves the process running",
+            "  --follow-fork parent|child|both",
+            "                  after a fork, keep tracing the parent (default; the child runs",
+            "                  untraced), the child (the parent runs on untraced), or both;",
+            "                  trace ends when no traced process is left",
             "  --show-output   copy the launched program's stdout and stderr to ours",
             "                  (otherwise it is discarded, so stdout stays parseable)",
             "  --events FILE   write the event lines to FILE instead of stdout",
@@ -63,6 +69,7 @@ final class TraceCommand {
         boolean showOutput = false;
         boolean quiet = false;
         String eventsFile = null;
+        FollowFork follow = FollowFork.PARENT;
         List<String> program = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -73,13 +80,18 @@ final class TraceCommand {
                 }
                 case "--show-output" -> showOutput = true;
                 case "--quiet" -> quiet = true;
-                case "--pid", "--events" -> {
+                case "--pid", "--events", "--follow-fork" -> {
                     if (i + 1 >= args.size()) {
                         return Main.usageError(err, a + " needs a value");
                     }
                     String v = args.get(++i);
                     if (a.equals("--events")) {
                         eventsFile = v;
+                    } else if (a.equals("--follow-fork")) {
+                        follow = FollowFork.parse(v);
+                        if (follow == null) {
+                            return Main.usageError(err, "--follow-fork takes parent, child or both, not '" + v + "'");
+                        }
                     } else {
                         try {
                             pid = Integer.parseInt(v);
@@ -114,7 +126,7 @@ final class TraceCommand {
             }
         }
         Session s = new Session(new PrintStream(new BufferedOutputStream(events, 1 << 16), false),
-                quiet, showOutput, out, err);
+                quiet, showOutput, out, err, follow);
         return pid >= 0 ? s.attach(pid) : s.launch(program);
     }
 
@@ -132,13 +144,20 @@ final class TraceCommand {
             t.setDaemon(true);
             return t;
         });
+        private final FollowFork follow;
+        /** The processes traced now; the session ends when none is left. */
+        private final java.util.Set<Integer> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private volatile int mainPid = -1;
         private long started;
         private long exited;
         private int processes;
         private int exitCode;
+        private String exit = "detached";
+        private boolean mainExited;
 
-        Session(PrintStream events, boolean quiet, boolean showOutput, PrintStream out, PrintStream err) {
+        Session(PrintStream events, boolean quiet, boolean showOutput, PrintStream out, PrintStream err,
+                FollowFork follow) {
+            this.follow = follow;
             this.events = events;
             this.quiet = quiet;
             this.showOutput = showOutput;
@@ -154,16 +173,16 @@ final class TraceCommand {
         int attach(int pid) {
             mainPid = pid;
             tracer.addListener(this::onEvent);
-            ProcessInfo info;
+            live.add(pid);
             try {
-                info = tracer.attach(pid).get();
+                tracer.attach(pid, follow).get();
             } catch (ExecutionException e) {
                 return fail(e.getCause());
             } catch (InterruptedException e) {
                 return 1;
             }
             processes = 1;
-            onStopRequest(() -> tracer.detach(info.pid()));
+            onStopRequest(() -> live.forEach(tracer::detach));
             return finish();
         }
 
@@ -172,16 +191,18 @@ final class TraceCommand {
             ProcessInfo info;
             try {
                 // The pid is known only once launch returns; events before that are for this program anyway.
-                info = tracer.launch(LaunchSpec.of(argv.get(0), argv.subList(1, argv.size()))).get();
+                info = tracer.launch(LaunchSpec.of(argv.get(0), argv.subList(1, argv.size())), follow, pid -> {
+                    mainPid = pid;
+                    live.add(pid);
+                }).get();
             } catch (ExecutionException e) {
                 return fail(e.getCause());
             } catch (InterruptedException e) {
                 return 1;
             }
             processes = 1;
-            mainPid = info.pid();
             tracer.resumeAll(info.pid());
-            onStopRequest(() -> tracer.kill(info.pid()));
+            onStopRequest(() -> live.forEach(tracer::kill));
             return finish();
         }
 
@@ -205,6 +226,7 @@ final class TraceCommand {
             } catch (Exception e) {
                 exit = "?";
             }
+            flusher.shutdownNow();
             synchronized (this) {
                 if (!quiet) {
                     events.flush();
@@ -239,8 +261,8 @@ final class TraceCommand {
             } else if (e instanceof TraceEvent.Stopped s) {
                 line("stopped pid=" + s.pid() + " reason=" + s.reason().name().toLowerCase()
                         + (s.signal() > 0 ? " tid=" + s.tid() + " signal=" + Signals.name(s.signal()) : ""));
-                if (s.reason() == TraceEvent.StopReason.SIGNAL) {
-                    tracer.resumeAll(s.pid()); // not interactive: deliver the signal and go on
+                if (s.reason() == TraceEvent.StopReason.SIGNAL || s.pid() != mainPid) {
+                    tracer.resumeAll(s.pid()); // not interactive: deliver the signal, start a followed child
                 }
             } else if (e instanceof TraceEvent.Resumed r) {
                 line("resumed pid=" + r.pid());
@@ -249,28 +271,35 @@ final class TraceCommand {
                         + f.kind().name().toLowerCase() + " followed=" + (f.followed() ? "yes" : "no"));
                 if (f.followed()) {
                     processes++;
+                    live.add(f.childPid());
                 }
             } else if (e instanceof TraceEvent.ProcessExec x) {
                 line("process exec pid=" + x.pid() + " path=" + x.path() + " oldtid=" + x.oldTid());
             } else if (e instanceof TraceEvent.ProcessExited x) {
                 line("process exited pid=" + x.pid() + (x.exitCode() >= 0 ? " code=" + x.exitCode()
                         : " signal=" + Signals.name(x.signal())));
-                if (x.pid() == mainPid || mainPid < 0) {
+                if (!mainExited) {
+                    // the main program's code; or, once it is not traced any more, the last followed child's
                     exitCode = x.exitCode() >= 0 ? x.exitCode() : 128 + x.signal();
-                    end.complete(Integer.toString(exitCode));
+                    exit = Integer.toString(exitCode);
+                    mainExited = x.pid() == mainPid;
                 }
+                gone(x.pid());
             } else if (e instanceof TraceEvent.Detached d) {
                 line("detached pid=" + d.pid());
-                if (d.pid() == mainPid) {
-                    exitCode = 0;
-                    end.complete("detached");
-                }
+                gone(d.pid());
             } else if (e instanceof TraceEvent.Output o) {
                 if (showOutput) {
                     PrintStream to = o.stream() == TraceEvent.Output.Stream.STDOUT ? out : err;
                     to.print(o.text());
                     to.flush();
                 }
+            }
+        }
+
+        private void gone(int pid) {
+            if (live.remove(pid) && live.isEmpty()) {
+                end.complete(exit);
             }
         }
 

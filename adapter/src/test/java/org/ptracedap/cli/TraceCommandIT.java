@@ -108,4 +108,42 @@ class TraceCommandIT {
             assertTrue(missing.output().contains("/no/such/program does not exist"), missing.output());
         }
     }
+
+    @Test
+    void followForkBothTracesEveryProcessAndCountsThem() throws Exception {
+        try (Sample trace = ptraceDap("trace", "--follow-fork", "both", "--", Sample.bin("fork_threads").toString(), "3", "4")) {
+            assertEquals(0, exitCode(trace));
+            String out = trace.output();
+            Matcher m = summary(out);
+            assertEquals("4", m.group(3), "the parent and three children");
+            assertEquals(3 + 3 * 5, Integer.parseInt(m.group(1)));
+            assertEquals(m.group(1), m.group(2));
+            assertEquals(3, count(out, "^process started pid=\\d+ parent=\\d+ how=fork followed=yes$"));
+            assertEquals(4, count(out, "^process exited pid=\\d+ code=0$"));
+        }
+    }
+
+    @Test
+    void followForkChildFollowsTheChildThroughItsExec() throws Exception {
+        try (Sample trace = ptraceDap("trace", "--follow-fork", "child", "--", Sample.bin("fork_exec").toString())) {
+            assertEquals(0, exitCode(trace));
+            String out = trace.output();
+            assertEquals(1, count(out, "^process started pid=\\d+ parent=\\d+ how=fork followed=yes$"));
+            assertEquals(1, count(out, "^detached pid=\\d+$"), "the parent runs on untraced");
+            assertEquals(1, count(out, "^process exec pid=\\d+ path=\\S*/echo oldtid=\\d+$"), out);
+            assertEquals("0", summary(out).group(4));
+            assertEquals("2", summary(out).group(3));
+        }
+    }
+
+    @Test
+    void followForkParentIsTheDefaultAndTheChildRunsUntraced() throws Exception {
+        try (Sample trace = ptraceDap("trace", "--show-output", "--", Sample.bin("fork_exec").toString(), "2")) {
+            assertEquals(0, exitCode(trace));
+            String out = trace.output();
+            assertEquals(2, count(out, "^process started pid=\\d+ parent=\\d+ how=fork followed=no$"));
+            assertEquals(2, count(out, "^fork_exec-child-ran$"), "the children ran, untraced");
+            assertEquals("1", summary(out).group(3));
+        }
+    }
 }

@@ -56,6 +56,16 @@ public final class Engine {
     private final Set<Integer> detachAtNextStop = new LinkedHashSet<>();
     /** Fork children detached at their first stop, before the parent's fork event: that event must not detach again. */
     private final Set<Integer> detachedEarly = new LinkedHashSet<>();
+    /**
+     * Followed fork children whose first stop came before their parent's fork event: their first
+     * wait status, held (the child does not run) until the event says fork, vfork or clone.
+     */
+    private final Map<Integer, EarlyChild> earlyChildren = new LinkedHashMap<>();
+
+    private record EarlyChild(int status, int parentPid, long seenNanos) {}
+
+    /** How long an early child waits for its parent's fork event before it is announced anyway. */
+    private static final long EARLY_CHILD_PATIENCE_NANOS = 1_000_000_000L;
     /** Exit statuses of our own untraced children (e.g. launched then detached), and who waits for them. */
     private final Map<Integer, Integer> childExits = new LinkedHashMap<>();
     private final Map<Integer, List<CompletableFuture<Integer>>> childExitWaiters = new HashMap<>();
@@ -123,6 +133,7 @@ public final class Engine {
         final List<CompletableFuture<Void>> detachWaiters = new ArrayList<>();
         final List<CompletableFuture<Void>> exitWaiters = new ArrayList<>();
         CompletableFuture<ProcessInfo> launch;
+        FollowFork follow = FollowFork.PARENT;
 
         Proc(int pid, Mode mode, String name) {
             this.pid = pid;
@@ -141,6 +152,9 @@ public final class Engine {
 
     /** Is some pause waiting for threads to stop? The tracer then calls {@link #tick} now and then. */
     public boolean pausing() {
+        if (!earlyChildren.isEmpty()) {
+            return true;
+        }
         for (Proc p : procs.values()) {
             if (p.mode == Mode.PAUSING) {
                 return true;
@@ -164,6 +178,11 @@ public final class Engine {
 
     /** Seizes every thread of {@code pid}, rescanning {@code /proc/PID/task} until no new tid appears. */
     public ProcessInfo attach(int pid) {
+        return attach(pid, FollowFork.PARENT);
+    }
+
+    /** Like {@link #attach(int)}, following forks as {@code follow} says. */
+    public ProcessInfo attach(int pid, FollowFork follow) {
         if (pid <= 0) {
             throw new TraceException("invalid process id " + pid + ": give the pid of a running process");
         }
@@ -190,6 +209,7 @@ public final class Engine {
             throw attachError(pid, name, e);
         }
         Proc proc = new Proc(pid, Mode.RUNNING, name);
+        proc.follow = follow;
         procs.put(pid, proc);
         List<Thread_> found = new ArrayList<>();
         found.add(addThread(proc, pid, 0, State.RUNNING, name));
@@ -265,6 +285,11 @@ public final class Engine {
      * process paused (reason {@link StopReason#ENTRY}).
      */
     public Spawn.Child launch(LaunchSpec spec, CompletableFuture<ProcessInfo> started) {
+        return launch(spec, FollowFork.PARENT, started);
+    }
+
+    /** Like {@link #launch(LaunchSpec, CompletableFuture)}, following forks as {@code follow} says. */
+    public Spawn.Child launch(LaunchSpec spec, FollowFork follow, CompletableFuture<ProcessInfo> started) {
         Spawn.Child child = kernel.spawnGated(spec);
         int pid = child.pid();
         try {
@@ -279,6 +304,7 @@ public final class Engine {
         }
         String name = spec.program().substring(spec.program().lastIndexOf('/') + 1);
         Proc proc = new Proc(pid, Mode.LAUNCHING, name);
+        proc.follow = follow;
         proc.launch = started;
         procs.put(pid, proc);
         addThread(proc, pid, 0, State.RUNNING, name);
@@ -399,6 +425,7 @@ public final class Engine {
     /** A tid we do not trace reported something: a new thread (the clone race), a new process, or an old child. */
     private void onUnknown(int tid, int status) {
         if (!WaitStatus.stopped(status)) {
+            earlyChildren.remove(tid);
             if (reapExpected.remove(tid) || detachAtNextStop.remove(tid)) {
                 return;
             }
@@ -424,10 +451,17 @@ public final class Engine {
         }
         int tgid = kernel.tgid(tid);
         if (tgid == tid) {
-            // A new process whose parent's fork event has not come yet. We follow the parent:
-            // let the child go now; the fork event will find it in detachedEarly.
-            detachQuietly(tid, 0);
-            remember(detachedEarly, tid);
+            // A new process whose parent's fork event has not come yet.
+            int parentPid = kernel.statusInt(tid, "PPid");
+            Proc parent = procs.get(parentPid);
+            if (parent == null || parent.follow == FollowFork.PARENT) {
+                // Let the child go now; the fork event will find it in detachedEarly.
+                detachQuietly(tid, 0);
+                remember(detachedEarly, tid);
+            } else {
+                // Followed: hold it (it stays in its first stop) until the event says how it was made.
+                earlyChildren.put(tid, new EarlyChild(status, parentPid, System.nanoTime()));
+            }
         } else if (tgid > 0 && procs.containsKey(tgid)) {
             adoptFirstSeen(procs.get(tgid), tid, status);
         } else {
@@ -476,9 +510,38 @@ public final class Engine {
         }
         ForkKind kind = event == PTRACE_EVENT_FORK ? ForkKind.FORK
                 : event == PTRACE_EVENT_VFORK ? ForkKind.VFORK : ForkKind.CLONE;
-        emit(new TraceEvent.ProcessForked(p.pid, parent.tid, child, kind, false));
-        if (!detachedEarly.remove(child)) {
-            remember(detachAtNextStop, child); // its first stop is on its way; let it go then
+        if (p.follow == FollowFork.PARENT) {
+            emit(new TraceEvent.ProcessForked(p.pid, parent.tid, child, kind, false));
+            if (!detachedEarly.remove(child)) {
+                remember(detachAtNextStop, child); // its first stop is on its way; let it go then
+            }
+            return;
+        }
+        followChild(p, parent.tid, child, kind);
+    }
+
+    /**
+     * Takes on a forked child as a traced process of its own, held before its first instruction
+     * (it reports {@code Stopped(ENTRY)} once its first stop is in); with {@link FollowFork#CHILD}
+     * the parent is then let go.
+     */
+    private void followChild(Proc p, int parentTid, int child, ForkKind kind) {
+        if (procs.containsKey(child)) {
+            return;
+        }
+        Proc c = new Proc(child, Mode.PAUSING, p.name);
+        c.follow = p.follow;
+        c.reason = StopReason.ENTRY;
+        procs.put(child, c);
+        Thread_ main = addThread(c, child, parentTid, State.NEW, p.name);
+        emit(new TraceEvent.ProcessForked(p.pid, parentTid, child, kind, true));
+        emit(new TraceEvent.ThreadStarted(child, child, parentTid, Origin.FORK, main.name));
+        EarlyChild early = earlyChildren.remove(child);
+        if (early != null) {
+            onStop(main, early.status());
+        }
+        if (p.follow == FollowFork.CHILD && procs.containsKey(p.pid)) {
+            detach(p.pid, new CompletableFuture<>());
         }
     }
 
@@ -637,6 +700,18 @@ public final class Engine {
      * leader became a zombie after we looked) must not hold the pause forever.
      */
     public void tick() {
+        long now = System.nanoTime();
+        for (Map.Entry<Integer, EarlyChild> e : new ArrayList<>(earlyChildren.entrySet())) {
+            Proc parent = procs.get(e.getValue().parentPid());
+            if (now - e.getValue().seenNanos() > EARLY_CHILD_PATIENCE_NANOS) {
+                if (parent != null) {
+                    followChild(parent, 0, e.getKey(), ForkKind.FORK); // its parent's event never came
+                } else {
+                    earlyChildren.remove(e.getKey());
+                    detachQuietly(e.getKey(), 0);
+                }
+            }
+        }
         for (Proc p : new ArrayList<>(procs.values())) {
             if (p.mode != Mode.PAUSING) {
                 continue;

@@ -20,7 +20,9 @@ public sealed interface TraceEvent {
         /** Reported by its parent's {@code PTRACE_EVENT_CLONE} before we heard from it. */
         CLONE("clone"),
         /** It stopped before its parent's clone event arrived: adopted at once (the clone race). */
-        FIRST_SEEN("first-seen");
+        FIRST_SEEN("first-seen"),
+        /** The main thread of a forked child process that we follow. */
+        FORK("fork");
 
         public final String label;
 

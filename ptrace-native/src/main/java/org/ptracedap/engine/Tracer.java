@@ -142,7 +142,12 @@ public final class Tracer implements AutoCloseable {
 
     /** Seizes every thread of a running process; it keeps running. */
     public CompletableFuture<ProcessInfo> attach(int pid) {
-        return call(() -> engine.attach(pid));
+        return attach(pid, FollowFork.PARENT);
+    }
+
+    /** Like {@link #attach(int)}, following forks as {@code follow} says. */
+    public CompletableFuture<ProcessInfo> attach(int pid, FollowFork follow) {
+        return call(() -> engine.attach(pid, follow));
     }
 
     /** Starts a program, stopped before its first instruction (a {@code Stopped(ENTRY)} event). */
@@ -155,8 +160,13 @@ public final class Tracer implements AutoCloseable {
      * any event of the new process is emitted, so a listener can recognise all of them.
      */
     public CompletableFuture<ProcessInfo> launch(LaunchSpec spec, java.util.function.IntConsumer onSpawn) {
+        return launch(spec, FollowFork.PARENT, onSpawn);
+    }
+
+    /** Like {@link #launch(LaunchSpec, java.util.function.IntConsumer)}, following forks as {@code follow} says. */
+    public CompletableFuture<ProcessInfo> launch(LaunchSpec spec, FollowFork follow, java.util.function.IntConsumer onSpawn) {
         return callAsync(started -> {
-            Spawn.Child child = engine.launch(spec.resolved(), started);
+            Spawn.Child child = engine.launch(spec.resolved(), follow, started);
             onSpawn.accept(child.pid());
             CountDownLatch open = new CountDownLatch(2);
             openOutput.put(child.pid(), open);

@@ -296,4 +296,77 @@ class EngineOrderingTest {
         TraceException twice = assertThrows(TraceException.class, () -> e.attach(300));
         assertTrue(twice.getMessage().contains("already attached"), twice.getMessage());
     }
+
+    // --------------------------------------------------------------- follow-fork
+
+    private Engine following(FollowFork follow) {
+        ScriptedKernel k = new ScriptedKernel().thread(PID, PID);
+        kernel = k;
+        events.clear();
+        Engine e = new Engine(k, events::add, SignalPolicy.defaults());
+        e.attach(PID, follow);
+        k.take();
+        events.clear();
+        return e;
+    }
+
+    private void forkEvent(Engine e, int parent, int child) {
+        kernel.eventMsg(parent, child);
+        e.onWaitStatus(parent, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_FORK));
+    }
+
+    @Test
+    void followBothTakesOnTheChildHeldAtEntryInEitherOrder() {
+        for (boolean childFirst : new boolean[] {false, true}) {
+            Engine e = following(FollowFork.BOTH);
+            kernel.forked(PID, 200);
+            if (childFirst) {
+                e.onWaitStatus(200, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
+                assertEquals(List.of(), events, "held until the fork event says how it was made");
+                forkEvent(e, PID, 200);
+            } else {
+                forkEvent(e, PID, 200);
+                e.onWaitStatus(200, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
+            }
+            assertEquals(List.of(
+                    new TraceEvent.ProcessForked(PID, PID, 200, TraceEvent.ForkKind.FORK, true),
+                    new ThreadStarted(200, 200, PID, Origin.FORK, "prog"),
+                    new TraceEvent.Stopped(200, StopReason.ENTRY, 0, 0)), events, "child first: " + childFirst);
+            assertEquals(List.of("cont 100 0"), kernel.take(), "the parent runs on; the child is held");
+            e.resume(200);
+            assertEquals(List.of("cont 200 0"), kernel.take());
+            kernel.gone(200);
+            e.onWaitStatus(200, WaitStatus.ofExit(0));
+            assertEquals(new TraceEvent.ProcessExited(200, 0, -1), events.get(events.size() - 1));
+            assertTrue(e.isTraced(PID));
+        }
+    }
+
+    @Test
+    void followChildLetsTheParentGo() {
+        Engine e = following(FollowFork.CHILD);
+        kernel.forked(PID, 200);
+        forkEvent(e, PID, 200);
+        e.onWaitStatus(200, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
+        List<String> calls = kernel.take();
+        assertTrue(calls.contains("detach 100 0"), calls.toString());
+        assertFalse(calls.contains("detach 200 0"), calls.toString());
+        assertFalse(e.isTraced(PID));
+        assertTrue(e.isTraced(200));
+        assertTrue(events.contains(new TraceEvent.Detached(PID)));
+        assertFalse(events.stream().anyMatch(ev -> ev instanceof ThreadExited), "nothing exited: the parent runs on");
+    }
+
+    @Test
+    void followParentLetsEveryChildGoOnceInEitherOrder() {
+        Engine e = following(FollowFork.PARENT);
+        kernel.forked(PID, 200).forked(PID, 201);
+        forkEvent(e, PID, 200);
+        e.onWaitStatus(200, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
+        e.onWaitStatus(201, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
+        forkEvent(e, PID, 201);
+        assertEquals(List.of("cont 100 0", "detach 200 0", "detach 201 0", "cont 100 0"), kernel.take());
+        assertEquals(2, events.stream().filter(ev -> ev instanceof TraceEvent.ProcessForked f && !f.followed()).count());
+        assertEquals(List.of(), started());
+    }
 }

@@ -21,6 +21,13 @@ final class ScriptedKernel implements Kernel {
     private final Set<Integer> zombies = new HashSet<>();
     private final Set<Integer> dying = new HashSet<>();
     private final Map<Integer, Long> eventMsg = new HashMap<>();
+    private final Map<Integer, Integer> ppid = new HashMap<>();
+
+    /** A new process {@code child} (its own thread group) forked by process {@code parent}. */
+    ScriptedKernel forked(int parent, int child) {
+        ppid.put(child, parent);
+        return thread(child, child);
+    }
 
     /** A live thread {@code tid} of process {@code pid} (pid itself for the leader). */
     ScriptedKernel thread(int pid, int tid) {
@@ -109,7 +116,7 @@ final class ScriptedKernel implements Kernel {
 
     @Override public String comm(int pid, int tid) { return tgid.containsKey(tid) ? "prog" : null; }
     @Override public String exe(int pid) { return tgid.containsKey(pid) ? "/usr/bin/prog" : null; }
-    @Override public int statusInt(int pid, String field) { return field.equals("PPid") ? 1 : 0; }
+    @Override public int statusInt(int pid, String field) { return field.equals("PPid") ? ppid.getOrDefault(pid, 1) : 0; }
     @Override public int ptraceScope() { return -1; }
     @Override public int selfPid() { return 1; }
 
