@@ -53,7 +53,7 @@ public final class DapServer implements IDebugProtocolServer {
         transport.afterResponse("initialize", () -> session.client().initialized());
     }
 
-    @Override public CompletableFuture<Capabilities> initialize(InitializeRequestArguments a) { return CompletableFuture.completedFuture(lifecycle.initialize()); }
+    @Override public CompletableFuture<Capabilities> initialize(InitializeRequestArguments a) { return CompletableFuture.completedFuture(lifecycle.initialize(a)); }
     @Override public CompletableFuture<Void> attach(Map<String, Object> a) { return lifecycle.attach(a); }
     @Override public CompletableFuture<Void> launch(Map<String, Object> a) { return lifecycle.launch(a); }
     @Override public CompletableFuture<Void> configurationDone(ConfigurationDoneArguments a) { return lifecycle.configurationDone(); }

@@ -1,11 +1,19 @@
 package org.ptracedap.adapter;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.lsp4j.debug.ContinuedEventArguments;
 import org.eclipse.lsp4j.debug.ExitedEventArguments;
 import org.eclipse.lsp4j.debug.OutputEventArguments;
 import org.eclipse.lsp4j.debug.OutputEventArgumentsCategory;
+import org.eclipse.lsp4j.debug.StartDebuggingRequestArguments;
+import org.eclipse.lsp4j.debug.StartDebuggingRequestArgumentsType;
 import org.eclipse.lsp4j.debug.StoppedEventArguments;
 import org.eclipse.lsp4j.debug.StoppedEventArgumentsReason;
 import org.eclipse.lsp4j.debug.TerminatedEventArguments;
@@ -13,33 +21,55 @@ import org.eclipse.lsp4j.debug.ThreadEventArguments;
 import org.eclipse.lsp4j.debug.ThreadEventArgumentsReason;
 import org.eclipse.lsp4j.debug.services.IDebugProtocolClient;
 import org.ptracedap.adapter.symbols.Symbolizer;
+import org.ptracedap.engine.FollowFork;
 import org.ptracedap.engine.TraceEvent;
 import org.ptracedap.engine.Tracer;
+import org.ptracedap.sys.LibC;
+import org.ptracedap.sys.ProcFs;
 import org.ptracedap.sys.Signals;
 
 /**
- * One debug session: the debuggee it owns and the translation of the engine's events into DAP
- * events — live, as the engine reports them (a {@code thread} event the moment a thread is
- * born, not at the next stop).
+ * One debug session: the processes it debugs (the attached or launched one, plus forked children
+ * that join it) and the translation of the engine's events into DAP events — live, as the engine
+ * reports them (a {@code thread} event the moment a thread is born, not at the next stop).
  *
- * <p>Threads: request handlers run on LSP4J's reader thread and read/write the volatile state
- * here; {@link #accept} runs on the engine's event thread. The LSP4J client proxy may be called
- * from any thread (its writes are serialised by the transport).
+ * <p>A forked child that we follow either joins this session (its threads are listed with its
+ * pid) or, when the client supports {@code startDebugging} and both are followed, is handed over
+ * to a child session of its own: we let it go stopped (SIGSTOP) before it runs an instruction, ask
+ * the client to start the session, and the new adapter takes it over ({@code attach} with
+ * {@code handover: true}). If the client declines, or no session takes it within
+ * {@link #HANDOVER_PATIENCE_SECONDS}, it is continued so it is never stuck.
+ *
+ * <p>Threads: request handlers run on LSP4J's reader thread and read/write the volatile or
+ * concurrent state here; {@link #accept} runs on the engine's event thread. The LSP4J client
+ * proxy may be called from any thread (its writes are serialised by the transport).
  */
 public final class Session implements Consumer<TraceEvent> {
     public enum Kind { NONE, ATTACHING, ATTACHED, LAUNCHING, LAUNCHED }
+
+    static final int HANDOVER_PATIENCE_SECONDS = 10;
 
     private final CompletableFuture<Tracer> tracer;
     public final Symbolizer symbolizer = new Symbolizer();
     public final ProtocolLog log;
     private volatile IDebugProtocolClient client;
     private volatile Kind kind = Kind.NONE;
+    /** The main process: the one attached or launched, or the followed child once it was let go. */
     private volatile int pid = -1;
-    private volatile boolean exited;
+    /** Every process this session debugs now. */
+    private final Set<Integer> processes = ConcurrentHashMap.newKeySet();
+    /** Followed children waiting (held at entry) to be handed to a child session. */
+    private final Set<Integer> handovers = ConcurrentHashMap.newKeySet();
+    /** Which process each live thread belongs to. */
+    private final Map<Integer, Integer> threadOwner = new ConcurrentHashMap<>();
+    private volatile FollowFork follow = FollowFork.PARENT;
+    private volatile boolean clientStartsSessions;
+    private volatile boolean hadDebuggee;
+    private volatile int lastExitCode;
     private volatile boolean ended;
+    /** disconnect is letting the processes go: their detaching is not the program's end. */
+    private volatile boolean disconnecting;
     private volatile boolean stopOnEntry;
-    private volatile boolean configured;
-    private volatile int pauseThread;
     /** Completes when the session is over (disconnect answered, or the client went away). */
     public final CompletableFuture<Void> end = new CompletableFuture<>();
 
@@ -72,58 +102,76 @@ public final class Session implements Consumer<TraceEvent> {
         return kind;
     }
 
+    /** The main process. */
     public int pid() {
         return pid;
     }
 
+    /** Every process this session debugs now. */
+    public List<Integer> processes() {
+        return new ArrayList<>(processes);
+    }
+
+    /** The process a thread belongs to, or the main process if unknown. */
+    public int ownerOf(int tid) {
+        return threadOwner.getOrDefault(tid, pid);
+    }
+
+    /** Had a debuggee, and none is left (it exited). */
     public boolean exited() {
-        return exited;
+        return hadDebuggee && processes.isEmpty() && kind != Kind.ATTACHING && kind != Kind.LAUNCHING;
     }
 
     public boolean ended() {
         return ended;
     }
 
-    public boolean configured() {
-        return configured;
-    }
-
     public boolean stopOnEntry() {
         return stopOnEntry;
     }
 
+    public FollowFork follow() {
+        return follow;
+    }
+
+    public void clientCapabilities(boolean startsSessions) {
+        clientStartsSessions = startsSessions;
+    }
+
     /** Claims the session for a debuggee; false if it already has one. */
-    public synchronized boolean begin(Kind how, int pidIfKnown) {
-        if (kind != Kind.NONE) {
+    public synchronized boolean begin(Kind how, int pidIfKnown, FollowFork follow) {
+        if (kind != Kind.NONE || hadDebuggee) {
             return false;
         }
         kind = how;
-        pid = pidIfKnown;
+        this.follow = follow;
+        if (pidIfKnown > 0) {
+            launchedAs(pidIfKnown);
+        }
         return true;
     }
 
     /** Called on the tracer thread as soon as a launched program has a pid, before any of its events. */
     public void launchedAs(int pid) {
         this.pid = pid;
+        processes.add(pid);
     }
 
     public void started(Kind how, boolean stopOnEntry) {
         this.stopOnEntry = stopOnEntry;
+        hadDebuggee = true;
         kind = how;
     }
 
     /** The attach or launch failed: the session may try again. */
     public synchronized void failed() {
         kind = Kind.NONE;
+        processes.clear();
         pid = -1;
     }
 
-    public void configurationDone() {
-        configured = true;
-    }
-
-    public void pauseRequestedOn(int threadId) {
-        pauseThread = threadId;
+    public void disconnecting() {
+        disconnecting = true;
     }
 
     /** The session is over; later requests get a clear error and engine events are ignored. */
@@ -138,60 +186,124 @@ public final class Session implements Consumer<TraceEvent> {
     @Override
     public void accept(TraceEvent e) {
         IDebugProtocolClient c = client;
-        if (c == null || ended || e.pid() != pid) {
+        if (c == null || ended) {
+            return;
+        }
+        if (handovers.contains(e.pid())) {
+            if (e instanceof TraceEvent.Stopped s && s.reason() == TraceEvent.StopReason.ENTRY) {
+                handOver(s.pid());
+            }
+            return;
+        }
+        if (!processes.contains(e.pid())) {
             return;
         }
         if (e instanceof TraceEvent.ThreadStarted t) {
+            threadOwner.put(t.tid(), t.pid());
             c.thread(threadEvent(t.tid(), ThreadEventArgumentsReason.STARTED));
         } else if (e instanceof TraceEvent.ThreadExited t) {
+            threadOwner.remove(t.tid());
             c.thread(threadEvent(t.tid(), ThreadEventArgumentsReason.EXITED));
         } else if (e instanceof TraceEvent.Stopped s) {
             onStopped(c, s);
-        } else if (e instanceof TraceEvent.Resumed) {
-            ContinuedEventArguments args = new ContinuedEventArguments();
-            args.setThreadId(pid);
-            args.setAllThreadsContinued(true);
-            c.continued(args);
         } else if (e instanceof TraceEvent.Output o) {
             output(o.stream() == TraceEvent.Output.Stream.STDOUT ? OutputEventArgumentsCategory.STDOUT
                     : OutputEventArgumentsCategory.STDERR, o.text());
         } else if (e instanceof TraceEvent.ProcessForked f) {
-            console("process " + f.pid() + " started process " + f.childPid() + " (" + f.kind().name().toLowerCase()
-                    + "); it is not followed and runs untraced\n");
+            onForked(f);
         } else if (e instanceof TraceEvent.ProcessExec x) {
             console("process " + x.pid() + " is now running " + x.path() + "\n");
         } else if (e instanceof TraceEvent.ProcessExited x) {
-            exited = true;
-            int code = x.exitCode() >= 0 ? x.exitCode() : 128 + x.signal();
+            lastExitCode = x.exitCode() >= 0 ? x.exitCode() : 128 + x.signal();
             console("process " + x.pid() + (x.exitCode() >= 0 ? " exited with code " + x.exitCode()
                     : " was killed by " + Signals.name(x.signal())) + "\n");
-            ExitedEventArguments exitedArgs = new ExitedEventArguments();
-            exitedArgs.setExitCode(code);
-            c.exited(exitedArgs);
-            c.terminated(new TerminatedEventArguments());
+            gone(c, x.pid(), true);
+        } else if (e instanceof TraceEvent.Detached d) {
+            if (processes.size() > 1) {
+                console("process " + d.pid() + " was let go and runs on untraced\n");
+            }
+            gone(c, d.pid(), !disconnecting);
+        }
+    }
+
+    /** A process left the session; the session's program has ended when none is left. */
+    private void gone(IDebugProtocolClient c, int gonePid, boolean announce) {
+        if (!processes.remove(gonePid)) {
+            return;
+        }
+        if (processes.isEmpty()) {
+            if (!ended && announce) {
+                ExitedEventArguments exitedArgs = new ExitedEventArguments();
+                exitedArgs.setExitCode(lastExitCode);
+                c.exited(exitedArgs);
+                c.terminated(new TerminatedEventArguments());
+            }
+        } else if (gonePid == pid) {
+            pid = processes.iterator().next(); // follow-fork child: the session follows the child now
+        }
+    }
+
+    private void onForked(TraceEvent.ProcessForked f) {
+        String how = f.kind().name().toLowerCase();
+        if (!f.followed()) {
+            console("process " + f.pid() + " started process " + f.childPid() + " (" + how
+                    + "); it is not followed and runs untraced\n");
+        } else if (follow == FollowFork.BOTH && clientStartsSessions) {
+            handovers.add(f.childPid());
+            console("process " + f.pid() + " started process " + f.childPid() + " (" + how
+                    + "); it gets a debug session of its own\n");
+        } else {
+            processes.add(f.childPid());
+            console("process " + f.pid() + " started process " + f.childPid() + " (" + how + "); "
+                    + (follow == FollowFork.CHILD ? "following the child" : "its threads join this session") + "\n");
         }
     }
 
     private void onStopped(IDebugProtocolClient c, TraceEvent.Stopped s) {
-        StoppedEventArguments args = new StoppedEventArguments();
-        args.setAllThreadsStopped(true);
         switch (s.reason()) {
             case ENTRY -> {
-                return; // announced at configurationDone, if the user asked to stop on entry
+                if (s.pid() != pid) {
+                    tracer().resumeAll(s.pid()); // a followed child joining us: let it start
+                }
+                // the main program's entry is announced at configurationDone, if the user asked
             }
-            case PAUSE -> {
-                args.setReason(StoppedEventArgumentsReason.PAUSE);
-                args.setThreadId(pauseThread > 0 ? pauseThread : pid);
-            }
+            case PAUSE -> { } // announced by the pause request once every process is stopped
             case SIGNAL -> {
-                String name = Signals.name(s.signal());
-                args.setReason(StoppedEventArgumentsReason.EXCEPTION);
-                args.setThreadId(s.tid());
-                args.setDescription("Paused on signal " + name);
-                args.setText(name + " received by thread " + s.tid());
+                // All-stop across the session's processes, then one stopped event.
+                List<CompletableFuture<Void>> others = new ArrayList<>();
+                for (int p : processes) {
+                    if (p != s.pid()) {
+                        others.add(tracer().pauseAll(p).exceptionally(x -> null));
+                    }
+                }
+                CompletableFuture.allOf(others.toArray(new CompletableFuture[0])).thenRun(() -> {
+                    String name = Signals.name(s.signal());
+                    StoppedEventArguments args = new StoppedEventArguments();
+                    args.setAllThreadsStopped(true);
+                    args.setReason(StoppedEventArgumentsReason.EXCEPTION);
+                    args.setThreadId(s.tid());
+                    args.setDescription("Paused on signal " + name);
+                    args.setText(name + " received by thread " + s.tid());
+                    c.stopped(args);
+                });
             }
         }
-        c.stopped(args);
+    }
+
+    /** Every process of the session is stopped by a pause. */
+    public void stoppedByPause(int threadId) {
+        StoppedEventArguments args = new StoppedEventArguments();
+        args.setReason(StoppedEventArgumentsReason.PAUSE);
+        args.setThreadId(threadId);
+        args.setAllThreadsStopped(true);
+        client.stopped(args);
+    }
+
+    public void continued() {
+        ContinuedEventArguments args = new ContinuedEventArguments();
+        args.setThreadId(pid);
+        args.setAllThreadsContinued(true);
+        client.continued(args);
     }
 
     /** Announces the entry stop (stopOnEntry). */
@@ -202,6 +314,51 @@ public final class Session implements Consumer<TraceEvent> {
         args.setAllThreadsStopped(true);
         client.stopped(args);
     }
+
+    // ------------------------------------------------------------------ child sessions
+
+    private void handOver(int child) {
+        Tracer t = tracer();
+        t.handOver(child).whenComplete((v, error) -> {
+            handovers.remove(child);
+            if (error != null) {
+                console("process " + child + " could not be handed over: " + error.getMessage() + "\n");
+                return;
+            }
+            StartDebuggingRequestArguments args = new StartDebuggingRequestArguments();
+            args.setRequest(StartDebuggingRequestArgumentsType.ATTACH);
+            args.setConfiguration(Map.of(
+                    "type", "ptrace",
+                    "request", "attach",
+                    "name", "process " + child + " (forked by " + pid + ")",
+                    "processId", child,
+                    "handover", true,
+                    "followFork", follow.name().toLowerCase()));
+            client.startDebugging(args).whenComplete((ok, declined) -> {
+                if (declined != null) {
+                    console("the client declined a session for process " + child + "; it runs on untraced\n");
+                    release(child);
+                }
+            });
+            CompletableFuture.delayedExecutor(HANDOVER_PATIENCE_SECONDS, TimeUnit.SECONDS).execute(() -> {
+                if (ProcFs.exists(child) && ProcFs.statusInt(child, "TracerPid") == 0 && ProcFs.state(child, child) == 'T') {
+                    console("no debug session took process " + child + "; it runs on untraced\n");
+                    release(child);
+                }
+            });
+        });
+    }
+
+    /** Continues a process we left stopped for a child session that never came. */
+    private static void release(int child) {
+        try {
+            LibC.kill(child, Signals.SIGCONT);
+        } catch (RuntimeException gone) {
+            // exited meanwhile
+        }
+    }
+
+    // ------------------------------------------------------------------ output
 
     private static ThreadEventArguments threadEvent(int tid, String reason) {
         ThreadEventArguments args = new ThreadEventArguments();

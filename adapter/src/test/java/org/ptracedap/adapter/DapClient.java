@@ -202,6 +202,36 @@ public final class DapClient implements AutoCloseable {
         }
     }
 
+    /** The next reverse request (adapter → client) called {@code command}, whole. */
+    public synchronized JsonObject reverseRequest(String command) throws InterruptedException {
+        long deadline = System.nanoTime() + Sample.LONG.toNanos();
+        while (true) {
+            int from = eventCursor.getOrDefault("request:" + command, 0);
+            for (int i = from; i < received.size(); i++) {
+                JsonObject m = received.get(i);
+                if ("request".equals(type(m)) && command.equals(m.get("command").getAsString())) {
+                    eventCursor.put("request:" + command, i + 1);
+                    return m;
+                }
+            }
+            waitUntil(deadline, "a '" + command + "' reverse request");
+        }
+    }
+
+    /** Answers a reverse request. */
+    public synchronized void respond(JsonObject request, boolean success, String message) {
+        JsonObject r = new JsonObject();
+        r.addProperty("seq", nextSeq++);
+        r.addProperty("type", "response");
+        r.addProperty("request_seq", request.get("seq").getAsInt());
+        r.addProperty("command", request.get("command").getAsString());
+        r.addProperty("success", success);
+        if (message != null) {
+            r.addProperty("message", message);
+        }
+        writeRaw(frame(r.toString()));
+    }
+
     /** All events called {@code name} received so far (bodies). */
     public synchronized List<JsonObject> events(String name) {
         return received.stream().filter(m -> "event".equals(type(m)) && name.equals(m.get("event").getAsString()))

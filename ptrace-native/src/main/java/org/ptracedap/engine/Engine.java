@@ -134,6 +134,10 @@ public final class Engine {
         final List<CompletableFuture<Void>> exitWaiters = new ArrayList<>();
         CompletableFuture<ProcessInfo> launch;
         FollowFork follow = FollowFork.PARENT;
+        /** Detach leaving the process stopped (SIGSTOP), to hand it over to another tracer. */
+        boolean leaveStopped;
+        /** SIGCONTs of ours (after taking over a stopped process) to deliver without reporting. */
+        int ourSigconts;
 
         Proc(int pid, Mode mode, String name) {
             this.pid = pid;
@@ -183,6 +187,15 @@ public final class Engine {
 
     /** Like {@link #attach(int)}, following forks as {@code follow} says. */
     public ProcessInfo attach(int pid, FollowFork follow) {
+        return attach(pid, follow, false);
+    }
+
+    /**
+     * Like {@link #attach(int, FollowFork)}; with {@code handedOver} the process was left stopped
+     * for us by another tracer ({@link #handOver}): once seized, it is continued with a SIGCONT
+     * of ours that is delivered without being reported.
+     */
+    public ProcessInfo attach(int pid, FollowFork follow, boolean handedOver) {
         if (pid <= 0) {
             throw new TraceException("invalid process id " + pid + ": give the pid of a running process");
         }
@@ -244,6 +257,14 @@ public final class Engine {
                 t.name = n;
             }
             emit(new TraceEvent.ThreadStarted(pid, t.tid, 0, Origin.ATTACHED, t.name));
+        }
+        if (handedOver) {
+            proc.ourSigconts++;
+            try {
+                kernel.kill(pid, Signals.SIGCONT);
+            } catch (SyscallException e) {
+                // exited meanwhile: its death is on its way
+            }
         }
         return new ProcessInfo(pid, name, found.size());
     }
@@ -405,6 +426,11 @@ public final class Engine {
         Proc p = t.proc;
         if (p.mode == Mode.LAUNCHING) {
             held(t, sig, false); // the trampoline's business, not the user's
+            return;
+        }
+        if (sig == Signals.SIGCONT && p.ourSigconts > 0) {
+            p.ourSigconts--;
+            held(t, sig, false); // ours: delivered, not reported
             return;
         }
         boolean stops = policy.stops(sig);
@@ -770,10 +796,30 @@ public final class Engine {
         }
     }
 
+    /**
+     * Detaches leaving the process stopped (a SIGSTOP taken as we let go), so that another
+     * tracer can seize it before it runs a single instruction untraced. A fresh fork child has
+     * no pending signal of its own to lose.
+     */
+    public void handOver(int pid, CompletableFuture<Void> done) {
+        proc(pid).leaveStopped = true;
+        detach(pid, done);
+    }
+
     private void finishDetach(Proc p) {
         for (Thread_ t : new ArrayList<>(p.threads.values())) {
             forget(t);
-            if (t.state == State.STOPPED) {
+            if (t.state == State.STOPPED && p.leaveStopped && t.tid == p.pid) {
+                // A signal given to PTRACE_DETACH is dropped unless the tracee is in a
+                // signal-delivery-stop (ptrace(2)); so queue a SIGSTOP first: it is taken, and the
+                // process stops, before it returns to user code — untraced by then.
+                try {
+                    kernel.kill(p.pid, Signals.SIGSTOP);
+                } catch (SyscallException e) {
+                    // gone
+                }
+                detachQuietly(t.tid, 0);
+            } else if (t.state == State.STOPPED) {
                 detachQuietly(t.tid, t.groupStop ? 0 : t.pendingSignal);
             } else if (t.state != State.GONE) {
                 remember(detachAtNextStop, t.tid); // vfork parent: let it go at its next stop

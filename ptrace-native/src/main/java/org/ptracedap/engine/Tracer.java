@@ -147,7 +147,17 @@ public final class Tracer implements AutoCloseable {
 
     /** Like {@link #attach(int)}, following forks as {@code follow} says. */
     public CompletableFuture<ProcessInfo> attach(int pid, FollowFork follow) {
-        return call(() -> engine.attach(pid, follow));
+        return attach(pid, follow, false);
+    }
+
+    /** Attaches to a process another tracer left stopped for us ({@link #handOver}), and continues it. */
+    public CompletableFuture<ProcessInfo> attach(int pid, FollowFork follow, boolean handedOver) {
+        return call(() -> engine.attach(pid, follow, handedOver));
+    }
+
+    /** Detaches leaving the process stopped, for another tracer to take over (a child debug session). */
+    public CompletableFuture<Void> handOver(int pid) {
+        return callAsync(done -> engine.handOver(pid, done));
     }
 
     /** Starts a program, stopped before its first instruction (a {@code Stopped(ENTRY)} event). */

@@ -369,4 +369,33 @@ class EngineOrderingTest {
         assertEquals(2, events.stream().filter(ev -> ev instanceof TraceEvent.ProcessForked f && !f.followed()).count());
         assertEquals(List.of(), started());
     }
+
+    @Test
+    void handOverLeavesTheChildStoppedForTheNextTracer() {
+        Engine e = following(FollowFork.BOTH);
+        kernel.forked(PID, 200);
+        forkEvent(e, PID, 200);
+        e.onWaitStatus(200, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
+        kernel.take();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        e.handOver(200, done);
+        assertTrue(done.isDone());
+        assertEquals(List.of("kill 200 " + SIGSTOP, "detach 200 0"), kernel.take(),
+                "a signal given to PTRACE_DETACH from an event stop would be dropped: queue SIGSTOP first");
+        assertFalse(e.isTraced(200));
+    }
+
+    @Test
+    void aProcessHandedOverIsContinuedWithASigcontOfOursThatIsNotReported() {
+        ScriptedKernel k = new ScriptedKernel().thread(300, 300);
+        List<TraceEvent> evs = new ArrayList<>();
+        Engine e = new Engine(k, evs::add, SignalPolicy.defaults());
+        e.attach(300, FollowFork.PARENT, true);
+        assertEquals(List.of("seize 300", "kill 300 " + SIGCONT), k.take());
+        e.onWaitStatus(300, WaitStatus.ofStop(SIGCONT, 0));
+        assertEquals(List.of("cont 300 " + SIGCONT), k.take());
+        assertFalse(evs.stream().anyMatch(ev -> ev instanceof TraceEvent.SignalReceived), "ours, not the program's");
+        e.onWaitStatus(300, WaitStatus.ofStop(SIGCONT, 0)); // a later SIGCONT from someone else is reported
+        assertTrue(evs.stream().anyMatch(ev -> ev instanceof TraceEvent.SignalReceived));
+    }
 }

@@ -22,18 +22,28 @@ public final class ExecutionHandler {
 
     public CompletableFuture<Void> pause(PauseArguments args) {
         int pid = Guards.debuggee(session, "pause");
-        session.pauseRequestedOn(args != null ? args.getThreadId() : pid);
+        int threadId = args != null && args.getThreadId() > 0 ? args.getThreadId() : pid;
         // Issued after the response is written, so the stopped event can never overtake it.
-        transport.afterResponse("pause", () -> session.tracer().pauseAll(pid).exceptionally(e -> {
-            session.console("pause failed: " + e.getMessage() + "\n");
-            return null;
-        }));
+        transport.afterResponse("pause", () -> {
+            CompletableFuture<?>[] all = session.processes().stream()
+                    .map(p -> session.tracer().pauseAll(p)).toArray(CompletableFuture[]::new);
+            CompletableFuture.allOf(all).whenComplete((v, e) -> {
+                if (e == null) {
+                    session.stoppedByPause(threadId);
+                } else if (!session.exited()) {
+                    session.console("pause failed: " + e.getMessage() + "\n");
+                }
+            });
+        });
         return CompletableFuture.completedFuture(null);
     }
 
     public CompletableFuture<ContinueResponse> resume(ContinueArguments args) {
-        int pid = Guards.debuggee(session, "continue");
-        return session.tracer().resumeAll(pid).handle((v, e) -> {
+        Guards.debuggee(session, "continue");
+        CompletableFuture<?>[] all = session.processes().stream()
+                .map(p -> session.tracer().resumeAll(p).exceptionally(e -> null)).toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(all).thenApply(v -> {
+            transport.afterResponse("continue", session::continued);
             ContinueResponse r = new ContinueResponse();
             r.setAllThreadsContinued(true);
             return r;

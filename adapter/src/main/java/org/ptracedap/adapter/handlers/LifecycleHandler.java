@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.lsp4j.debug.Capabilities;
 import org.eclipse.lsp4j.debug.DisconnectArguments;
+import org.eclipse.lsp4j.debug.InitializeRequestArguments;
 import org.eclipse.lsp4j.debug.ProcessEventArguments;
 import org.eclipse.lsp4j.debug.ProcessEventArgumentsStartMethod;
 import org.ptracedap.adapter.Args;
@@ -11,6 +12,7 @@ import org.ptracedap.adapter.DapError;
 import org.ptracedap.adapter.DapTransport;
 import org.ptracedap.adapter.ErrorMapper;
 import org.ptracedap.adapter.Session;
+import org.ptracedap.engine.FollowFork;
 import org.ptracedap.engine.LaunchSpec;
 import org.ptracedap.engine.ProcessInfo;
 import org.ptracedap.engine.TraceException;
@@ -26,7 +28,8 @@ public final class LifecycleHandler {
     }
 
     /** Capabilities are honest: only what works is announced. */
-    public Capabilities initialize() {
+    public Capabilities initialize(InitializeRequestArguments client) {
+        session.clientCapabilities(client != null && Boolean.TRUE.equals(client.getSupportsStartDebuggingRequest()));
         Capabilities c = new Capabilities();
         c.setSupportsConfigurationDoneRequest(true);
         c.setSupportsTerminateRequest(true);
@@ -38,13 +41,15 @@ public final class LifecycleHandler {
         Guards.notEnded(session);
         Args args = new Args("attach", arguments);
         int pid = args.pid("processId");
+        FollowFork follow = followFork(args);
+        boolean handover = args.bool("handover", false);
         if (args.bool("trace", false)) {
             session.log.enableToStderr();
         }
-        if (!session.begin(Session.Kind.ATTACHING, pid)) {
+        if (!session.begin(Session.Kind.ATTACHING, pid, follow)) {
             throw alreadyDebugging();
         }
-        return session.tracer().attach(pid).handle((info, error) -> {
+        return session.tracer().attach(pid, follow, handover).handle((info, error) -> {
             if (error != null) {
                 session.failed();
                 throw ErrorMapper.toException(error);
@@ -64,13 +69,14 @@ public final class LifecycleHandler {
         }
         LaunchSpec spec = new LaunchSpec(program, args.strings("args"), args.environment("env"), args.string("cwd", null));
         boolean stopOnEntry = args.bool("stopOnEntry", false);
+        FollowFork follow = followFork(args);
         if (args.bool("trace", false)) {
             session.log.enableToStderr();
         }
-        if (!session.begin(Session.Kind.LAUNCHING, -1)) {
+        if (!session.begin(Session.Kind.LAUNCHING, -1, follow)) {
             throw alreadyDebugging();
         }
-        return session.tracer().launch(spec, session::launchedAs).handle((info, error) -> {
+        return session.tracer().launch(spec, follow, session::launchedAs).handle((info, error) -> {
             if (error != null) {
                 session.failed();
                 Throwable cause = error.getCause() != null ? error.getCause() : error;
@@ -83,6 +89,15 @@ public final class LifecycleHandler {
             announceProcess(info, ProcessEventArgumentsStartMethod.LAUNCH);
             return null;
         });
+    }
+
+    private static FollowFork followFork(Args args) {
+        String text = args.string("followFork", "parent");
+        FollowFork follow = FollowFork.parse(text);
+        if (follow == null) {
+            throw DapError.BAD_ARGUMENTS.because("'followFork' must be \"parent\", \"child\" or \"both\", not \"" + text + "\"");
+        }
+        return follow;
     }
 
     private RuntimeException alreadyDebugging() {
@@ -103,7 +118,6 @@ public final class LifecycleHandler {
     /** Breakpoints are set (none exist yet): a launched program starts, or is announced stopped on entry. */
     public CompletableFuture<Void> configurationDone() {
         Guards.notEnded(session);
-        session.configurationDone();
         if (session.kind() != Session.Kind.LAUNCHED || session.exited()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -121,12 +135,15 @@ public final class LifecycleHandler {
         }
         CompletableFuture<Void> done;
         Session.Kind kind = session.kind();
+        session.disconnecting();
         if (session.exited() || kind == Session.Kind.NONE) {
             done = CompletableFuture.completedFuture(null);
         } else {
             boolean terminate = args != null && args.getTerminateDebuggee() != null
                     ? args.getTerminateDebuggee() : kind == Session.Kind.LAUNCHED;
-            done = terminate ? session.tracer().kill(session.pid()) : session.tracer().detach(session.pid());
+            done = CompletableFuture.allOf(session.processes().stream()
+                    .map(p -> terminate ? session.tracer().kill(p) : session.tracer().detach(p))
+                    .toArray(CompletableFuture[]::new));
         }
         transport.afterResponse("disconnect", session::finish);
         return done.handle((v, error) -> {
@@ -147,7 +164,8 @@ public final class LifecycleHandler {
 
     /** Ends the debuggee (SIGKILL); the exited and terminated events follow. */
     public CompletableFuture<Void> terminate() {
-        int pid = Guards.debuggee(session, "terminate");
-        return session.tracer().kill(pid).exceptionally(e -> null);
+        Guards.debuggee(session, "terminate");
+        return CompletableFuture.allOf(session.processes().stream()
+                .map(p -> session.tracer().kill(p).exceptionally(e -> null)).toArray(CompletableFuture[]::new));
     }
 }

@@ -40,8 +40,9 @@ public final class StackHandler {
     }
 
     public CompletableFuture<StackTraceResponse> stackTrace(StackTraceArguments args) {
-        int pid = Guards.debuggee(session, "show the stack");
+        Guards.debuggee(session, "show the stack");
         int tid = args.getThreadId();
+        int pid = session.ownerOf(tid);
         return registers(tid).thenApply(regs -> {
             long rip = regs[RIP];
             Symbolizer.Location where = session.symbolizer.locate(pid, rip);

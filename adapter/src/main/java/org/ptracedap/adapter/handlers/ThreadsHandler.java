@@ -1,9 +1,10 @@
 package org.ptracedap.adapter.handlers;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.lsp4j.debug.Thread;
 import org.eclipse.lsp4j.debug.ThreadsResponse;
-import org.ptracedap.adapter.ErrorMapper;
 import org.ptracedap.adapter.Session;
 import org.ptracedap.engine.ThreadInfo;
 
@@ -16,20 +17,23 @@ public final class ThreadsHandler {
     }
 
     public CompletableFuture<ThreadsResponse> threads() {
-        int pid = Guards.debuggee(session, "list threads");
-        return session.tracer().threads(pid).handle((list, error) -> {
-            if (error != null) {
-                throw ErrorMapper.toException(error);
-            }
-            Thread[] threads = new Thread[list.size()];
-            for (int i = 0; i < threads.length; i++) {
-                ThreadInfo t = list.get(i);
-                threads[i] = new Thread();
-                threads[i].setId(t.tid());
-                threads[i].setName(name(t));
+        int main = Guards.debuggee(session, "list threads");
+        List<CompletableFuture<List<ThreadInfo>>> lists = new ArrayList<>();
+        for (int p : session.processes()) {
+            lists.add(session.tracer().threads(p).exceptionally(e -> List.of()));
+        }
+        return CompletableFuture.allOf(lists.toArray(new CompletableFuture[0])).thenApply(v -> {
+            List<Thread> threads = new ArrayList<>();
+            for (CompletableFuture<List<ThreadInfo>> list : lists) {
+                for (ThreadInfo t : list.join()) {
+                    Thread dap = new Thread();
+                    dap.setId(t.tid());
+                    dap.setName(t.pid() == main ? name(t) : t.name() + " (pid " + t.pid() + ", tid " + t.tid() + ")");
+                    threads.add(dap);
+                }
             }
             ThreadsResponse r = new ThreadsResponse();
-            r.setThreads(threads);
+            r.setThreads(threads.toArray(new Thread[0]));
             return r;
         });
     }
