@@ -12,6 +12,7 @@ import org.eclipse.lsp4j.debug.ContinuedEventArguments;
 import org.eclipse.lsp4j.debug.ExitedEventArguments;
 import org.eclipse.lsp4j.debug.OutputEventArguments;
 import org.eclipse.lsp4j.debug.OutputEventArgumentsCategory;
+import org.eclipse.lsp4j.debug.ProcessEventArguments;
 import org.eclipse.lsp4j.debug.StartDebuggingRequestArguments;
 import org.eclipse.lsp4j.debug.StartDebuggingRequestArgumentsType;
 import org.eclipse.lsp4j.debug.StoppedEventArguments;
@@ -56,6 +57,8 @@ public final class Session implements Consumer<TraceEvent> {
     private volatile Kind kind = Kind.NONE;
     /** The main process: the one attached or launched, or the followed child once it was let go. */
     private volatile int pid = -1;
+    /** The process attached or launched (its entry stop belongs to configurationDone). */
+    private volatile int firstPid = -1;
     /** Every process this session debugs now. */
     private final Set<Integer> processes = ConcurrentHashMap.newKeySet();
     /** Followed children waiting (held at entry) to be handed to a child session. */
@@ -154,6 +157,7 @@ public final class Session implements Consumer<TraceEvent> {
     /** Called on the tracer thread as soon as a launched program has a pid, before any of its events. */
     public void launchedAs(int pid) {
         this.pid = pid;
+        this.firstPid = pid;
         processes.add(pid);
     }
 
@@ -213,6 +217,14 @@ public final class Session implements Consumer<TraceEvent> {
             onForked(f);
         } else if (e instanceof TraceEvent.ProcessExec x) {
             console("process " + x.pid() + " is now running " + x.path() + "\n");
+            if (x.pid() == pid && x.path() != null) {
+                ProcessEventArguments p = new ProcessEventArguments();
+                p.setName(x.path());
+                p.setSystemProcessId(x.pid());
+                p.setIsLocalProcess(true);
+                p.setPointerSize(64);
+                c.process(p);
+            }
         } else if (e instanceof TraceEvent.ProcessExited x) {
             lastExitCode = x.exitCode() >= 0 ? x.exitCode() : 128 + x.signal();
             console("process " + x.pid() + (x.exitCode() >= 0 ? " exited with code " + x.exitCode()
@@ -262,7 +274,7 @@ public final class Session implements Consumer<TraceEvent> {
     private void onStopped(IDebugProtocolClient c, TraceEvent.Stopped s) {
         switch (s.reason()) {
             case ENTRY -> {
-                if (s.pid() != pid) {
+                if (s.pid() != firstPid) {
                     tracer().resumeAll(s.pid()); // a followed child joining us: let it start
                 }
                 // the main program's entry is announced at configurationDone, if the user asked

@@ -3,7 +3,6 @@ package org.ptracedap.adapter;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.gson.Gson;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -80,9 +79,6 @@ class ChildSessionIT {
 
             assertEquals(0, parent.event("exited").get("exitCode").getAsInt());
             assertTrue(stdout(parent).contains("fork_threads: parent done children=1 ok=1"), stdout(parent));
-            for (JsonElement t : parent.events("thread").stream().map(x -> (JsonElement) x).toList()) {
-                assertTrue(true, t.toString());
-            }
             assertEquals(3, parent.events("thread").stream().filter(t -> t.get("reason").getAsString().equals("started")).count(),
                     "the parent session has the parent's threads only");
             parent.ok("disconnect", Map.of());
@@ -104,6 +100,24 @@ class ChildSessionIT {
             assertEquals(0, parent.event("exited").get("exitCode").getAsInt());
             assertTrue(stdout(parent).contains("fork_threads: parent done children=1 ok=1"), stdout(parent));
             parent.ok("disconnect", Map.of());
+        }
+    }
+
+    @Test
+    void followingTheChildThroughItsExecSaysWhichProgramRunsNow() throws Exception {
+        try (AdapterProcess adapter = new AdapterProcess()) {
+            DapClient c = adapter.client;
+            initialize(c, false);
+            c.ok("launch", Map.of("program", Sample.bin("fork_exec").toString(), "followFork", "child"));
+            int parent = c.event("process").get("systemProcessId").getAsInt();
+            c.ok("configurationDone", null);
+            JsonObject exec = c.event("process", p -> p.get("name").getAsString().endsWith("/echo"));
+            assertNotEquals(parent, exec.get("systemProcessId").getAsInt(), "the child, followed through its exec");
+            assertEquals(0, c.event("exited").get("exitCode").getAsInt());
+            assertTrue(c.events("output").stream().anyMatch(o -> o.get("output").getAsString()
+                    .contains("process " + parent + " was let go and runs on untraced")));
+            c.ok("disconnect", Map.of());
+            assertEquals(List.of(), c.problems());
         }
     }
 }
