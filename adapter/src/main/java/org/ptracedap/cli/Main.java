@@ -32,6 +32,7 @@ public final class Main {
             case "dap" -> code = DapCommand.run(rest);
             case "trace" -> code = TraceCommand.run(rest, System.out, System.err);
             case "demo" -> code = DemoCommand.run(rest, System.out);
+            case "warmup" -> code = WarmupCommand.run(); // for the build's class-data archive
             case "help", "--help", "-h" -> {
                 System.out.println(USAGE);
                 code = 0;
