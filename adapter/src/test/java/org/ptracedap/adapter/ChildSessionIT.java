@@ -18,10 +18,7 @@ class ChildSessionIT {
     }
 
     private static String stdout(DapClient c) {
-        StringBuilder out = new StringBuilder();
-        c.events("output").stream().filter(o -> o.get("category").getAsString().equals("stdout"))
-                .forEach(o -> out.append(o.get("output").getAsString()));
-        return out.toString();
+        return c.output("stdout");
     }
 
     @Test

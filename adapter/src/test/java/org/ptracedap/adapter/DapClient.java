@@ -232,6 +232,17 @@ public final class DapClient implements AutoCloseable {
         writeRaw(frame(r.toString()));
     }
 
+    /** The text of every {@code output} event of {@code category} ("stdout", "console"...) so far. */
+    public synchronized String output(String category) {
+        StringBuilder out = new StringBuilder();
+        for (JsonObject o : events("output")) {
+            if (o.get("category").getAsString().equals(category)) {
+                out.append(o.get("output").getAsString());
+            }
+        }
+        return out.toString();
+    }
+
     /** All events called {@code name} received so far (bodies). */
     public synchronized List<JsonObject> events(String name) {
         return received.stream().filter(m -> "event".equals(type(m)) && name.equals(m.get("event").getAsString()))

@@ -127,10 +127,8 @@ class DapProtocolIT {
             List<JsonObject> threadEvents = c.events("thread");
             assertEquals(2001, threadEvents.stream().filter(t -> t.get("reason").getAsString().equals("started")).count());
             assertEquals(2001, threadEvents.stream().filter(t -> t.get("reason").getAsString().equals("exited")).count());
-            StringBuilder out = new StringBuilder();
-            c.events("output").stream().filter(o -> o.get("category").getAsString().equals("stdout"))
-                    .forEach(o -> out.append(o.get("output").getAsString()));
-            assertTrue(out.toString().contains("clone_storm: 2000 threads done"), out.toString());
+            String out = c.output("stdout");
+            assertTrue(out.contains("clone_storm: 2000 threads done"), out);
             assertTrue(c.events("thread").size() > 0);
             c.ok("disconnect", Map.of());
             c.awaitClosed();
@@ -180,10 +178,8 @@ class DapProtocolIT {
             assertTrue(top.contains("ld-linux"), "stopped before the first instruction, in the dynamic loader: " + top);
             c.ok("continue", Map.of("threadId", threads.get(0).getAsJsonObject().get("id").getAsInt()));
             assertEquals(7, c.event("exited").get("exitCode").getAsInt());
-            StringBuilder out = new StringBuilder();
-            c.events("output").stream().filter(o -> o.get("category").getAsString().equals("stdout"))
-                    .forEach(o -> out.append(o.get("output").getAsString()));
-            assertEquals("hello dap world\n/tmp\n", out.toString());
+            String out = c.output("stdout");
+            assertEquals("hello dap world\n/tmp\n", out);
             String late = c.error("threads", null);
             assertTrue(late.contains("has exited"), late);
             c.ok("disconnect", Map.of());
