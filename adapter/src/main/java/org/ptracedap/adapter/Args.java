@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ptracedap.engine.SignalPolicy;
+import org.ptracedap.sys.Signals;
 
 /**
  * Reads the free-form arguments of {@code launch} and {@code attach} (JSON as LSP4J hands it
@@ -88,6 +90,33 @@ public final class Args {
             out.add(s);
         }
         return out;
+    }
+
+    /**
+     * The signal policy: gdb's defaults, changed by {@code "signals": {"SIGUSR1": "pass",
+     * "SIGALRM": "stop"}} ("pass": delivered silently; "stop": reported as a stop, then delivered).
+     */
+    public SignalPolicy signals(String key) {
+        SignalPolicy policy = SignalPolicy.defaults();
+        Object v = map.get(key);
+        if (v == null) {
+            return policy;
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            throw bad("'" + key + "' must be an object like {\"SIGUSR1\": \"pass\"}, not " + v);
+        }
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            int sig = Signals.parse(e.getKey().toString());
+            if (sig <= 0 || sig > 64) {
+                throw bad("'" + key + "': unknown signal '" + e.getKey() + "'");
+            }
+            String action = String.valueOf(e.getValue());
+            if (!action.equals("pass") && !action.equals("stop")) {
+                throw bad("'" + key + "." + e.getKey() + "' must be \"pass\" or \"stop\", not " + e.getValue());
+            }
+            policy = policy.withSilent(sig, action.equals("pass"));
+        }
+        return policy;
     }
 
     /** The environment: ours, with the given variables added, replaced, or removed (null value). */

@@ -13,6 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.ptracedap.engine.FollowFork;
 import org.ptracedap.engine.LaunchSpec;
+import org.ptracedap.engine.SignalPolicy;
+import org.ptracedap.engine.TraceOptions;
 import org.ptracedap.engine.ProcessInfo;
 import org.ptracedap.engine.TraceEvent;
 import org.ptracedap.engine.TraceException;
@@ -58,6 +60,9 @@ final class TraceCommand {
             "                  after a fork, keep tracing the parent (default; the child runs",
             "                  untraced), the child (the parent runs on untraced), or both;",
             "                  trace ends when no traced process is left",
+            "  --stop SIG,...  report these signals as stops (then deliver them)",
+            "  --pass SIG,...  deliver these signals silently (default: SIGURG SIGCHLD SIGWINCH",
+            "                  SIGALRM SIGPROF SIGVTALRM SIGIO; every other signal is reported)",
             "  --show-output   copy the launched program's stdout and stderr to ours",
             "                  (otherwise it is discarded, so stdout stays parseable)",
             "  --events FILE   write the event lines to FILE instead of stdout",
@@ -70,6 +75,7 @@ final class TraceCommand {
         boolean quiet = false;
         String eventsFile = null;
         FollowFork follow = FollowFork.PARENT;
+        SignalPolicy signals = SignalPolicy.defaults();
         List<String> program = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -80,13 +86,21 @@ final class TraceCommand {
                 }
                 case "--show-output" -> showOutput = true;
                 case "--quiet" -> quiet = true;
-                case "--pid", "--events", "--follow-fork" -> {
+                case "--pid", "--events", "--follow-fork", "--stop", "--pass" -> {
                     if (i + 1 >= args.size()) {
                         return Main.usageError(err, a + " needs a value");
                     }
                     String v = args.get(++i);
                     if (a.equals("--events")) {
                         eventsFile = v;
+                    } else if (a.equals("--stop") || a.equals("--pass")) {
+                        for (String name : v.split(",")) {
+                            int sig = Signals.parse(name);
+                            if (sig <= 0 || sig > 64) {
+                                return Main.usageError(err, a + ": unknown signal '" + name + "'");
+                            }
+                            signals = signals.withSilent(sig, a.equals("--pass"));
+                        }
                     } else if (a.equals("--follow-fork")) {
                         follow = FollowFork.parse(v);
                         if (follow == null) {
@@ -126,7 +140,7 @@ final class TraceCommand {
             }
         }
         Session s = new Session(new PrintStream(new BufferedOutputStream(events, 1 << 16), false),
-                quiet, showOutput, out, err, follow);
+                quiet, showOutput, out, err, new TraceOptions(follow, signals));
         return pid >= 0 ? s.attach(pid) : s.launch(program);
     }
 
@@ -144,7 +158,7 @@ final class TraceCommand {
             t.setDaemon(true);
             return t;
         });
-        private final FollowFork follow;
+        private final TraceOptions options;
         /** The processes traced now; the session ends when none is left. */
         private final java.util.Set<Integer> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private volatile int mainPid = -1;
@@ -156,8 +170,8 @@ final class TraceCommand {
         private boolean mainExited;
 
         Session(PrintStream events, boolean quiet, boolean showOutput, PrintStream out, PrintStream err,
-                FollowFork follow) {
-            this.follow = follow;
+                TraceOptions options) {
+            this.options = options;
             this.events = events;
             this.quiet = quiet;
             this.showOutput = showOutput;
@@ -175,7 +189,7 @@ final class TraceCommand {
             tracer.addListener(this::onEvent);
             live.add(pid);
             try {
-                tracer.attach(pid, follow).get();
+                tracer.attach(pid, options, false).get();
             } catch (ExecutionException e) {
                 return fail(e.getCause());
             } catch (InterruptedException e) {
@@ -191,7 +205,7 @@ final class TraceCommand {
             ProcessInfo info;
             try {
                 // The pid is known only once launch returns; events before that are for this program anyway.
-                info = tracer.launch(LaunchSpec.of(argv.get(0), argv.subList(1, argv.size())), follow, pid -> {
+                info = tracer.launch(LaunchSpec.of(argv.get(0), argv.subList(1, argv.size())), options, pid -> {
                     mainPid = pid;
                     live.add(pid);
                 }).get();

@@ -313,4 +313,22 @@ class DapProtocolIT {
             java.nio.file.Files.deleteIfExists(log);
         }
     }
+
+    @Test
+    void signalsAttributeChoosesWhichSignalsStop() throws Exception {
+        try (AdapterProcess adapter = new AdapterProcess()) {
+            DapClient c = adapter.client;
+            initialize(c);
+            assertTrue(c.error("launch", Map.of("program", "/bin/true", "signals", Map.of("SIGFOO", "pass")))
+                    .contains("unknown signal 'SIGFOO'"));
+            c.ok("launch", Map.of("program", Sample.bin("fork_exec").toString(), "signals", Map.of("SIGCHLD", "stop")));
+            c.ok("configurationDone", null);
+            JsonObject stopped = c.event("stopped");
+            assertEquals("exception", stopped.get("reason").getAsString());
+            assertTrue(stopped.get("description").getAsString().contains("SIGCHLD"));
+            c.ok("continue", Map.of("threadId", stopped.get("threadId").getAsInt()));
+            assertEquals(0, c.event("exited").get("exitCode").getAsInt());
+            c.ok("disconnect", Map.of());
+        }
+    }
 }

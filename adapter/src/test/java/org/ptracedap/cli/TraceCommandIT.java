@@ -146,4 +146,21 @@ class TraceCommandIT {
             assertEquals("1", summary(out).group(3));
         }
     }
+
+    @Test
+    void signalPolicyIsConfigurable() throws Exception {
+        try (Sample byDefault = ptraceDap("trace", "--", Sample.bin("fork_exec").toString());
+             Sample stopping = ptraceDap("trace", "--stop", "SIGCHLD", "--", Sample.bin("fork_exec").toString())) {
+            assertEquals(0, exitCode(byDefault));
+            assertEquals(0, exitCode(stopping));
+            assertEquals(1, count(byDefault.output(), "^signal pid=\\d+ tid=\\d+ signal=SIGCHLD action=pass$"), byDefault.output());
+            assertEquals(0, count(byDefault.output(), "^stopped .*reason=signal"));
+            assertEquals(1, count(stopping.output(), "^signal pid=\\d+ tid=\\d+ signal=SIGCHLD action=stop$"), stopping.output());
+            assertEquals(1, count(stopping.output(), "^stopped pid=\\d+ reason=signal tid=\\d+ signal=SIGCHLD$"));
+        }
+        try (Sample bad = ptraceDap("trace", "--pass", "SIGNOPE", "--", "/bin/true")) {
+            assertEquals(2, exitCode(bad));
+            assertTrue(bad.output().contains("unknown signal 'SIGNOPE'"), bad.output());
+        }
+    }
 }

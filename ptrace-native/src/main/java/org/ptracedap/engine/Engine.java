@@ -43,7 +43,8 @@ public final class Engine {
 
     private final Kernel kernel;
     private final Consumer<TraceEvent> sink;
-    private volatile SignalPolicy policy;
+    /** The policy of processes taken on without {@link TraceOptions}; each process has its own. */
+    private SignalPolicy policy;
 
     private final Map<Integer, Proc> procs = new LinkedHashMap<>();
     private final Map<Integer, Thread_> threads = new HashMap<>();
@@ -134,6 +135,7 @@ public final class Engine {
         final List<CompletableFuture<Void>> exitWaiters = new ArrayList<>();
         CompletableFuture<ProcessInfo> launch;
         FollowFork follow = FollowFork.PARENT;
+        SignalPolicy policy;
         /** Detach leaving the process stopped (SIGSTOP), to hand it over to another tracer. */
         boolean leaveStopped;
         /** SIGCONTs of ours (after taking over a stopped process) to deliver without reporting. */
@@ -148,6 +150,11 @@ public final class Engine {
 
     public void setPolicy(SignalPolicy policy) {
         this.policy = policy;
+    }
+
+    /** Which signals stop {@code pid} and which pass silently (its forked children inherit it). */
+    public void setPolicy(int pid, SignalPolicy policy) {
+        proc(pid).policy = policy;
     }
 
     public boolean isTraced(int pid) {
@@ -187,7 +194,7 @@ public final class Engine {
 
     /** Like {@link #attach(int)}, following forks as {@code follow} says. */
     public ProcessInfo attach(int pid, FollowFork follow) {
-        return attach(pid, follow, false);
+        return attach(pid, new TraceOptions(follow, policy), false);
     }
 
     /**
@@ -195,7 +202,7 @@ public final class Engine {
      * for us by another tracer ({@link #handOver}): once seized, it is continued with a SIGCONT
      * of ours that is delivered without being reported.
      */
-    public ProcessInfo attach(int pid, FollowFork follow, boolean handedOver) {
+    public ProcessInfo attach(int pid, TraceOptions options, boolean handedOver) {
         if (pid <= 0) {
             throw new TraceException("invalid process id " + pid + ": give the pid of a running process");
         }
@@ -222,7 +229,8 @@ public final class Engine {
             throw attachError(pid, name, e);
         }
         Proc proc = new Proc(pid, Mode.RUNNING, name);
-        proc.follow = follow;
+        proc.follow = options.follow();
+        proc.policy = options.signals();
         procs.put(pid, proc);
         List<Thread_> found = new ArrayList<>();
         found.add(addThread(proc, pid, 0, State.RUNNING, name));
@@ -306,11 +314,11 @@ public final class Engine {
      * process paused (reason {@link StopReason#ENTRY}).
      */
     public Spawn.Child launch(LaunchSpec spec, CompletableFuture<ProcessInfo> started) {
-        return launch(spec, FollowFork.PARENT, started);
+        return launch(spec, new TraceOptions(FollowFork.PARENT, policy), started);
     }
 
-    /** Like {@link #launch(LaunchSpec, CompletableFuture)}, following forks as {@code follow} says. */
-    public Spawn.Child launch(LaunchSpec spec, FollowFork follow, CompletableFuture<ProcessInfo> started) {
+    /** Like {@link #launch(LaunchSpec, CompletableFuture)}, traced as {@code options} say. */
+    public Spawn.Child launch(LaunchSpec spec, TraceOptions options, CompletableFuture<ProcessInfo> started) {
         Spawn.Child child = kernel.spawnGated(spec);
         int pid = child.pid();
         try {
@@ -325,7 +333,8 @@ public final class Engine {
         }
         String name = spec.program().substring(spec.program().lastIndexOf('/') + 1);
         Proc proc = new Proc(pid, Mode.LAUNCHING, name);
-        proc.follow = follow;
+        proc.follow = options.follow();
+        proc.policy = options.signals();
         proc.launch = started;
         procs.put(pid, proc);
         addThread(proc, pid, 0, State.RUNNING, name);
@@ -433,7 +442,7 @@ public final class Engine {
             held(t, sig, false); // ours: delivered, not reported
             return;
         }
-        boolean stops = policy.stops(sig);
+        boolean stops = p.policy.stops(sig);
         emit(new TraceEvent.SignalReceived(p.pid, t.tid, sig, stops));
         if (stops && p.mode == Mode.RUNNING) {
             p.reason = StopReason.SIGNAL;
@@ -557,6 +566,7 @@ public final class Engine {
         }
         Proc c = new Proc(child, Mode.PAUSING, p.name);
         c.follow = p.follow;
+        c.policy = p.policy;
         c.reason = StopReason.ENTRY;
         procs.put(child, c);
         Thread_ main = addThread(c, child, parentTid, State.NEW, p.name);

@@ -92,10 +92,19 @@ public final class Tracer implements AutoCloseable {
         return shared;
     }
 
+    /** The signal policy of processes attached or launched from now on. */
     public void setSignalPolicy(SignalPolicy policy) {
         this.policy = policy;
         call(() -> {
             engine.setPolicy(policy);
+            return null;
+        });
+    }
+
+    /** Which signals stop {@code pid} and which pass silently (its forked children inherit it). */
+    public CompletableFuture<Void> setSignalPolicy(int pid, SignalPolicy policy) {
+        return call(() -> {
+            engine.setPolicy(pid, policy);
             return null;
         });
     }
@@ -150,12 +159,15 @@ public final class Tracer implements AutoCloseable {
 
     /** Like {@link #attach(int)}, following forks as {@code follow} says. */
     public CompletableFuture<ProcessInfo> attach(int pid, FollowFork follow) {
-        return attach(pid, follow, false);
+        return attach(pid, new TraceOptions(follow, policy), false);
     }
 
-    /** Attaches to a process another tracer left stopped for us ({@link #handOver}), and continues it. */
-    public CompletableFuture<ProcessInfo> attach(int pid, FollowFork follow, boolean handedOver) {
-        return call(() -> engine.attach(pid, follow, handedOver));
+    /**
+     * Like {@link #attach(int)}, traced as {@code options} say; with {@code handedOver}, the
+     * process was left stopped for us by another tracer ({@link #handOver}) and is continued.
+     */
+    public CompletableFuture<ProcessInfo> attach(int pid, TraceOptions options, boolean handedOver) {
+        return call(() -> engine.attach(pid, options, handedOver));
     }
 
     /** Detaches leaving the process stopped, for another tracer to take over (a child debug session). */
@@ -173,13 +185,13 @@ public final class Tracer implements AutoCloseable {
      * any event of the new process is emitted, so a listener can recognise all of them.
      */
     public CompletableFuture<ProcessInfo> launch(LaunchSpec spec, java.util.function.IntConsumer onSpawn) {
-        return launch(spec, FollowFork.PARENT, onSpawn);
+        return launch(spec, new TraceOptions(FollowFork.PARENT, policy), onSpawn);
     }
 
-    /** Like {@link #launch(LaunchSpec, java.util.function.IntConsumer)}, following forks as {@code follow} says. */
-    public CompletableFuture<ProcessInfo> launch(LaunchSpec spec, FollowFork follow, java.util.function.IntConsumer onSpawn) {
+    /** Like {@link #launch(LaunchSpec, java.util.function.IntConsumer)}, traced as {@code options} say. */
+    public CompletableFuture<ProcessInfo> launch(LaunchSpec spec, TraceOptions options, java.util.function.IntConsumer onSpawn) {
         return callAsync(started -> {
-            Spawn.Child child = engine.launch(spec.resolved(), follow, started);
+            Spawn.Child child = engine.launch(spec.resolved(), options, started);
             onSpawn.accept(child.pid());
             CountDownLatch open = new CountDownLatch(2);
             openOutput.put(child.pid(), open);

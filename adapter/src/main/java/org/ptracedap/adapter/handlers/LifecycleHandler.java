@@ -15,6 +15,7 @@ import org.ptracedap.adapter.Session;
 import org.ptracedap.engine.FollowFork;
 import org.ptracedap.engine.LaunchSpec;
 import org.ptracedap.engine.ProcessInfo;
+import org.ptracedap.engine.TraceOptions;
 import org.ptracedap.engine.TraceException;
 
 /** initialize, attach, launch, configurationDone, disconnect, terminate: the life of a session. */
@@ -43,13 +44,14 @@ public final class LifecycleHandler {
         int pid = args.pid("processId");
         FollowFork follow = followFork(args);
         boolean handover = args.bool("handover", false);
+        TraceOptions options = new TraceOptions(follow, args.signals("signals"));
         if (args.bool("trace", false)) {
             session.log.enableToStderr();
         }
         if (!session.begin(Session.Kind.ATTACHING, pid, follow)) {
             throw alreadyDebugging();
         }
-        return session.tracer().attach(pid, follow, handover).handle((info, error) -> {
+        return session.tracer().attach(pid, options, handover).handle((info, error) -> {
             if (error != null) {
                 session.failed();
                 throw ErrorMapper.toException(error);
@@ -70,13 +72,14 @@ public final class LifecycleHandler {
         LaunchSpec spec = new LaunchSpec(program, args.strings("args"), args.environment("env"), args.string("cwd", null));
         boolean stopOnEntry = args.bool("stopOnEntry", false);
         FollowFork follow = followFork(args);
+        TraceOptions options = new TraceOptions(follow, args.signals("signals"));
         if (args.bool("trace", false)) {
             session.log.enableToStderr();
         }
         if (!session.begin(Session.Kind.LAUNCHING, -1, follow)) {
             throw alreadyDebugging();
         }
-        return session.tracer().launch(spec, follow, session::launchedAs).handle((info, error) -> {
+        return session.tracer().launch(spec, options, session::launchedAs).handle((info, error) -> {
             if (error != null) {
                 session.failed();
                 Throwable cause = error.getCause() != null ? error.getCause() : error;
