@@ -30,6 +30,8 @@ import org.eclipse.lsp4j.jsonrpc.messages.Message;
  *   <li><b>after-response events</b>: {@code initialized} must follow the {@code initialize}
  *       response (eclipse-lsp4j/lsp4j#229), {@code stopped} the {@code pause} response; handlers
  *       register work with {@link #afterResponse} and it runs right after that response is written.</li>
+ *   <li><b>batched flushing</b>: events sent from the engine's event thread are flushed once
+ *       per batch of engine events (a clone storm makes thousands), everything else at once.</li>
  *   <li>the protocol log, and the one error mapper.</li>
  * </ul>
  * Threads: LSP4J's reader thread calls the server; any thread may send (writes are serialised here).
@@ -98,9 +100,12 @@ public final class DapTransport {
     }
 
     /** Serves one client on the given streams until it disconnects or the input ends. */
-    public static void serve(Session session, InputStream in, OutputStream out) {
+    public static void serve(Session session, InputStream in, OutputStream rawOut) {
         DapTransport transport = new DapTransport(session.log);
         DapServer server = new DapServer(session, transport);
+        BatchedOutput out = new BatchedOutput(rawOut, session);
+        Runnable flush = out::flushIfPending;
+        session.whenTracer(t -> t.onBatchEnd(flush));
         ExecutorService executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "dap-io");
             t.setDaemon(true);
@@ -122,8 +127,60 @@ public final class DapTransport {
         try {
             session.end.join();
         } finally {
+            session.whenTracer(t -> t.removeBatchEnd(flush));
             listening.cancel(true);
             executor.shutdownNow();
+        }
+    }
+
+    /**
+     * The protocol stream: buffered, and flushed at each message — except messages written on the
+     * engine's event thread, which are flushed when the engine's batch of events ends.
+     */
+    private static final class BatchedOutput extends OutputStream {
+        private final java.io.BufferedOutputStream out;
+        private final Session session;
+        private boolean pending;
+
+        BatchedOutput(OutputStream raw, Session session) {
+            this.out = new java.io.BufferedOutputStream(raw, 1 << 16);
+            this.session = session;
+        }
+
+        @Override
+        public synchronized void write(int b) throws java.io.IOException {
+            out.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws java.io.IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public synchronized void flush() throws java.io.IOException {
+            if (session.onEngineEventThread()) {
+                pending = true;
+            } else {
+                out.flush();
+                pending = false;
+            }
+        }
+
+        synchronized void flushIfPending() {
+            if (pending) {
+                pending = false;
+                try {
+                    out.flush();
+                } catch (java.io.IOException e) {
+                    // the client is gone; the reader side ends the session
+                }
+            }
+        }
+
+        @Override
+        public synchronized void close() throws java.io.IOException {
+            out.close();
         }
     }
 }

@@ -88,6 +88,17 @@ public final class Session implements Consumer<TraceEvent> {
         this.log = log;
     }
 
+    /** Runs {@code action} with the engine once it is loaded (at once if it is). */
+    public void whenTracer(Consumer<Tracer> action) {
+        tracer.thenAccept(action);
+    }
+
+    /** Is the calling thread the engine's event thread (the one that calls {@link #accept})? */
+    public boolean onEngineEventThread() {
+        Tracer t = tracer.getNow(null);
+        return t != null && t.onEventThread();
+    }
+
     /** The engine; waits for it to be loaded. */
     public Tracer tracer() {
         return tracer.join();

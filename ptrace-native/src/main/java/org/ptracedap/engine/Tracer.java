@@ -50,6 +50,7 @@ public final class Tracer implements AutoCloseable {
     private final LinkedBlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<TraceEvent> events = new LinkedBlockingQueue<>();
     private final List<Consumer<TraceEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> batchEndHooks = new CopyOnWriteArrayList<>();
     private final Semaphore armWaiter = new Semaphore(0);
     /** Output pipes of launched programs still open: their exit is announced after their last output. */
     private final Map<Integer, CountDownLatch> openOutput = new ConcurrentHashMap<>();
@@ -374,7 +375,27 @@ public final class Tracer implements AutoCloseable {
                 }
                 dispatch(e);
             }
+            for (Runnable hook : batchEndHooks) {
+                hook.run();
+            }
         }
+    }
+
+    /** Is this the thread that calls listeners? (Listeners may defer work to the end of a batch.) */
+    public boolean onEventThread() {
+        return Thread.currentThread() == eventThread;
+    }
+
+    /**
+     * Runs {@code hook} on the event thread after each batch of events has been handed to the
+     * listeners — e.g. to flush output that listeners buffered, once per batch instead of per event.
+     */
+    public void onBatchEnd(Runnable hook) {
+        batchEndHooks.add(hook);
+    }
+
+    public void removeBatchEnd(Runnable hook) {
+        batchEndHooks.remove(hook);
     }
 
     private void dispatch(TraceEvent e) {

@@ -390,7 +390,7 @@ class EngineOrderingTest {
         ScriptedKernel k = new ScriptedKernel().thread(300, 300);
         List<TraceEvent> evs = new ArrayList<>();
         Engine e = new Engine(k, evs::add, SignalPolicy.defaults());
-        e.attach(300, FollowFork.PARENT, true);
+        e.attach(300, TraceOptions.defaults(), true);
         assertEquals(List.of("seize 300", "kill 300 " + SIGCONT), k.take());
         e.onWaitStatus(300, WaitStatus.ofStop(SIGCONT, 0));
         assertEquals(List.of("cont 300 " + SIGCONT), k.take());

@@ -57,7 +57,7 @@ class FollowForkTest {
     }
 
     private int launch(FollowFork follow, String sample, String... args) throws Exception {
-        ProcessInfo info = tracer.launch(LaunchSpec.of(bin(sample).toString(), List.of(args)), follow, seen::add)
+        ProcessInfo info = tracer.launch(LaunchSpec.of(bin(sample).toString(), List.of(args)), TraceOptions.defaults().withFollow(follow), seen::add)
                 .get(LONG.toSeconds(), TimeUnit.SECONDS);
         rec.await(info.pid(), TraceEvent.Stopped.class, s -> s.reason() == StopReason.ENTRY);
         tracer.resumeAll(info.pid()).get(LONG.toSeconds(), TimeUnit.SECONDS);
