@@ -151,7 +151,9 @@ final class TraceCommand {
         private final boolean showOutput;
         private final PrintStream out;
         private final PrintStream err;
-        private final Tracer tracer = Tracer.shared();
+        private final Tracer tracer;
+        /** Attached (a stop request detaches) or launched (a stop request kills). */
+        private volatile boolean attached;
         private final CompletableFuture<String> end = new CompletableFuture<>();
         private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "trace-flush");
@@ -172,6 +174,9 @@ final class TraceCommand {
         Session(PrintStream events, boolean quiet, boolean showOutput, PrintStream out, PrintStream err,
                 TraceOptions options) {
             this.options = options;
+            // Before anything slow (loading the engine): a Ctrl-C at any moment has its meaning.
+            onStopRequest(this::stop);
+            this.tracer = Tracer.shared();
             this.events = events;
             this.quiet = quiet;
             this.showOutput = showOutput;
@@ -185,6 +190,7 @@ final class TraceCommand {
         }
 
         int attach(int pid) {
+            attached = true;
             mainPid = pid;
             tracer.addListener(this::onEvent);
             live.add(pid);
@@ -196,7 +202,6 @@ final class TraceCommand {
                 return 1;
             }
             processes = 1;
-            onStopRequest(() -> live.forEach(tracer::detach));
             return finish();
         }
 
@@ -216,7 +221,6 @@ final class TraceCommand {
             }
             processes = 1;
             tracer.resumeAll(info.pid());
-            onStopRequest(() -> live.forEach(tracer::kill));
             return finish();
         }
 
@@ -224,6 +228,14 @@ final class TraceCommand {
             String msg = e instanceof TraceException ? e.getMessage() : e.toString();
             err.println("ptrace-dap: " + msg);
             return 1;
+        }
+
+        /** Ctrl-C or SIGTERM: detach what we attached (it runs on), kill what we launched. */
+        private void stop() {
+            if (live.isEmpty() || tracer == null) {
+                System.exit(130); // nothing traced yet; a program being launched dies with us (EXITKILL)
+            }
+            live.forEach(attached ? tracer::detach : tracer::kill);
         }
 
         @SuppressWarnings("restriction")
