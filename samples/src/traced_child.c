@@ -21,6 +21,7 @@
 #include "common.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 
@@ -39,6 +40,10 @@ int main(int argc, char **argv)
     if (child < 0)
         die("fork");
     if (child == 0) {
+        /* die with the parent, however it ends (a test may SIGKILL it) */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() == 1)
+            _exit(0);
         sigprocmask(SIG_UNBLOCK, &set, NULL);
         if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) != 0)
             die("PTRACE_TRACEME");

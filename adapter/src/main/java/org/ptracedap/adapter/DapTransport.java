@@ -41,6 +41,8 @@ public final class DapTransport {
     private int seq;
     private final Map<String, Queue<Runnable>> afterResponse = new ConcurrentHashMap<>();
     private final ProtocolLog log;
+    /** LSP4J's writer, once the launcher exists: for the answers {@link FrameFilter} gives itself. */
+    private volatile MessageConsumer outgoing;
 
     public DapTransport(ProtocolLog log) {
         this.log = log;
@@ -67,6 +69,7 @@ public final class DapTransport {
 
     private MessageConsumer wrap(MessageConsumer consumer) {
         if (consumer instanceof StreamMessageConsumer) {
+            outgoing = consumer;
             return message -> write(consumer, message);
         }
         return message -> {
@@ -99,6 +102,16 @@ public final class DapTransport {
         after.forEach(Runnable::run);
     }
 
+    /** An error response to a request LSP4J never saw (see {@link FrameFilter}). */
+    void respondError(int requestSeq, String command, String message) {
+        DebugResponseMessage r = new DebugResponseMessage();
+        r.setRawId(org.eclipse.lsp4j.jsonrpc.messages.Either.forRight(requestSeq));
+        r.setMethod(command);
+        r.setError(DapError.BAD_ARGUMENTS.because(message).getResponseError());
+        log.log("<-x", "request " + requestSeq + " '" + command + "' refused: " + message);
+        write(outgoing, r);
+    }
+
     /** Serves one client on the given streams until it disconnects or the input ends. */
     public static void serve(Session session, InputStream in, OutputStream rawOut) {
         DapTransport transport = new DapTransport(session.log);
@@ -111,7 +124,11 @@ public final class DapTransport {
             t.setDaemon(true);
             return t;
         });
-        Launcher<IDebugProtocolClient> launcher = transport.launcher(server, in, out, executor);
+        FrameFilter filter = new FrameFilter(in, transport);
+        Launcher<IDebugProtocolClient> launcher = transport.launcher(server, filter.input(), out, executor);
+        Thread reader = new Thread(filter, "dap-frames");
+        reader.setDaemon(true);
+        reader.start();
         session.connect(launcher.getRemoteProxy());
         Future<Void> listening = launcher.startListening();
         Thread watcher = new Thread(() -> {

@@ -73,6 +73,8 @@ public final class Session implements Consumer<TraceEvent> {
     /** disconnect is letting the processes go: their detaching is not the program's end. */
     private volatile boolean disconnecting;
     private volatile boolean stopOnEntry;
+    /** The attach or launch in flight (or done): a disconnect waits for it. */
+    private volatile CompletableFuture<Void> start = CompletableFuture.completedFuture(null);
     /** Completes when the session is over (disconnect answered, or the client went away). */
     public final CompletableFuture<Void> end = new CompletableFuture<>();
 
@@ -176,6 +178,16 @@ public final class Session implements Consumer<TraceEvent> {
         this.stopOnEntry = stopOnEntry;
         hadDebuggee = true;
         kind = how;
+    }
+
+    public CompletableFuture<Void> starting(CompletableFuture<Void> attachOrLaunch) {
+        start = attachOrLaunch;
+        return attachOrLaunch;
+    }
+
+    /** Completes (never exceptionally) when the attach or launch in flight has been answered. */
+    public CompletableFuture<Void> started() {
+        return start.handle((v, e) -> null);
     }
 
     /** The attach or launch failed: the session may try again. */

@@ -138,6 +138,8 @@ public final class Engine {
         SignalPolicy policy;
         /** Detach leaving the process stopped (SIGSTOP), to hand it over to another tracer. */
         boolean leaveStopped;
+        /** Listeners know of it (false for an attach that failed half-way: its detach is not news). */
+        boolean announced = true;
         /** SIGCONTs of ours (after taking over a stopped process) to deliver without reporting. */
         int ourSigconts;
 
@@ -234,30 +236,14 @@ public final class Engine {
         procs.put(pid, proc);
         List<Thread_> found = new ArrayList<>();
         found.add(addThread(proc, pid, 0, State.RUNNING, name));
-        boolean grew = true;
-        while (grew) {
-            grew = false;
-            for (int tid : kernel.tasks(pid)) {
-                if (proc.threads.containsKey(tid)) {
-                    continue;
-                }
-                State state = State.RUNNING;
-                try {
-                    kernel.seize(tid, OPTIONS);
-                } catch (SyscallException e) {
-                    if (e.errno() == ESRCH) {
-                        continue; // exited between the listing and the seize
-                    }
-                    if (e.errno() != EPERM || kernel.statusInt(tid, "TracerPid") != kernel.selfPid()) {
-                        throw e;
-                    }
-                    // EPERM because we trace it already: a traced thread cloned it after we listed.
-                    // Its first stop is on its way.
-                    state = State.NEW;
-                }
-                found.add(addThread(proc, tid, 0, state, name));
-                grew = true;
-            }
+        try {
+            seizeAllThreads(proc, found);
+        } catch (RuntimeException e) {
+            // Let go of what we seized, exactly as a detach would: the program must not pay for our failure.
+            proc.announced = false;
+            detach(pid, new CompletableFuture<>());
+            throw e instanceof SyscallException se ? new TraceException("cannot attach to process " + pid
+                    + ": " + se.getMessage(), se.errno()) : e;
         }
         for (Thread_ t : found) {
             String n = kernel.comm(pid, t.tid);
@@ -277,6 +263,41 @@ public final class Engine {
         return new ProcessInfo(pid, name, found.size());
     }
 
+    /** Seizes every tid of /proc/PID/task, rescanning until no new one appears. */
+    private void seizeAllThreads(Proc proc, List<Thread_> found) {
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (int tid : kernel.tasks(proc.pid)) {
+                if (proc.threads.containsKey(tid)) {
+                    continue;
+                }
+                State state = State.RUNNING;
+                try {
+                    kernel.seize(tid, OPTIONS);
+                } catch (SyscallException e) {
+                    if (e.errno() == ESRCH) {
+                        continue; // exited between the listing and the seize
+                    }
+                    if (e.errno() != EPERM || !tracedByUs(tid)) {
+                        throw e;
+                    }
+                    // EPERM because we trace it already: a traced thread cloned it after we listed.
+                    // Its first stop is on its way.
+                    state = State.NEW;
+                }
+                found.add(addThread(proc, tid, 0, state, proc.name));
+                grew = true;
+            }
+        }
+    }
+
+    /** TracerPid in /proc is the tracing *thread*; ours is the tracer thread of this process. */
+    private boolean tracedByUs(int tid) {
+        int tracer = kernel.statusInt(tid, "TracerPid");
+        return tracer > 0 && kernel.tgid(tracer) == kernel.selfPid();
+    }
+
     private TraceException attachError(int pid, String name, SyscallException e) {
         String who = "process " + pid + (name != null ? " (" + name + ")" : "");
         if (e.errno() == ESRCH) {
@@ -285,8 +306,15 @@ public final class Engine {
         if (e.errno() != EPERM) {
             return new TraceException("cannot attach to " + who + ": " + e.getMessage(), e.errno());
         }
-        int tracer = kernel.statusInt(pid, "TracerPid");
-        if (tracer > 0) {
+        int tracerThread = kernel.statusInt(pid, "TracerPid");
+        if (tracerThread > 0) {
+            // TracerPid is the tracing thread; name its process, which is what a person knows.
+            int tgid = kernel.tgid(tracerThread);
+            int tracer = tgid > 0 ? tgid : tracerThread;
+            if (tracer == kernel.selfPid()) {
+                return new NotPermittedException(pid, tracer, "cannot attach to " + who
+                        + ": this debugger already traces it, in another session; end that session first");
+            }
             String tracerName = kernel.comm(tracer, tracer);
             return new NotPermittedException(pid, tracer, "cannot attach to " + who + ": it is already traced by process "
                     + tracer + (tracerName != null ? " (\"" + tracerName + "\")" : "")
@@ -321,6 +349,16 @@ public final class Engine {
     public Spawn.Child launch(LaunchSpec spec, TraceOptions options, CompletableFuture<ProcessInfo> started) {
         Spawn.Child child = kernel.spawnGated(spec);
         int pid = child.pid();
+        // posix_spawn returns as soon as the child's exec has released it (vfork semantics), while
+        // that exec of /bin/sh may not have finished: seizing then would show us the shell's own
+        // exec as if it were the program's. Wait until the gate is blocked reading its pipe.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!kernel.blockedReading(pid, 3)) {
+            if (System.nanoTime() > deadline || kernel.tgid(pid) < 0) {
+                break; // gone, or something odd: the exit status or the exec event will tell
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+        }
         try {
             kernel.seize(pid, OPTIONS | PTRACE_O_EXITKILL);
         } catch (SyscallException e) {
@@ -838,7 +876,9 @@ public final class Engine {
             }
         }
         procs.remove(p.pid);
-        emit(new TraceEvent.Detached(p.pid));
+        if (p.announced) {
+            emit(new TraceEvent.Detached(p.pid));
+        }
         p.detachWaiters.forEach(f -> f.complete(null));
         p.pauseWaiters.forEach(f -> f.completeExceptionally(new TraceException("detached from process " + p.pid)));
     }

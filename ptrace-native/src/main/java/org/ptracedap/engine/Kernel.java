@@ -46,6 +46,9 @@ public interface Kernel {
 
     int selfPid();
 
+    /** Is {@code pid} blocked in {@code read(fd, ...)} right now ({@code /proc/PID/syscall})? */
+    boolean blockedReading(int pid, int fd);
+
     /** Starts the gated trampoline for a launch (see {@link Spawn#gated}). */
     Spawn.Child spawnGated(LaunchSpec spec);
 }

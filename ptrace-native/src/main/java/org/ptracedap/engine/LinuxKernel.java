@@ -41,6 +41,7 @@ final class LinuxKernel implements Kernel {
     @Override public int statusInt(int pid, String field) { return ProcFs.statusInt(pid, field); }
     @Override public int ptraceScope() { return ProcFs.ptraceScope(); }
     @Override public int selfPid() { return self; }
+    @Override public boolean blockedReading(int pid, int fd) { return ProcFs.blockedReading(pid, fd); }
 
     @Override
     public Spawn.Child spawnGated(LaunchSpec spec) {

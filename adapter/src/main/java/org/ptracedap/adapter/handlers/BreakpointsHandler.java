@@ -23,7 +23,9 @@ public final class BreakpointsHandler {
         Breakpoint[] answer = new Breakpoint[asked.length];
         for (int i = 0; i < asked.length; i++) {
             answer[i] = unverified();
-            answer[i].setLine(asked[i].getLine());
+            if (asked[i] != null) {
+                answer[i].setLine(asked[i].getLine());
+            }
             answer[i].setSource(args.getSource());
         }
         SetBreakpointsResponse r = new SetBreakpointsResponse();

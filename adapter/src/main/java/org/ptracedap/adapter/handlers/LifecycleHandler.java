@@ -51,7 +51,7 @@ public final class LifecycleHandler {
         if (!session.begin(Session.Kind.ATTACHING, pid, follow)) {
             throw alreadyDebugging();
         }
-        return session.tracer().attach(pid, options, handover).handle((info, error) -> {
+        return session.starting(session.tracer().attach(pid, options, handover).handle((info, error) -> {
             if (error != null) {
                 session.failed();
                 throw ErrorMapper.toException(error);
@@ -59,7 +59,7 @@ public final class LifecycleHandler {
             session.started(Session.Kind.ATTACHED, false);
             announceProcess(info, ProcessEventArgumentsStartMethod.ATTACH);
             return null;
-        });
+        }));
     }
 
     public CompletableFuture<Void> launch(Map<String, Object> arguments) {
@@ -79,7 +79,7 @@ public final class LifecycleHandler {
         if (!session.begin(Session.Kind.LAUNCHING, -1, follow)) {
             throw alreadyDebugging();
         }
-        return session.tracer().launch(spec, options, session::launchedAs).handle((info, error) -> {
+        return session.starting(session.tracer().launch(spec, options, session::launchedAs).handle((info, error) -> {
             if (error != null) {
                 session.failed();
                 Throwable cause = error.getCause() != null ? error.getCause() : error;
@@ -91,7 +91,7 @@ public final class LifecycleHandler {
             session.started(Session.Kind.LAUNCHED, stopOnEntry);
             announceProcess(info, ProcessEventArgumentsStartMethod.LAUNCH);
             return null;
-        });
+        }));
     }
 
     private static FollowFork followFork(Args args) {
@@ -131,30 +131,27 @@ public final class LifecycleHandler {
         return session.tracer().resumeAll(session.pid()).exceptionally(e -> null);
     }
 
-    /** Attached: detach, the process runs on. Launched: kill, unless terminateDebuggee is false. */
+    /**
+     * Attached: detach, the process runs on. Launched: kill, unless terminateDebuggee is false.
+     * An attach or launch still in flight is answered first, then undone the same way.
+     */
     public CompletableFuture<Void> disconnect(DisconnectArguments args) {
         if (session.ended()) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<Void> done;
-        Session.Kind kind = session.kind();
         session.disconnecting();
-        if (session.exited() || kind == Session.Kind.NONE) {
-            done = CompletableFuture.completedFuture(null);
-        } else {
+        transport.afterResponse("disconnect", session::finish);
+        return session.started().thenCompose(v -> {
+            Session.Kind kind = session.kind();
+            if (session.exited() || kind == Session.Kind.NONE) {
+                return CompletableFuture.<Void>completedFuture(null);
+            }
             boolean terminate = args != null && args.getTerminateDebuggee() != null
                     ? args.getTerminateDebuggee() : kind == Session.Kind.LAUNCHED;
-            done = CompletableFuture.allOf(session.processes().stream()
-                    .map(p -> terminate ? session.tracer().kill(p) : session.tracer().detach(p))
+            return CompletableFuture.allOf(session.processes().stream()
+                    .map(p -> (terminate ? session.tracer().kill(p) : session.tracer().detach(p))
+                            .exceptionally(e -> null)) // exited meanwhile: nothing left to let go
                     .toArray(CompletableFuture[]::new));
-        }
-        transport.afterResponse("disconnect", session::finish);
-        return done.handle((v, error) -> {
-            if (error != null && !session.exited() && !(ErrorMapper.toException(error).getResponseError().getCode()
-                    == DapError.PROCESS_EXITED.id)) {
-                throw ErrorMapper.toException(error);
-            }
-            return null;
         });
     }
 

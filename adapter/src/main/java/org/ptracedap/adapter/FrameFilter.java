@@ -1,0 +1,298 @@
+package org.ptracedap.adapter;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.lsp4j.debug.services.IDebugProtocolServer;
+import org.eclipse.lsp4j.jsonrpc.debug.json.DebugMessageJsonHandler;
+import org.eclipse.lsp4j.jsonrpc.json.JsonRpcMethod;
+import org.eclipse.lsp4j.jsonrpc.services.ServiceEndpoints;
+
+/**
+ * Reads the client's byte stream frame by frame before LSP4J sees it, so that bad input gets a
+ * clear answer and costs nothing else:
+ * <ul>
+ *   <li>a frame whose header cannot be trusted (no or bad Content-Length, a header line that never
+ *       ends, a body cut short) cannot be resynchronised: the session is closed cleanly (logged to
+ *       stderr; the debuggee is let go as on any client loss);</li>
+ *   <li>a well-framed body that is not JSON, or JSON that is not a request or a response, is
+ *       dropped with a line on stderr — nothing to answer, since it has no usable seq;</li>
+ *   <li>a request without a command, with arguments that are not an object, or whose arguments do
+ *       not fit the request's type, is answered here with an error that names the problem;</li>
+ *   <li>everything else is passed on re-serialised with its fields in a fixed order (LSP4J's
+ *       parser reads {@code arguments} by the {@code type} and {@code command} before it).</li>
+ * </ul>
+ * Threads: {@link #run} on its own reader thread; LSP4J reads {@link #input()} on its own.
+ */
+final class FrameFilter implements Runnable {
+    /** Larger bodies are refused (and the session closed): no real DAP request comes near this. */
+    static final int MAX_BODY = 16 << 20;
+    private static final int MAX_HEADER_LINE = 8 << 10;
+    /** Requests whose arguments DAP makes optional. */
+    private static final Set<String> OPTIONAL_ARGUMENTS = Set.of("configurationDone", "disconnect", "terminate",
+            "threads", "restart", "loadedSources");
+    private static final Map<String, JsonRpcMethod> METHODS = ServiceEndpoints.getSupportedMethods(IDebugProtocolServer.class);
+    private static final Gson GSON = new DebugMessageJsonHandler(METHODS).getGson();
+    private static final byte[] EOF = new byte[0];
+
+    private final InputStream raw;
+    private final DapTransport transport;
+    private final LinkedBlockingQueue<byte[]> frames = new LinkedBlockingQueue<>();
+
+    FrameFilter(InputStream raw, DapTransport transport) {
+        this.raw = raw;
+        this.transport = transport;
+    }
+
+    /** What LSP4J reads: whole, well-formed frames, then end of stream. */
+    InputStream input() {
+        return new InputStream() {
+            private byte[] current = new byte[0];
+            private int pos;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                while (pos >= current.length) {
+                    if (current == EOF) {
+                        return -1;
+                    }
+                    try {
+                        current = frames.take();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return -1;
+                    }
+                    pos = 0;
+                }
+                int n = Math.min(len, current.length - pos);
+                System.arraycopy(current, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        };
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                int length = readHeader();
+                if (length < 0) {
+                    return; // end of input
+                }
+                byte[] body = raw.readNBytes(length);
+                if (body.length < length) {
+                    throw new Framing("the input ended in the middle of a message (" + body.length + " of " + length + " bytes)");
+                }
+                pass(body);
+            }
+        } catch (Framing e) {
+            System.err.println("ptrace-dap: closing the session: " + e.getMessage());
+        } catch (IOException e) {
+            System.err.println("ptrace-dap: closing the session: cannot read from the client: " + e.getMessage());
+        } finally {
+            frames.add(EOF);
+        }
+    }
+
+    /** Framing that cannot be resynchronised. */
+    private static final class Framing extends Exception {
+        Framing(String message) {
+            super(message);
+        }
+    }
+
+    /** Reads header lines up to the blank one; returns Content-Length, or -1 at a clean end of input. */
+    private int readHeader() throws IOException, Framing {
+        int length = -1;
+        boolean first = true;
+        while (true) {
+            String line = readLine(first);
+            if (line == null) {
+                return -1;
+            }
+            first = false;
+            if (line.isEmpty()) {
+                if (length < 0) {
+                    throw new Framing("a message without a Content-Length header");
+                }
+                return length;
+            }
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("Content-Length")) {
+                String value = line.substring(colon + 1).trim();
+                try {
+                    length = Integer.parseInt(value);
+                } catch (NumberFormatException e) {
+                    throw new Framing("Content-Length '" + value + "' is not a number");
+                }
+                if (length < 0 || length > MAX_BODY) {
+                    throw new Framing("Content-Length " + value + " is out of range (0.." + MAX_BODY + ")");
+                }
+            }
+        }
+    }
+
+    /** One header line without its CR LF; null at end of input before any byte of a new message. */
+    private String readLine(boolean startOfMessage) throws IOException, Framing {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        while (true) {
+            int c = raw.read();
+            if (c < 0) {
+                if (startOfMessage && line.size() == 0) {
+                    return null;
+                }
+                throw new Framing("the input ended in the middle of a message header");
+            }
+            if (c == '\n') {
+                String s = line.toString(StandardCharsets.US_ASCII);
+                return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+            }
+            if (line.size() >= MAX_HEADER_LINE) {
+                throw new Framing("a header line longer than " + MAX_HEADER_LINE + " bytes");
+            }
+            line.write(c);
+        }
+    }
+
+    private void pass(byte[] body) {
+        JsonElement json;
+        try {
+            json = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            System.err.println("ptrace-dap: ignored a message that is not JSON: " + e.getMessage());
+            return;
+        }
+        if (!json.isJsonObject()) {
+            System.err.println("ptrace-dap: ignored a message that is not a JSON object");
+            return;
+        }
+        JsonObject m = json.getAsJsonObject();
+        String type = string(m, "type");
+        Integer seq = integer(m, "seq");
+        if ("response".equals(type)) {
+            enqueue(m); // an answer to one of our reverse requests (startDebugging)
+            return;
+        }
+        if (!"request".equals(type)) {
+            System.err.println("ptrace-dap: ignored a message of type '" + type + "' (a client sends requests and responses)");
+            return;
+        }
+        if (seq == null) {
+            System.err.println("ptrace-dap: ignored a request without a numeric 'seq'");
+            return;
+        }
+        String command = string(m, "command");
+        if (command == null) {
+            transport.respondError(seq, "", "a request needs a 'command' (a string)");
+            return;
+        }
+        JsonElement arguments = m.get("arguments");
+        if (arguments != null && !arguments.isJsonNull() && !arguments.isJsonObject()) {
+            transport.respondError(seq, command, "the arguments of '" + command + "' must be a JSON object");
+            return;
+        }
+        String problem = checkArguments(command, arguments);
+        if (problem != null) {
+            transport.respondError(seq, command, problem);
+            return;
+        }
+        enqueue(m);
+    }
+
+    private static final Pattern GSON_PROBLEM = Pattern.compile("Expected (an? \\w+|[A-Z_]+) but was (\\w+).*? path \\$\\.?(\\S*)");
+
+    /** Null if the arguments fit the request's type; otherwise what is wrong, for a person. */
+    static String checkArguments(String command, JsonElement arguments) {
+        JsonRpcMethod method = METHODS.get(command);
+        if (method == null || method.getParameterTypes().length == 0) {
+            return null; // unknown (LSP4J answers "unsupported") or without arguments
+        }
+        boolean missing = arguments == null || arguments.isJsonNull();
+        if (missing) {
+            return OPTIONAL_ARGUMENTS.contains(command) ? null : "'" + command + "' needs its arguments";
+        }
+        Type type = method.getParameterTypes()[0];
+        try {
+            GSON.fromJson(arguments, type);
+            return null;
+        } catch (RuntimeException e) {
+            String text = String.valueOf(e.getMessage());
+            Matcher g = GSON_PROBLEM.matcher(text);
+            if (g.find()) {
+                String where = g.group(3).isEmpty() ? "the arguments" : "'" + g.group(3) + "'";
+                return "invalid arguments for '" + command + "': " + where + " must be "
+                        + kind(g.group(1)) + ", not " + kind(g.group(2));
+            }
+            return "invalid arguments for '" + command + "': " + text;
+        }
+    }
+
+    private static String kind(String gsonWord) {
+        String w = gsonWord.toLowerCase().replace("an ", "").replace("a ", "");
+        switch (w) {
+            case "int": case "long": case "double": case "number": return "a number";
+            case "string": return "a string";
+            case "boolean": return "true or false";
+            case "begin_object": return "an object";
+            case "begin_array": return "an array";
+            case "null": return "null";
+            default: return w;
+        }
+    }
+
+    private void enqueue(JsonObject m) {
+        // Fixed field order: LSP4J decides how to read "arguments" from "type" and "command".
+        JsonObject ordered = new JsonObject();
+        for (String key : new String[] {"seq", "type", "command", "request_seq", "success", "message"}) {
+            if (m.has(key)) {
+                ordered.add(key, m.get(key));
+            }
+        }
+        for (Map.Entry<String, JsonElement> e : m.entrySet()) {
+            if (!ordered.has(e.getKey())) {
+                ordered.add(e.getKey(), e.getValue());
+            }
+        }
+        byte[] body = ordered.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] frame = new byte[head.length + body.length];
+        System.arraycopy(head, 0, frame, 0, head.length);
+        System.arraycopy(body, 0, frame, head.length, body.length);
+        frames.add(frame);
+    }
+
+    private static String string(JsonObject m, String key) {
+        JsonElement e = m.get(key);
+        return e instanceof JsonPrimitive p && p.isString() ? p.getAsString() : null;
+    }
+
+    private static Integer integer(JsonObject m, String key) {
+        JsonElement e = m.get(key);
+        if (e instanceof JsonPrimitive p && p.isNumber()) {
+            double d = p.getAsDouble();
+            if (d == Math.rint(d) && Math.abs(d) <= Integer.MAX_VALUE) {
+                return (int) d;
+            }
+        }
+        return null;
+    }
+}
