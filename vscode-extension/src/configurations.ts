@@ -33,8 +33,8 @@ export function defaultLaunch(): PtraceConfiguration {
 
 /**
  * Completes a configuration before it starts: F5 with no launch.json gives an attach with the
- * process picker; an attach without processId gets the picker. Returns undefined (meaning "start
- * nothing") never: errors in the attributes are the adapter's to report, in its own words.
+ * process picker; an attach without processId gets the picker. Nothing else is checked here:
+ * wrong attributes are the adapter's to report, in its own words.
  */
 export function completeConfiguration(config: Partial<PtraceConfiguration>): PtraceConfiguration {
     if (!config.type && !config.request && !config.name) {

@@ -95,7 +95,7 @@ describe('attach', () => {
         await c.nextEvent('stopped');
         await c.disconnectRequest({});
         assert.strictEqual(await c.exited(), 0, c.stderr());
-        assert.strictEqual(tracerPid(idle.pid), 0, 'detached');
+        await waitUntil('the program to be detached', () => tracerPid(idle.pid) === 0);
         idle.signal('SIGUSR1');
         assert.strictEqual(await idle.exit, 0);
         assert.match(idle.output(), /idle_threads: 8 threads joined/);

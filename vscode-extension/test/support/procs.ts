@@ -5,6 +5,7 @@
  */
 import * as cp from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import { sample } from './paths';
 
 /** Deadlines are generous: the machine has two cores and may be busy with a Maven build. */
@@ -103,7 +104,7 @@ export function startSample(name: string, ...args: string[]): Sample {
     child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
     child.stderr.setEncoding('utf8').on('data', (d: string) => { out += d; });
     const exit = new Promise<number>(resolve => child.on('exit', (code, sig) =>
-        resolve(code ?? 128 + (sig ? (require('os').constants.signals[sig] as number) : 0))));
+        resolve(code ?? 128 + (sig ? os.constants.signals[sig] : 0))));
     return {
         pid,
         name,
