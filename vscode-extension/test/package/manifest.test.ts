@@ -51,8 +51,8 @@ describe('package.json', () => {
         const launch = ptrace.configurationAttributes.launch;
         assert.deepStrictEqual(Object.keys(attach.properties).sort(), adapter.attach);
         assert.deepStrictEqual(Object.keys(launch.properties).sort(), adapter.launch);
-        assert.deepStrictEqual(adapter.attach, ['processId', 'trace']);
-        assert.deepStrictEqual(adapter.launch, ['args', 'cwd', 'env', 'program', 'stopOnEntry', 'trace']);
+        assert.deepStrictEqual(adapter.attach, ['followFork', 'handover', 'processId', 'signals', 'trace']);
+        assert.deepStrictEqual(adapter.launch, ['args', 'cwd', 'env', 'followFork', 'program', 'signals', 'stopOnEntry', 'trace']);
         assert.deepStrictEqual(attach.properties.processId.type, ['integer', 'string']);
         assert.strictEqual(attach.properties.processId.default, '${command:pickProcess}');
         assert.deepStrictEqual(attach.required, ['processId']);

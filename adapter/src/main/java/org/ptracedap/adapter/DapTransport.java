@@ -84,6 +84,9 @@ public final class DapTransport {
             int next = ++seq;
             if (message instanceof DebugResponseMessage r) {
                 r.setResponseId(next);
+                if (r.getError() != null) {
+                    asDapError(r);
+                }
                 Queue<Runnable> q = afterResponse.get(r.getMethod());
                 if (q != null) {
                     after = new ArrayList<>();
@@ -100,6 +103,24 @@ public final class DapTransport {
             out.consume(message);
         }
         after.forEach(Runnable::run);
+    }
+
+    /**
+     * Every error response carries a DAP {@code Message} in {@code body.error} (the schema wants a
+     * body, clients show its text): LSP4J's own answers — an unknown command, a parse issue whose
+     * data is a Throwable — get one here, and an unsupported request is named.
+     */
+    private static void asDapError(DebugResponseMessage r) {
+        org.eclipse.lsp4j.jsonrpc.messages.ResponseError e = r.getError();
+        if (e.getCode() == DapError.UNSUPPORTED.id) {
+            e.setMessage("ptrace-dap does not support the '" + r.getMethod() + "' request yet");
+        } else if (e.getCode() == org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode.MethodNotFound.getValue()) {
+            e.setMessage("unknown request '" + r.getMethod() + "': ptrace-dap does not know this command");
+        }
+        if (!(e.getData() instanceof Map<?, ?> m && m.get("error") instanceof Map)) {
+            int id = e.getCode() > 0 && e.getCode() < 100_000 ? e.getCode() : DapError.BAD_ARGUMENTS.id;
+            e.setData(Map.of("error", Map.of("id", id, "format", e.getMessage(), "showUser", true)));
+        }
     }
 
     /** An error response to a request LSP4J never saw (see {@link FrameFilter}). */

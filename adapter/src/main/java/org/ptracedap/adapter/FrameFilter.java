@@ -42,6 +42,7 @@ final class FrameFilter implements Runnable {
     private static final int MAX_HEADER_LINE = 8 << 10;
     /** Requests whose arguments DAP makes optional. */
     private static final Set<String> OPTIONAL_ARGUMENTS = Set.of("configurationDone", "disconnect", "terminate",
+            "attach", "launch", // their handlers say which attribute is missing
             "threads", "restart", "loadedSources");
     private static final Map<String, JsonRpcMethod> METHODS = ServiceEndpoints.getSupportedMethods(IDebugProtocolServer.class);
     private static final Gson GSON = new DebugMessageJsonHandler(METHODS).getGson();

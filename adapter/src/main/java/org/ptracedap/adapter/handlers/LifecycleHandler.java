@@ -42,7 +42,7 @@ public final class LifecycleHandler {
         Guards.notEnded(session);
         Args args = new Args("attach", arguments);
         int pid = args.pid("processId");
-        FollowFork follow = followFork(args);
+        FollowFork follow = followFork(args.string("followFork", "parent"));
         boolean handover = args.bool("handover", false);
         TraceOptions options = new TraceOptions(follow, args.signals("signals"));
         if (args.bool("trace", false)) {
@@ -71,7 +71,7 @@ public final class LifecycleHandler {
         }
         LaunchSpec spec = new LaunchSpec(program, args.strings("args"), args.environment("env"), args.string("cwd", null));
         boolean stopOnEntry = args.bool("stopOnEntry", false);
-        FollowFork follow = followFork(args);
+        FollowFork follow = followFork(args.string("followFork", "parent"));
         TraceOptions options = new TraceOptions(follow, args.signals("signals"));
         if (args.bool("trace", false)) {
             session.log.enableToStderr();
@@ -94,8 +94,7 @@ public final class LifecycleHandler {
         }));
     }
 
-    private static FollowFork followFork(Args args) {
-        String text = args.string("followFork", "parent");
+    private static FollowFork followFork(String text) {
         FollowFork follow = FollowFork.parse(text);
         if (follow == null) {
             throw DapError.BAD_ARGUMENTS.because("'followFork' must be \"parent\", \"child\" or \"both\", not \"" + text + "\"");
