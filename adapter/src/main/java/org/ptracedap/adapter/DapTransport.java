@@ -38,6 +38,7 @@ import org.eclipse.lsp4j.jsonrpc.messages.Message;
  */
 public final class DapTransport {
     private final Object writeLock = new Object();
+    private boolean closed;
     private int seq;
     private final Map<String, Queue<Runnable>> afterResponse = new ConcurrentHashMap<>();
     private final ProtocolLog log;
@@ -81,13 +82,16 @@ public final class DapTransport {
     private void write(MessageConsumer out, Message message) {
         List<Runnable> after = List.of();
         synchronized (writeLock) {
+            if (closed) {
+                return; // the session is over: nothing may start a frame the exit would cut short
+            }
             int next = ++seq;
             if (message instanceof DebugResponseMessage r) {
                 r.setResponseId(next);
                 if (r.getError() != null) {
                     asDapError(r);
                 }
-                Queue<Runnable> q = afterResponse.get(r.getMethod());
+                Queue<Runnable> q = r.getMethod() != null ? afterResponse.get(r.getMethod()) : null;
                 if (q != null) {
                     after = new ArrayList<>();
                     for (Runnable x; (x = q.poll()) != null; ) {
@@ -120,6 +124,19 @@ public final class DapTransport {
         if (!(e.getData() instanceof Map<?, ?> m && m.get("error") instanceof Map)) {
             int id = e.getCode() > 0 && e.getCode() < 100_000 ? e.getCode() : DapError.BAD_ARGUMENTS.id;
             e.setData(Map.of("error", Map.of("id", id, "format", e.getMessage(), "showUser", true)));
+        }
+    }
+
+    /** No more frames: waits for one being written, flushes, and refuses any later one. */
+    private void close(BatchedOutput out) {
+        synchronized (writeLock) {
+            closed = true;
+            out.flushIfPending();
+            try {
+                out.flush();
+            } catch (java.io.IOException e) {
+                // the client is gone
+            }
         }
     }
 
@@ -166,6 +183,7 @@ public final class DapTransport {
             session.end.join();
         } finally {
             session.whenTracer(t -> t.removeBatchEnd(flush));
+            transport.close(out);
             listening.cancel(true);
             executor.shutdownNow();
         }

@@ -23,10 +23,20 @@ public final class AdapterProcess implements AutoCloseable {
     private final CompletableFuture<Integer> exit;
 
     public AdapterProcess(String... extraArgs) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("java", "-jar", System.getProperty("ptracedap.jar"), "dap"));
+        this(List.of(), extraArgs);
+    }
+
+    /**
+     * The adapter started through {@code launcher} (a command that runs the rest of its arguments,
+     * e.g. {@code setpriv --reuid=65534 …} to run it as another user); no launcher: java directly.
+     */
+    public AdapterProcess(List<String> launcher, String... extraArgs) throws Exception {
+        String java = System.getProperty("java.home") + "/bin/java";
+        List<String> argv = new ArrayList<>(launcher);
+        argv.addAll(List.of(launcher.isEmpty() ? "java" : java, "-jar", System.getProperty("ptracedap.jar"), "dap"));
         argv.addAll(List.of(extraArgs));
-        Spawn.Child child = Tracer.shared().call(() -> Spawn.piped(System.getProperty("java.home") + "/bin/java",
-                argv, System.getenv())).get();
+        String program = launcher.isEmpty() ? java : launcher.get(0);
+        Spawn.Child child = Tracer.shared().call(() -> Spawn.piped(program, argv, System.getenv())).get();
         pid = child.pid();
         exit = Tracer.shared().childExit(pid);
         client = new DapClient(FdStreams.in(child.stdoutFd()), FdStreams.out(child.stdinFd()));

@@ -243,6 +243,27 @@ public final class DapClient implements AutoCloseable {
         return out.toString();
     }
 
+    /**
+     * The next event (the whole message) called any of {@code names}, e.g. whichever of
+     * {@code stopped} and {@code exited} comes first; each is returned once per set of names.
+     */
+    public synchronized JsonObject nextEvent(String... names) throws InterruptedException {
+        String key = "any:" + String.join(",", names);
+        List<String> wanted = List.of(names);
+        long deadline = System.nanoTime() + Sample.LONG.toNanos();
+        while (true) {
+            for (int i = eventCursor.getOrDefault(key, 0); i < received.size(); i++) {
+                JsonObject m = received.get(i);
+                if ("event".equals(type(m)) && wanted.contains(m.get("event").getAsString())) {
+                    eventCursor.put(key, i + 1);
+                    return m;
+                }
+            }
+            eventCursor.put(key, received.size());
+            waitUntil(deadline, "one of the events " + wanted);
+        }
+    }
+
     /** All events called {@code name} received so far (bodies). */
     public synchronized List<JsonObject> events(String name) {
         return received.stream().filter(m -> "event".equals(type(m)) && name.equals(m.get("event").getAsString()))

@@ -25,6 +25,8 @@ public final class Sample implements AutoCloseable {
 
     public final int pid;
     private final StringBuilder output = new StringBuilder();
+    /** Both output pipes read to their end. */
+    private final java.util.concurrent.CountDownLatch outputDone = new java.util.concurrent.CountDownLatch(2);
     private final java.util.concurrent.CompletableFuture<Integer> exit;
 
     private Sample(Spawn.Child child) {
@@ -72,6 +74,7 @@ public final class Sample implements AutoCloseable {
                 // closed
             } finally {
                 Spawn.closeQuietly(fd);
+                outputDone.countDown();
             }
         }, "sample-output-" + pid);
         t.setDaemon(true);
@@ -103,7 +106,10 @@ public final class Sample implements AutoCloseable {
 
     /** Its wait status once it exits (it must not be traced by then). */
     public int awaitExit() throws Exception {
-        return exit.get(LONG.toSeconds(), TimeUnit.SECONDS);
+        int status = exit.get(LONG.toSeconds(), TimeUnit.SECONDS);
+        // and its last words: the pipes end once every process holding them has exited
+        outputDone.await(30, TimeUnit.SECONDS);
+        return status;
     }
 
     @Override
