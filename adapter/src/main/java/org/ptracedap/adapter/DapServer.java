@@ -50,10 +50,9 @@ public final class DapServer implements IDebugProtocolServer {
         this.threads = new ThreadsHandler(session);
         this.execution = new ExecutionHandler(session, transport);
         this.stack = new StackHandler(session);
-        transport.afterResponse("initialize", () -> session.client().initialized());
     }
 
-    @Override public CompletableFuture<Capabilities> initialize(InitializeRequestArguments a) { return CompletableFuture.completedFuture(lifecycle.initialize(a)); }
+    @Override public CompletableFuture<Capabilities> initialize(InitializeRequestArguments a) { return lifecycle.initialize(a); }
     @Override public CompletableFuture<Void> attach(Map<String, Object> a) { return lifecycle.attach(a); }
     @Override public CompletableFuture<Void> launch(Map<String, Object> a) { return lifecycle.launch(a); }
     @Override public CompletableFuture<Void> configurationDone(ConfigurationDoneArguments a) { return lifecycle.configurationDone(); }

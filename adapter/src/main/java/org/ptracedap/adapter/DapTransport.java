@@ -97,6 +97,9 @@ public final class DapTransport {
                     for (Runnable x; (x = q.poll()) != null; ) {
                         after.add(x);
                     }
+                    if (r.getError() != null) {
+                        after = List.of(); // what was to follow a success does not follow a failure
+                    }
                 }
             } else if (message instanceof DebugNotificationMessage n) {
                 n.setId(next);
@@ -164,10 +167,10 @@ public final class DapTransport {
         });
         FrameFilter filter = new FrameFilter(in, transport);
         Launcher<IDebugProtocolClient> launcher = transport.launcher(server, filter.input(), out, executor);
+        session.connect(launcher.getRemoteProxy());
         Thread reader = new Thread(filter, "dap-frames");
         reader.setDaemon(true);
         reader.start();
-        session.connect(launcher.getRemoteProxy());
         Future<Void> listening = launcher.startListening();
         Thread watcher = new Thread(() -> {
             try {

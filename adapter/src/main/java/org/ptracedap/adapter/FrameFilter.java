@@ -45,7 +45,8 @@ final class FrameFilter implements Runnable {
             "attach", "launch", // their handlers say which attribute is missing
             "threads", "restart", "loadedSources");
     private static final Map<String, JsonRpcMethod> METHODS = ServiceEndpoints.getSupportedMethods(IDebugProtocolServer.class);
-    private static final Gson GSON = new DebugMessageJsonHandler(METHODS).getGson();
+    private static final DebugMessageJsonHandler JSON = new DebugMessageJsonHandler(METHODS);
+    private static final Gson GSON = JSON.getGson();
     private static final byte[] EOF = new byte[0];
 
     private final InputStream raw;
@@ -103,7 +104,12 @@ final class FrameFilter implements Runnable {
                 if (body.length < length) {
                     throw new Framing("the input ended in the middle of a message (" + body.length + " of " + length + " bytes)");
                 }
-                pass(body);
+                try {
+                    pass(body);
+                } catch (RuntimeException | StackOverflowError e) {
+                    // one strange message must not cost the session
+                    System.err.println("ptrace-dap: ignored a message that could not be handled: " + e);
+                }
             }
         } catch (Framing e) {
             System.err.println("ptrace-dap: closing the session: " + e.getMessage());
@@ -177,8 +183,12 @@ final class FrameFilter implements Runnable {
     private void pass(byte[] body) {
         JsonElement json;
         try {
-            json = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
-        } catch (RuntimeException e) {
+            // Past the nesting LSP4J's parser accepts, so that such a request can still be answered.
+            com.google.gson.stream.JsonReader reader = new com.google.gson.stream.JsonReader(
+                    new java.io.StringReader(new String(body, StandardCharsets.UTF_8)));
+            reader.setNestingLimit(Integer.MAX_VALUE);
+            json = JsonParser.parseReader(reader);
+        } catch (RuntimeException | StackOverflowError e) {
             System.err.println("ptrace-dap: ignored a message that is not JSON: " + e.getMessage());
             return;
         }
@@ -211,12 +221,52 @@ final class FrameFilter implements Runnable {
             transport.respondError(seq, command, "the arguments of '" + command + "' must be a JSON object");
             return;
         }
+        if (depth(m) > MAX_NESTING) {
+            transport.respondError(seq, command, "the request is nested more than " + MAX_NESTING + " levels deep");
+            return;
+        }
         String problem = checkArguments(command, arguments);
         if (problem != null) {
             transport.respondError(seq, command, problem);
             return;
         }
-        enqueue(m);
+        String canonical = canonical(m);
+        try {
+            // What LSP4J will do with it. If that fails LSP4J may leave part of the body unread
+            // and lose every later frame, so such a request is answered here instead.
+            JSON.parseMessage(canonical);
+        } catch (RuntimeException | StackOverflowError e) {
+            transport.respondError(seq, command, "the request could not be read: " + e.getMessage());
+            return;
+        }
+        enqueue(canonical);
+    }
+
+    /** LSP4J's JSON parser (Gson) refuses deeper nesting; we answer such requests ourselves. */
+    static final int MAX_NESTING = 200;
+
+    /** How deeply {@code e} nests (a scalar is 0), without recursion. */
+    static int depth(JsonElement e) {
+        int max = 0;
+        java.util.ArrayDeque<Object[]> stack = new java.util.ArrayDeque<>();
+        stack.push(new Object[] {e, 0});
+        while (!stack.isEmpty()) {
+            Object[] top = stack.pop();
+            JsonElement x = (JsonElement) top[0];
+            int d = (Integer) top[1];
+            if (x.isJsonObject()) {
+                max = Math.max(max, d + 1);
+                for (Map.Entry<String, JsonElement> c : x.getAsJsonObject().entrySet()) {
+                    stack.push(new Object[] {c.getValue(), d + 1});
+                }
+            } else if (x.isJsonArray()) {
+                max = Math.max(max, d + 1);
+                for (JsonElement c : x.getAsJsonArray()) {
+                    stack.push(new Object[] {c, d + 1});
+                }
+            }
+        }
+        return max;
     }
 
     private static final Pattern GSON_PROBLEM = Pattern.compile("Expected (an? \\w+|[A-Z_]+) but was (\\w+).*? path \\$\\.?(\\S*)");
@@ -260,8 +310,8 @@ final class FrameFilter implements Runnable {
         }
     }
 
-    private void enqueue(JsonObject m) {
-        // Fixed field order: LSP4J decides how to read "arguments" from "type" and "command".
+    /** The message with its fields in a fixed order: LSP4J decides how to read "arguments" from "type" and "command". */
+    private static String canonical(JsonObject m) {
         JsonObject ordered = new JsonObject();
         for (String key : new String[] {"seq", "type", "command", "request_seq", "success", "message"}) {
             if (m.has(key)) {
@@ -273,7 +323,15 @@ final class FrameFilter implements Runnable {
                 ordered.add(e.getKey(), e.getValue());
             }
         }
-        byte[] body = ordered.toString().getBytes(StandardCharsets.UTF_8);
+        return ordered.toString();
+    }
+
+    private void enqueue(JsonObject m) {
+        enqueue(canonical(m));
+    }
+
+    private void enqueue(String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
         byte[] head = ("Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] frame = new byte[head.length + body.length];
         System.arraycopy(head, 0, frame, 0, head.length);

@@ -351,9 +351,10 @@ public final class Engine {
         int pid = child.pid();
         // posix_spawn returns as soon as the child's exec has released it (vfork semantics), while
         // that exec of /bin/sh may not have finished: seizing then would show us the shell's own
-        // exec as if it were the program's. Wait until the gate is blocked reading its pipe.
+        // exec as if it were the program's. Wait until the gate is blocked reading its pipe (the
+        // shell reads it as its stdin, fd 0, while the redirection lasts).
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!kernel.blockedReading(pid, 3)) {
+        while (!kernel.blockedInRead(pid)) {
             if (System.nanoTime() > deadline || kernel.tgid(pid) < 0) {
                 break; // gone, or something odd: the exit status or the exec event will tell
             }

@@ -46,8 +46,8 @@ public interface Kernel {
 
     int selfPid();
 
-    /** Is {@code pid} blocked in {@code read(fd, ...)} right now ({@code /proc/PID/syscall})? */
-    boolean blockedReading(int pid, int fd);
+    /** Is {@code pid} blocked in {@code read()} right now ({@code /proc/PID/syscall})? */
+    boolean blockedInRead(int pid);
 
     /** Starts the gated trampoline for a launch (see {@link Spawn#gated}). */
     Spawn.Child spawnGated(LaunchSpec spec);

@@ -32,7 +32,16 @@ final class LinuxKernel implements Kernel {
         }
     }
 
-    @Override public boolean isThreadOf(int pid, int tid) { return ProcFs.isThreadOf(pid, tid); }
+    /** tgkill(pid, tid, 0) fails with ESRCH unless tid is a thread of pid: one syscall, no /proc path. */
+    @Override
+    public boolean isThreadOf(int pid, int tid) {
+        try {
+            LibC.tgkill(pid, tid, 0);
+            return true;
+        } catch (com.sun.jna.LastErrorException e) {
+            return e.getErrorCode() == LibC.EPERM; // exists, in that group, but not ours to signal
+        }
+    }
     @Override public int tgid(int tid) { return ProcFs.statusInt(tid, "Tgid"); }
     @Override public List<Integer> tasks(int pid) { return ProcFs.tasks(pid); }
     @Override public char state(int pid, int tid) { return ProcFs.state(pid, tid); }
@@ -41,7 +50,7 @@ final class LinuxKernel implements Kernel {
     @Override public int statusInt(int pid, String field) { return ProcFs.statusInt(pid, field); }
     @Override public int ptraceScope() { return ProcFs.ptraceScope(); }
     @Override public int selfPid() { return self; }
-    @Override public boolean blockedReading(int pid, int fd) { return ProcFs.blockedReading(pid, fd); }
+    @Override public boolean blockedInRead(int pid) { return ProcFs.blockedInRead(pid); }
 
     @Override
     public Spawn.Child spawnGated(LaunchSpec spec) {

@@ -196,8 +196,8 @@ public final class Tracer implements AutoCloseable {
             onSpawn.accept(child.pid());
             CountDownLatch open = new CountDownLatch(2);
             openOutput.put(child.pid(), open);
-            pump(child.pid(), child.stdoutFd(), Output.Stream.STDOUT);
-            pump(child.pid(), child.stderrFd(), Output.Stream.STDERR);
+            pump(child.pid(), child.stdoutFd(), Output.Stream.STDOUT, open);
+            pump(child.pid(), child.stderrFd(), Output.Stream.STDERR, open);
         });
     }
 
@@ -421,8 +421,9 @@ public final class Tracer implements AutoCloseable {
     }
 
     /** Copies a launched program's output pipe into {@link Output} events, decoded as UTF-8. */
-    private void pump(int pid, int fd, Output.Stream stream) {
+    private void pump(int pid, int fd, Output.Stream stream, CountDownLatch open) {
         if (fd < 0) {
+            open.countDown();
             return;
         }
         Thread t = new Thread(() -> {
@@ -457,10 +458,7 @@ public final class Tracer implements AutoCloseable {
                 }
             } finally {
                 Spawn.closeQuietly(fd);
-                CountDownLatch open = openOutput.get(pid);
-                if (open != null) {
-                    open.countDown();
-                }
+                open.countDown(); // this very latch: the map entry is gone once the exit waits on it
             }
         }, "ptrace-output-" + pid + "-" + stream.name().toLowerCase());
         t.setDaemon(true);

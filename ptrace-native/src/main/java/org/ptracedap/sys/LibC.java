@@ -19,6 +19,12 @@ public final class LibC {
     private LibC() {}
 
     static {
+        // Without a search path JNA finds libc by running `ldconfig -p` through Runtime.exec, which
+        // starts the JDK's process reaper: a second waiter that could steal our children's statuses.
+        if (System.getProperty("jna.platform.library.path") == null) {
+            System.setProperty("jna.platform.library.path",
+                    "/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib64:/usr/lib64:/lib:/usr/lib");
+        }
         Native.register(NativeLibrary.getInstance("c"));
     }
 

@@ -80,17 +80,14 @@ public final class ProcFs {
         return close > 0 && close + 2 < s.length() ? s.charAt(close + 2) : '?';
     }
 
-    /**
-     * Is the process blocked in {@code read(fd, …)}? {@code /proc/PID/syscall} starts with the
-     * syscall number (0 is read on x86-64) and its first argument.
-     */
-    public static boolean blockedReading(int pid, int fd) {
+    /** Is the process blocked in {@code read()}? {@code /proc/PID/syscall} starts with the syscall number (0 on x86-64). */
+    public static boolean blockedInRead(int pid) {
         String s = read(PROC.resolve(pid + "/syscall"));
         if (s == null) {
             return false;
         }
         String[] f = s.trim().split(" ");
-        return f.length > 1 && f[0].equals("0") && f[1].equals("0x" + Integer.toHexString(fd));
+        return f.length > 1 && f[0].equals("0");
     }
 
     /** The program a process runs ({@code /proc/PID/exe}), or null. */

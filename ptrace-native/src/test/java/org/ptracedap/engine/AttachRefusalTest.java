@@ -49,6 +49,7 @@ class AttachRefusalTest {
         @Override public String exe(int pid) { return "/usr/bin/victim"; }
         @Override public int ptraceScope() { return scope; }
         @Override public int selfPid() { return SELF; }
+        @Override public boolean blockedInRead(int pid) { return false; }
         @Override public Spawn.Child spawnGated(LaunchSpec spec) { throw new UnsupportedOperationException(); }
 
         @Override

@@ -6,7 +6,6 @@ import static org.ptracedap.engine.Sample.LONG;
 
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.ptracedap.sys.ProcFs;
 
@@ -18,9 +17,6 @@ import org.ptracedap.sys.ProcFs;
 class AttachUnderThreadChurnTest {
     private final Tracer tracer = Tracer.shared();
 
-    @Disabled("BUG: Engine.attach rethrows PTRACE_SEIZE's EPERM for a thread cloned during the attach, because it "
-            + "compares /proc TracerPid (the tracer thread's tid) with getpid(); the failed attach leaves the program "
-            + "traced ('already attached' on retry)")
     @Test
     void attachWhileThreadsAreBornSucceedsAndDetachLeavesNothingTraced() throws Exception {
         try (Sample prog = Sample.start("chapter_threads", "1", "20")) {

@@ -119,7 +119,7 @@ final class ScriptedKernel implements Kernel {
     @Override public int statusInt(int pid, String field) { return field.equals("PPid") ? ppid.getOrDefault(pid, 1) : 0; }
     @Override public int ptraceScope() { return -1; }
     @Override public int selfPid() { return 1; }
-    @Override public boolean blockedReading(int pid, int fd) { return true; }
+    @Override public boolean blockedInRead(int pid) { return true; }
 
     @Override
     public Spawn.Child spawnGated(LaunchSpec spec) {

@@ -29,8 +29,14 @@ public final class LifecycleHandler {
     }
 
     /** Capabilities are honest: only what works is announced. */
-    public Capabilities initialize(InitializeRequestArguments client) {
+    public CompletableFuture<Capabilities> initialize(InitializeRequestArguments client) {
         session.clientCapabilities(client != null && Boolean.TRUE.equals(client.getSupportsStartDebuggingRequest()));
+        // 'initialized' must follow the response, never overtake it (eclipse-lsp4j/lsp4j#229)
+        transport.afterResponse("initialize", () -> session.client().initialized());
+        return CompletableFuture.completedFuture(capabilities());
+    }
+
+    private static Capabilities capabilities() {
         Capabilities c = new Capabilities();
         c.setSupportsConfigurationDoneRequest(true);
         c.setSupportsTerminateRequest(true);
