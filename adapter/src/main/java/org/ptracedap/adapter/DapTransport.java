@@ -120,7 +120,7 @@ public final class DapTransport {
     private static void asDapError(DebugResponseMessage r) {
         org.eclipse.lsp4j.jsonrpc.messages.ResponseError e = r.getError();
         if (e.getCode() == DapError.UNSUPPORTED.id) {
-            e.setMessage("ptrace-dap does not support the '" + r.getMethod() + "' request yet");
+            e.setMessage("ptrace-dap does not support this request ('" + r.getMethod() + "') yet");
         } else if (e.getCode() == org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode.MethodNotFound.getValue()) {
             e.setMessage("unknown request '" + r.getMethod() + "': ptrace-dap does not know this command");
         }

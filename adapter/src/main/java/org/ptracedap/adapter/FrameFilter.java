@@ -48,6 +48,13 @@ final class FrameFilter implements Runnable {
     private static final DebugMessageJsonHandler JSON = new DebugMessageJsonHandler(METHODS);
     private static final Gson GSON = JSON.getGson();
     private static final byte[] EOF = new byte[0];
+    /**
+     * A body announced longer than what comes (the rest never arrives, or later messages are being
+     * swallowed into it) cannot be told from a slow client for a while; after this long it is
+     * taken as broken framing and the session is closed.
+     */
+    private static final long BODY_PATIENCE_NANOS = 10_000_000_000L;
+    private volatile long bodyDeadline;
 
     private final InputStream raw;
     private final DapTransport transport;
@@ -94,13 +101,33 @@ final class FrameFilter implements Runnable {
 
     @Override
     public void run() {
+        Thread watchdog = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                long d = bodyDeadline;
+                if (d != 0 && System.nanoTime() > d) {
+                    System.err.println("ptrace-dap: closing the session: a message body stayed incomplete for "
+                            + BODY_PATIENCE_NANOS / 1_000_000_000L + " s (Content-Length longer than the body?)");
+                    frames.add(EOF);
+                    return;
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "dap-frames-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
         try {
             while (true) {
                 int length = readHeader();
                 if (length < 0) {
                     return; // end of input
                 }
+                bodyDeadline = System.nanoTime() + BODY_PATIENCE_NANOS;
                 byte[] body = raw.readNBytes(length);
+                bodyDeadline = 0;
                 if (body.length < length) {
                     throw new Framing("the input ended in the middle of a message (" + body.length + " of " + length + " bytes)");
                 }
@@ -116,6 +143,7 @@ final class FrameFilter implements Runnable {
         } catch (IOException e) {
             System.err.println("ptrace-dap: closing the session: cannot read from the client: " + e.getMessage());
         } finally {
+            watchdog.interrupt();
             frames.add(EOF);
         }
     }
@@ -189,7 +217,16 @@ final class FrameFilter implements Runnable {
             reader.setNestingLimit(Integer.MAX_VALUE);
             json = JsonParser.parseReader(reader);
         } catch (RuntimeException | StackOverflowError e) {
-            System.err.println("ptrace-dap: ignored a message that is not JSON: " + e.getMessage());
+            // Not JSON. If it still names its seq, it is owed an answer.
+            String text = new String(body, StandardCharsets.UTF_8);
+            Matcher seqMatch = Pattern.compile("^\\s*\\{.*?\"seq\"\\s*:\\s*(\\d{1,9})\\b", Pattern.DOTALL).matcher(text);
+            if (seqMatch.find() && text.contains("\"request\"")) {
+                Matcher cmd = Pattern.compile("\"command\"\\s*:\\s*\"([^\"]{0,100})\"").matcher(text);
+                transport.respondError(Integer.parseInt(seqMatch.group(1)), cmd.find() ? cmd.group(1) : "",
+                        "the request could not be parsed as JSON: " + e.getMessage());
+            } else {
+                System.err.println("ptrace-dap: ignored a message that is not JSON: " + e.getMessage());
+            }
             return;
         }
         if (!json.isJsonObject()) {
@@ -236,7 +273,12 @@ final class FrameFilter implements Runnable {
             // and lose every later frame, so such a request is answered here instead.
             JSON.parseMessage(canonical);
         } catch (RuntimeException | StackOverflowError e) {
-            transport.respondError(seq, command, "the request could not be read: " + e.getMessage());
+            JsonRpcMethod method = METHODS.get(command);
+            String culprit = method != null && method.getParameterTypes().length > 0 && arguments != null
+                    && arguments.isJsonObject() ? badFieldForLsp4j(m, arguments.getAsJsonObject()) : null;
+            transport.respondError(seq, command, culprit != null
+                    ? "invalid arguments for '" + command + "': '" + culprit + "' has the wrong type or value"
+                    : "the request could not be read: " + e.getMessage());
             return;
         }
         enqueue(canonical);
@@ -279,7 +321,17 @@ final class FrameFilter implements Runnable {
         }
         boolean missing = arguments == null || arguments.isJsonNull();
         if (missing) {
-            return OPTIONAL_ARGUMENTS.contains(command) ? null : "'" + command + "' needs its arguments";
+            return OPTIONAL_ARGUMENTS.contains(command) ? null : "'" + command + "' needs its arguments"
+                    + (REQUIRED.containsKey(command) ? ": " + REQUIRED.get(command) : "");
+        }
+        for (Map.Entry<String, JsonElement> field : arguments.getAsJsonObject().entrySet()) {
+            if (field.getValue().isJsonArray()) {
+                for (JsonElement item : field.getValue().getAsJsonArray()) {
+                    if (item.isJsonNull()) {
+                        return "invalid arguments for '" + command + "': '" + field.getKey() + "' contains null";
+                    }
+                }
+            }
         }
         Type type = method.getParameterTypes()[0];
         try {
@@ -293,9 +345,47 @@ final class FrameFilter implements Runnable {
                 return "invalid arguments for '" + command + "': " + where + " must be "
                         + kind(g.group(1)) + ", not " + kind(g.group(2));
             }
-            return "invalid arguments for '" + command + "': " + text;
+            String culprit = badField(type, arguments.getAsJsonObject());
+            return "invalid arguments for '" + command + "': "
+                    + (culprit != null ? "'" + culprit + "' has the wrong type or value" : text);
         }
     }
+
+    /** The first field of {@code arguments} that does not fit {@code type} on its own, or null. */
+    private static String badField(Type type, JsonObject arguments) {
+        for (Map.Entry<String, JsonElement> field : arguments.entrySet()) {
+            JsonObject alone = new JsonObject();
+            alone.add(field.getKey(), field.getValue());
+            try {
+                GSON.fromJson(alone, type);
+            } catch (RuntimeException e) {
+                return field.getKey();
+            }
+        }
+        return null;
+    }
+
+    /** Like {@link #badField}, by LSP4J's own reading of the whole message. */
+    private static String badFieldForLsp4j(JsonObject request, JsonObject arguments) {
+        for (Map.Entry<String, JsonElement> field : arguments.entrySet()) {
+            JsonObject alone = new JsonObject();
+            alone.add(field.getKey(), field.getValue());
+            JsonObject probe = request.deepCopy();
+            probe.add("arguments", alone);
+            try {
+                JSON.parseMessage(canonical(probe));
+            } catch (RuntimeException | StackOverflowError e) {
+                return field.getKey();
+            }
+        }
+        return null;
+    }
+
+    /** The required argument of the requests we serve (DAP schema), named when the arguments are missing. */
+    private static final Map<String, String> REQUIRED = Map.of(
+            "pause", "threadId", "continue", "threadId", "stackTrace", "threadId", "scopes", "frameId",
+            "variables", "variablesReference", "setBreakpoints", "source", "setFunctionBreakpoints", "breakpoints",
+            "setExceptionBreakpoints", "filters");
 
     private static String kind(String gsonWord) {
         String w = gsonWord.toLowerCase().replace("an ", "").replace("a ", "");

@@ -68,6 +68,7 @@ public final class Session implements Consumer<TraceEvent> {
     private volatile FollowFork follow = FollowFork.PARENT;
     private volatile boolean clientStartsSessions;
     private volatile boolean hadDebuggee;
+    private volatile boolean failedOnce;
     private volatile int lastExitCode;
     private volatile boolean ended;
     /** disconnect is letting the processes go: their detaching is not the program's end. */
@@ -190,8 +191,14 @@ public final class Session implements Consumer<TraceEvent> {
         return start.handle((v, e) -> null);
     }
 
+    /** An attach or launch was tried and failed, and nothing is debugged. */
+    public boolean triedAndFailed() {
+        return failedOnce && kind == Kind.NONE;
+    }
+
     /** The attach or launch failed: the session may try again. */
     public synchronized void failed() {
+        failedOnce = true;
         kind = Kind.NONE;
         processes.clear();
         pid = -1;

@@ -22,6 +22,10 @@ import org.ptracedap.engine.TraceException;
 public final class LifecycleHandler {
     private final Session session;
     private final DapTransport transport;
+    /** configurationDone and the end of a launch may come in either order (VS Code: configurationDone first). */
+    private final Object startLock = new Object();
+    private boolean configured;
+    private boolean launched;
 
     public LifecycleHandler(Session session, DapTransport transport) {
         this.session = session;
@@ -96,6 +100,16 @@ public final class LifecycleHandler {
             }
             session.started(Session.Kind.LAUNCHED, stopOnEntry);
             announceProcess(info, ProcessEventArgumentsStartMethod.LAUNCH);
+            boolean configuredAlready;
+            synchronized (startLock) {
+                launched = true;
+                configuredAlready = configured;
+            }
+            if (configuredAlready) {
+                // VS Code sends configurationDone before it has the launch response: start now.
+                // The entry stop goes out before the response, or VS Code takes the program for running.
+                startProgram(false);
+            }
             return null;
         }));
     }
@@ -126,11 +140,26 @@ public final class LifecycleHandler {
     /** Breakpoints are set (none exist yet): a launched program starts, or is announced stopped on entry. */
     public CompletableFuture<Void> configurationDone() {
         Guards.notEnded(session);
+        synchronized (startLock) {
+            configured = true;
+            if (!launched) {
+                return CompletableFuture.completedFuture(null); // a launch in flight starts the program when it is done
+            }
+        }
+        return startProgram(true);
+    }
+
+    /** The launched program, held at its entry, is announced stopped (stopOnEntry) or set running. */
+    private CompletableFuture<Void> startProgram(boolean inConfigurationDone) {
         if (session.kind() != Session.Kind.LAUNCHED || session.exited()) {
             return CompletableFuture.completedFuture(null);
         }
         if (session.stopOnEntry()) {
-            transport.afterResponse("configurationDone", session::stoppedOnEntry);
+            if (inConfigurationDone) {
+                transport.afterResponse("configurationDone", session::stoppedOnEntry);
+            } else {
+                session.stoppedOnEntry();
+            }
             return CompletableFuture.completedFuture(null);
         }
         return session.tracer().resumeAll(session.pid()).exceptionally(e -> null);

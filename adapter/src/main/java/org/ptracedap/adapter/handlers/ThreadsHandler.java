@@ -17,6 +17,13 @@ public final class ThreadsHandler {
     }
 
     public CompletableFuture<ThreadsResponse> threads() {
+        if (session.kind() == Session.Kind.ATTACHING || session.kind() == Session.Kind.LAUNCHING || session.triedAndFailed()) {
+            // VS Code asks for threads right after configurationDone, before the attach or launch
+            // response, and again after a failed one: "none yet" is the truth, not an error.
+            ThreadsResponse none = new ThreadsResponse();
+            none.setThreads(new Thread[0]);
+            return CompletableFuture.completedFuture(none);
+        }
         int main = Guards.debuggee(session, "list threads");
         List<CompletableFuture<List<ThreadInfo>>> lists = new ArrayList<>();
         for (int p : session.processes()) {
