@@ -773,9 +773,9 @@ def report(S, args, started, elapsed):
     w("")
     w(f"Machine: {machine()}.")
     w("")
-    w("1-minute load average at the start → end of each section (other work on the machine inflates every "
-      "figure; the rounds are interleaved so it hits all variants alike): "
-      + ", ".join(f"{n} {a:.1f} → {b:.1f}" for n, a, b in LOADS) + ".")
+    w("Share of the machine's CPU time used by *other* processes during each section (other work on a "
+      "2-core machine inflates every figure; the rounds are interleaved so it hits all variants alike): "
+      + ", ".join(f"{n} {share:.0%} ({dt:.0f} s)" for n, dt, share in LOADS) + ".")
     w("")
     w(f"Adapter command (as a DAP client starts it): `{' '.join(ADAPTER).replace(ROOT + '/', '')}`.")
     w("")
@@ -961,33 +961,59 @@ def git_rev():
         return "?"
 
 
-LOADS = []  # (section, 1-min load average at its start, at its end)
+LOADS = []  # (section, seconds, share of the machine's CPU used by other processes meanwhile)
+
+
+def cpu_busy_total():
+    """CPU-seconds the whole machine has spent busy (not idle/iowait) since boot."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    hz = os.sysconf("SC_CLK_TCK")
+    return (sum(v[:8]) - v[3] - v[4]) / hz
+
+
+def cpu_ours():
+    """CPU-seconds of this process and every child it has reaped (all bench processes are)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def others_share(seconds=2.0):
+    """The share of the machine's CPUs used by processes other than ours over `seconds`."""
+    b0, o0, t0 = cpu_busy_total(), cpu_ours(), time.monotonic()
+    time.sleep(seconds)
+    return max(0.0, (cpu_busy_total() - b0) - (cpu_ours() - o0)) / ((time.monotonic() - t0) * os.cpu_count())
 
 
 def wait_quiet(limit, what):
-    """Waits (up to `limit` s) until the 1-minute load average is below 1.0: other work on a
-    2-core machine shows up in every figure."""
+    """Waits (up to `limit` s) until other processes use < 10 % of the CPUs: on a 2-core machine
+    other work shows up in every figure."""
     deadline = time.monotonic() + limit
     announced = False
-    while os.getloadavg()[0] >= 1.0 and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        share = others_share()
+        if share < 0.10:
+            return
         if not announced:
-            log(f"bench: load average {os.getloadavg()[0]:.2f} before {what}; waiting up to {limit:.0f}s for < 1.0")
+            log(f"bench: other processes use {share:.0%} of the CPUs before {what}; waiting up to {limit:.0f}s")
             announced = True
-        time.sleep(5)
+        time.sleep(3)
 
 
 def section(name, fn, args, *a):
     wait_quiet(args.wait_quiet, name)
-    l0 = os.getloadavg()[0]
+    b0, o0, t0 = cpu_busy_total(), cpu_ours(), time.monotonic()
     fn(*a)
-    LOADS.append((name, l0, os.getloadavg()[0]))
+    dt = time.monotonic() - t0
+    others = max(0.0, (cpu_busy_total() - b0) - (cpu_ours() - o0))
+    LOADS.append((name, dt, others / (dt * os.cpu_count())))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="fewer rounds: a smoke check, not figures")
     ap.add_argument("--wait-quiet", type=float, default=0, metavar="S",
-                    help="before each section wait up to S seconds for the 1-min load average to drop below 1")
+                    help="before each section wait up to S seconds until other processes use < 10%% of the CPUs")
     ap.add_argument("--only", default="storm,attach,pause,start", help="comma-separated sections to run")
     args = ap.parse_args()
     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):

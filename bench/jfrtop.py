@@ -19,7 +19,7 @@ def frames_of(ev):
     out = []
     for f in st.get("frames", []):
         m = f["method"]
-        cls = m["type"]["name"]
+        cls = m["type"]["name"].replace("/", ".")
         out.append(f"{cls}.{m['name']}:{f.get('lineNumber', '?')}")
     return out
 

@@ -141,6 +141,12 @@ def main():
             s.snapshot(f"attach → response {(t1 - t0) * 1e3:.1f} ms → threads response ({len(msg['body']['threads'])}) "
                        f"{(t2 - t0) * 1e3:.1f} ms; {a.dap.threads_started} thread events, the first at "
                        f"{(a.dap.first_thread_event - t0) * 1e3:.1f} ms, the last at {(a.dap.last_thread_event - t0) * 1e3:.1f} ms")
+            again = []
+            for _ in range(5):
+                t3 = time.perf_counter()
+                t4, _ = a.dap.request("threads")
+                again.append((t4 - t3) * 1e3)
+            sys.stderr.write("threads request → response again, 5 times (ms): " + " ".join(f"{x:.1f}" for x in again) + "\n")
             if args.scenario == "pause-dap":
                 lat = []
                 for r in range(args.rounds):
