@@ -779,7 +779,9 @@ def target_row(what, value, goal, limit, unit, ratio_of=None):
 def report(S, args, started, elapsed):
     L = []
     w = L.append
-    w(f"Run: `./bench/run{' --quick' if args.quick else ''}{f' --wait-quiet {args.wait_quiet:.0f}' if args.wait_quiet else ''}` on {started:%Y-%m-%d %H:%M} UTC, {elapsed / 60:.1f} min. "
+    measuring = sum(dt for _, dt, _ in LOADS)
+    w(f"Run: `./bench/run{' --quick' if args.quick else ''}{f' --wait-quiet {args.wait_quiet:.0f}' if args.wait_quiet else ''}` on {started:%Y-%m-%d %H:%M} UTC: "
+      f"{measuring / 60:.1f} min of measuring ({elapsed / 60:.1f} min in all, waiting for a quiet machine included). "
       f"Commit `{git_rev()}`.")
     w("")
     w(f"Machine: {machine()}.")
@@ -822,7 +824,7 @@ def storm_section(S, w, pt, floor, gdb, native):
       f"(the order rotates every round), after a warm-up round.")
     w("")
     w(f"| variant | {SMALL:,} threads (s) | {LARGE:,} threads (s) | µs per thread, median (min–max) | "
-      f"overhead over native (µs/thread) | × floor | × gdb | exit tail ms, median (max) |")
+      f"overhead over native (µs/thread) | × floor | × gdb | exit tail ms, median (max); runs with a tail ≥ 1 s |")
     w("|---|---|---|---|---|---|---|---|")
     for key, label, _ in STORM:
         xs = pt[key]
@@ -830,7 +832,7 @@ def storm_section(S, w, pt, floor, gdb, native):
         w(f"| {label} | {fmt(med(S.get(('storm', key, SMALL))), 2)} | {fmt(med(S.get(('storm', key, LARGE))), 2)} | "
           f"**{fmt(med(xs), 1)}** ({rng(xs, 1)}) | {fmt(med(xs) - native, 1) if key != 'native' else '—'} | "
           f"{ratio(med(xs), floor) if key != 'native' else '—'} | {ratio(med(xs), gdb) if key != 'native' else '—'} | "
-          f"{fmt(med(tail), 0)} ({fmt(max(tail), 0) if tail else '—'}) |")
+          f"{fmt(med(tail), 0)} ({fmt(max(tail), 0) if tail else '—'}); {sum(1 for x in tail if x >= 1000)} of {len(tail)} |")
     w("")
     w(f"Checked every run: clone_storm printed its count and exited 0; the floor counted {LARGE + 1:,} "
       f"started/exited; `trace` printed `summary: threads started={LARGE + 1} exited={LARGE + 1} processes=1 exit=0`; "
