@@ -51,8 +51,8 @@ class Jfr:
 
 
 class Sampler:
-    def __init__(self, pid, interval=0.005):
-        self.pid, self.table, self.stop = pid, {}, False
+    def __init__(self, pid, interval=0.05):
+        self.pid, self.table, self.stop, self.interval = pid, {}, False, interval
         self.t0 = time.perf_counter()
         self.th = threading.Thread(target=self.run, daemon=True)
         self.th.start()
@@ -60,7 +60,7 @@ class Sampler:
     def run(self):
         while not self.stop and os.path.exists(f"/proc/{self.pid}"):
             threadcpu.sample(self.pid, self.table)
-            time.sleep(0.005)
+            time.sleep(self.interval)
 
     def snapshot(self, label):
         threadcpu.sample(self.pid, self.table)
@@ -109,19 +109,21 @@ def main():
     try:
         if args.scenario == "storm-dap":
             n = args.n or 10000
-            a = bench.Adapter("probe", cmd)
+            a = bench.Adapter("probe", cmd, coalesce=0.001)
             s = Sampler(java_pid(a))
             a.initialize()
             a.dap.request("launch", {"program": bench.CLONE_STORM, "args": [str(n)]})
             s.snapshot("started, launched (paused at entry)")
             jfr = Jfr(java_pid(a), args.jfr)
+            c0 = os.times()
             t0 = time.perf_counter()
             a.dap.request("configurationDone", {})
             a.dap.wait_event("exited", 0, 300)
             t1 = a.dap.last_thread_event
             s.snapshot(f"storm done: {n} threads, configurationDone → last thread event {(t1 - t0) * 1e3:.0f} ms, "
                        f"{a.dap.threads_started} started / {a.dap.threads_exited} exited events, "
-                       f"{a.dap.bytes_in / 1e6:.1f} MB read, VmHWM {a.hwm_kb() / 1024:.0f} MB")
+                       f"{a.dap.bytes_in / 1e6:.1f} MB read, VmHWM {a.hwm_kb() / 1024:.0f} MB; this client's own CPU "
+                       f"{(os.times().user + os.times().system - c0.user - c0.system) * 1e3:.0f} ms")
             jfr.dump()
             a.close()
         elif args.scenario in ("attach-dap", "pause-dap"):
