@@ -414,6 +414,7 @@ STORM = [
 def bench_storm(rounds, S):
     log(f"== 1. clone storm: {SMALL:,} and {LARGE:,} threads, {rounds} rounds + 1 warm-up")
     for r in range(rounds + 1):
+        wait_quiet(f"storm round {r}")
         sizes = (SMALL, LARGE) if r % 2 == 0 else (LARGE, SMALL)
         line = []
         for key, _, fn in order(STORM, r):
@@ -594,6 +595,7 @@ ATTACH = [attach_floor, attach_gdb, attach_dap_warm, attach_dap_cold, attach_tra
 def bench_attach(rounds, S):
     log(f"== 2. attach to {IDLE_THREADS:,} idle threads (+ main): {rounds} rounds + 1 warm-up")
     for r in range(rounds + 1):
+        wait_quiet(f"attach round {r}")
         idle = Idle(IDLE_THREADS)
         try:
             line = []
@@ -681,6 +683,7 @@ def bench_pause(sessions, rounds, S):
         idle = Idle(n)
         try:
             for s in range(sessions):
+                wait_quiet(f"pause session {s}")
                 line = []
                 for fn in order([pause_floor, pause_floor_any, pause_dap], s):
                     idle.untraced()
@@ -735,6 +738,7 @@ def bench_start(rounds, S):
     target = Idle(0)
     try:
         for r in range(rounds + 1):
+            wait_quiet(f"start round {r}")
             line = [fn(S, r > 0, target) for fn in order([start_hello, start_adapter, start_launcher], r)]
             target.untraced()
             log(f"  {'warm-up' if r == 0 else f'round {r}'}: " + " ".join(line))
@@ -1013,37 +1017,47 @@ def others_share(seconds=2.0):
     return max(0.0, (cpu_busy_total() - b0) - (cpu_ours() - o0)) / ((time.monotonic() - t0) * os.cpu_count())
 
 
-def wait_quiet(limit, what):
-    """Waits (up to `limit` s) until other processes use < 10 % of the CPUs: on a 2-core machine
-    other work shows up in every figure."""
-    deadline = time.monotonic() + limit
+WAIT = {"budget": 0.0, "waited": 0.0, "others": 0.0}  # seconds allowed, waited, others' CPU-s meanwhile
+
+
+def wait_quiet(what):
+    """Before a round: waits until other processes have used < 10 % of the CPUs for two checks
+    in a row (4 s), as long as the --wait-quiet budget lasts. On a 2-core machine other work
+    shows up in every figure; the share it took while we measured is reported per section."""
     announced = False
-    while time.monotonic() < deadline:
+    quiet = 0
+    while WAIT["waited"] < WAIT["budget"]:
+        b0, o0, t0 = cpu_busy_total(), cpu_ours(), time.monotonic()
         share = others_share()
-        if share < 0.10:
+        WAIT["waited"] += time.monotonic() - t0
+        WAIT["others"] += max(0.0, (cpu_busy_total() - b0) - (cpu_ours() - o0))
+        quiet = quiet + 1 if share < 0.10 else 0
+        if quiet >= 2:
             return
-        if not announced:
-            log(f"bench: other processes use {share:.0%} of the CPUs before {what}; waiting up to {limit:.0f}s")
+        if share >= 0.10 and not announced:
+            log(f"bench: other processes use {share:.0%} of the CPUs before {what}; waiting "
+                f"({WAIT['budget'] - WAIT['waited']:.0f} s of waiting left)")
             announced = True
-        time.sleep(3)
 
 
 def section(name, fn, args, *a):
-    wait_quiet(args.wait_quiet, name)
-    b0, o0, t0 = cpu_busy_total(), cpu_ours(), time.monotonic()
+    """Runs a bench section; notes how long it measured (waiting excluded) and the share of the
+    CPUs other processes used meanwhile."""
+    b0, o0, t0, w0, x0 = cpu_busy_total(), cpu_ours(), time.monotonic(), WAIT["waited"], WAIT["others"]
     fn(*a)
-    dt = time.monotonic() - t0
-    others = max(0.0, (cpu_busy_total() - b0) - (cpu_ours() - o0))
-    LOADS.append((name, dt, others / (dt * os.cpu_count())))
+    dt = time.monotonic() - t0 - (WAIT["waited"] - w0)
+    others = max(0.0, (cpu_busy_total() - b0) - (cpu_ours() - o0)) - (WAIT["others"] - x0)
+    LOADS.append((name, dt, max(0.0, others) / (dt * os.cpu_count())))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="fewer rounds: a smoke check, not figures")
     ap.add_argument("--wait-quiet", type=float, default=0, metavar="S",
-                    help="before each section wait up to S seconds until other processes use < 10%% of the CPUs")
+                    help="before each round wait until other processes use < 10%% of the CPUs, up to S seconds of waiting in all")
     ap.add_argument("--only", default="storm,attach,pause,start", help="comma-separated sections to run")
     args = ap.parse_args()
+    WAIT["budget"] = args.wait_quiet
     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(s, on_signal)
     atexit.register(cleanup)
