@@ -62,24 +62,6 @@ def kill(p, sig=signal.SIGKILL):
         pass
 
 
-def reap(p, timeout=60, what="process"):
-    """Waits for p; kills it (and fails) if it outlives timeout. Returns (returncode, maxrss KB)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
-        if pid == p.pid:
-            p.returncode = os.waitstatus_to_exitcode(status)
-            PROCS.pop(p.pid, None)
-            kill(p)  # anything it left behind in its group
-            return p.returncode, ru.ru_maxrss
-        if time.monotonic() > deadline:
-            kill(p)
-            p.wait()
-            PROCS.pop(p.pid, None)
-            raise BenchError(f"{what} (pid {p.pid}) did not finish within {timeout}s: killed")
-        time.sleep(0.0005)
-
-
 def wait_exit(p, timeout=60, what="process"):
     """Blocks (no polling) until p exits; returns (t_exit, returncode, maxrss KB)."""
     result = {}
