@@ -145,6 +145,18 @@ export class Workbench {
         });
     }
 
+    /** The Variables view's rendered rows (text), e.g. "Registers", "rip = 0x…". */
+    async variables() {
+        return this.page.evaluate(() => [...document.querySelectorAll('[aria-label="Debug Variables"] .monaco-list-row')]
+            .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
+            .map(row => row.textContent.trim()));
+    }
+
+    /** The state the Call Stack's header shows ("Running", "Paused on entry"), or ''. */
+    async callStackState() {
+        return this.page.evaluate(() => document.querySelector('.call-stack-state-message .label')?.textContent.trim() ?? '');
+    }
+
     async threads() {
         return (await this.callStack()).filter(r => r.kind === 'thread');
     }
