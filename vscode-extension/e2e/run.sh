@@ -53,7 +53,8 @@ echo "e2e: $(basename "$vsix"), $java: $("$java" -version 2>&1 | head -1), code-
 status=0
 PTRACE_E2E_VSIX="$vsix" PTRACE_E2E_LOGGER_VSIX="$out/dap-logger.vsix" PTRACE_E2E_OUT="$out" \
   "$node24" --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec \
-  ${PTRACE_E2E_ONLY:+--test-name-pattern="$PTRACE_E2E_ONLY"} "$here/scenarios.test.mjs" || status=$?
+  ${PTRACE_E2E_ONLY:+--test-name-pattern="$PTRACE_E2E_ONLY"} "$here/scenarios.test.mjs" 2>&1 \
+  | tee "$out/test-output.log" || status=$?
 
 # Whatever the test process could not kill (if it died): the pids it recorded, by pid.
 if [ -f "$out/pids" ]; then
@@ -68,5 +69,8 @@ fi
 
 echo "e2e: screenshots:" >&2
 find "$out" -name '*.png' | sort | sed 's/^/  /' >&2
-echo "e2e: $([ $status -eq 0 ] && echo passed || echo FAILED) in $(( $(date +%s) - started )) s" >&2
+count() { sed -n "s/^ℹ $1 \([0-9]*\)$/\1/p" "$out/test-output.log" | tail -1; }
+passed="$(count pass)"; failed="$(count fail)"; todo="$(count todo)"; skipped="$(count skipped)"
+echo "e2e: $([ $status -eq 0 ] && echo passed || echo FAILED) in $(( $(date +%s) - started )) s"
+echo "e2e: ${passed:-0} passed, ${failed:-0} failed, $(( ${todo:-0} + ${skipped:-0} )) skipped"
 exit $status
