@@ -34,6 +34,7 @@ const SETTINGS = {
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
     'extensions.ignoreRecommendations': true,
+    'git.enabled': false, // out/ lies inside our repository: no "open the parent repository?" prompt
     'chat.disableAIFeatures': true,
     'chat.commandCenter.enabled': false,
     'workbench.colorTheme': 'Default Light Modern',

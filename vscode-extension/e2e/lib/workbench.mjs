@@ -74,9 +74,10 @@ export class Workbench {
         const wb = new Workbench(page, shotsDir);
         wb.context = context;
         await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`, { timeout: WAIT * 2 });
+        // The workbench is up when its status bar and the Run and Debug entry of the activity bar
+        // are there; commands may still be registering (runCommand retries).
         await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: WAIT * 2 });
-        // The explorer shows the folder once the workbench has restored its views.
-        await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: WAIT * 2 });
+        await page.locator('.activitybar [aria-label^="Run and Debug"]').first().waitFor({ timeout: WAIT * 2 });
         return wb;
     }
 
