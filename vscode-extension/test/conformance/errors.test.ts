@@ -11,7 +11,7 @@ import { DebugProtocol } from '@vscode/debugprotocol';
 import { frame, PtraceClient, startClient } from '../support/client';
 import { extensionRoot, requireBuilt, sample } from '../support/paths';
 import { itAdapterBug } from '../support/knownBugs';
-import { startSample } from '../support/procs';
+import { startSample, track } from '../support/procs';
 import { attachedTo, cleanUpAfterEach, initialized, launched } from '../support/session';
 
 /** The request must fail with a message matching `expected` and a structured error in the body. */
@@ -106,10 +106,13 @@ describe('error responses', () => {
         const holder = startSample('traced_child');
         await holder.awaitOutput('ready ');
         const traced = Number(/ready (\d+)/.exec(holder.output())![1]);
+        track(traced, 'traced_child'); // killing only the holder would leave its child behind
         const c = await startClient();
         await initialized(c);
         await fails(c, 'attach', { processId: traced }, new RegExp(`already traced by process ${holder.pid}`));
         await c.close();
+        holder.signal('SIGTERM'); // the holder kills and reaps its child, then exits 0
+        assert.strictEqual(await holder.exit, 0);
     });
 
     it('a second attach or launch in one session, and stackTrace of a running thread, are refused', async () => {
