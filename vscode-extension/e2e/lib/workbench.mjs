@@ -67,7 +67,7 @@ export class Workbench {
 
     static async open(browser, url, folder, shotsDir) {
         fs.mkdirSync(shotsDir, { recursive: true });
-        const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+        const context = await browser.newContext({ viewport: { width: 1600, height: 1100 } });
         const page = await context.newPage();
         page.setDefaultTimeout(WAIT);
         await page.addInitScript(recordMessages);
