@@ -78,6 +78,7 @@ async function scenario(name, configuration, body, { expectedMessages = [] } = {
         }
         assert.deepEqual(unexpected, [], 'VS Code showed error messages nobody expected');
     } catch (e) {
+        console.log(`${name} failed; VS Code had shown: ${JSON.stringify(await wb.messages().catch(() => []))}`);
         await wb.screenshot('FAILED').catch(() => {});
         await wb.dumpHtml('FAILED').catch(() => {});
         throw e;
