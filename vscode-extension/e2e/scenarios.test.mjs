@@ -1,0 +1,326 @@
+// End to end in a real VS Code: our packaged extension in code-server, driven through
+// Chromium like a person would (command palette, Call Stack, Debug Console, notifications),
+// against real sample programs started here. Run by run.sh; see README, "End-to-end tests in
+// VS Code". Each step saves a screenshot under out/<scenario>/ and prints its path.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { startCodeServer } from './lib/codeServer.mjs';
+import { OUT, sample } from './lib/paths.mjs';
+import { killAll, procStatus, startProcess, threadState, tids, until } from './lib/procs.mjs';
+import { startBrowser, WAIT, Workbench } from './lib/workbench.mjs';
+
+const VSIX = process.env.PTRACE_E2E_VSIX;
+/** The test-only extension dap-logger/ (packaged by run.sh): each session's DAP messages. */
+const LOGGER_VSIX = process.env.PTRACE_E2E_LOGGER_VSIX;
+
+/**
+ * Error notifications that show an adapter bug already reported (see the README section):
+ * printed, not failed on, unless PTRACE_E2E_KNOWN_BUGS=1.
+ */
+const KNOWN_ADAPTER_BUGS = [
+    {
+        text: /^cannot list threads: (the program is still being (attached|launched)|no program is being debugged yet.*)$/,
+        bug: "the adapter answers 'threads' with an error (shown to the user) when there is no program yet: VS Code "
+            + "asks right after configurationDone, before the attach/launch response, and again after a failed attach",
+    },
+];
+// The adapter bugs this suite found are fixed: fail on them (PTRACE_E2E_KNOWN_BUGS=0 only reports them).
+const FAIL_ON_KNOWN_BUGS = process.env.PTRACE_E2E_KNOWN_BUGS !== '0';
+
+let codeServer;
+let chromium;
+
+before(async () => {
+    assert.ok(VSIX && fs.existsSync(VSIX), `PTRACE_E2E_VSIX must name the packaged .vsix (got ${VSIX})`);
+    assert.ok(LOGGER_VSIX && fs.existsSync(LOGGER_VSIX), `PTRACE_E2E_LOGGER_VSIX must name dap-logger's .vsix (got ${LOGGER_VSIX})`);
+    fs.mkdirSync(OUT, { recursive: true });
+    const t0 = Date.now();
+    codeServer = await startCodeServer({ dir: path.join(OUT, 'code-server'), vsixes: [VSIX, LOGGER_VSIX] });
+    chromium = await startBrowser();
+    console.log(`code-server ${codeServer.url} (pid ${codeServer.pid}) and Chromium (pid ${chromium.pid}) up in ${Date.now() - t0} ms`);
+});
+
+after(async () => {
+    await chromium?.close();
+    await codeServer?.stop();
+    await killAll();
+});
+
+/**
+ * One scenario: a workspace folder with `configuration` as its only launch configuration, a
+ * fresh page of the workbench on it, and on failure a last screenshot and the page's HTML.
+ * Afterwards, any error message VS Code showed that was not expected fails the scenario.
+ * Its screenshots, the page and the session's DAP messages (workspace/.vscode/dap.jsonl) go to
+ * out/<name>/.
+ */
+async function scenario(name, configuration, body, { expectedMessages = [] } = {}) {
+    const dir = path.join(OUT, name);
+    const workspace = path.join(dir, 'workspace');
+    fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, '.vscode', 'launch.json'),
+        JSON.stringify({ version: '0.2.0', configurations: [configuration] }, null, 2));
+    const wb = await Workbench.open(chromium.browser, codeServer.url, workspace, dir);
+    wb.dapLog = () => readDap(path.join(workspace, '.vscode', 'dap.jsonl'));
+    try {
+        await wb.widenSideBar();
+        await body(wb);
+        const unexpected = [];
+        for (const m of await wb.messages()) {
+            if (m.severity !== 'error' && m.kind !== 'dialog') continue;
+            if (expectedMessages.some(re => re.test(m.text))) continue;
+            const known = KNOWN_ADAPTER_BUGS.find(k => k.text.test(m.text));
+            if (known && !FAIL_ON_KNOWN_BUGS) {
+                console.log(`known adapter bug (TODO, not failed on): ${known.bug}: VS Code showed "${m.text}"`);
+                continue;
+            }
+            unexpected.push(m);
+        }
+        assert.deepEqual(unexpected, [], 'VS Code showed error messages nobody expected');
+    } catch (e) {
+        console.log(`${name} failed; VS Code had shown: ${JSON.stringify(await wb.messages().catch(() => []))}`);
+        await wb.screenshot('FAILED').catch(() => {});
+        await wb.dumpHtml('FAILED').catch(() => {});
+        throw e;
+    } finally {
+        await wb.close();
+    }
+}
+
+/** The DAP messages dap-logger saw, oldest first: [{at, session, dir, msg}]. */
+function readDap(file) {
+    if (!fs.existsSync(file)) return [];
+    return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l));
+}
+
+const threadName = (comm, tid) => `${comm} (tid ${tid})`;
+const threadRows = rows => rows.filter(r => r.kind === 'thread');
+const names = rows => threadRows(rows).map(r => r.name).sort();
+const isRunning = r => /^running$/i.test(r.state ?? '');
+const isPaused = r => /^paused/i.test(r.state ?? '');
+const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** A pid that no process has right now. */
+function unusedPid() {
+    const max = Number(fs.readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
+    for (let pid = max - 1; pid > 1; pid--) {
+        if (!fs.existsSync(`/proc/${pid}`)) return pid;
+    }
+    throw new Error('no free pid');
+}
+
+/** Opens the Call Stack row of `thread` (a click on its twistie, as a person would) and returns its top frame row. */
+async function topFrame(wb, thread) {
+    const row = () => wb.page.locator('[aria-label="Debug Call Stack"] .monaco-list-row')
+        .filter({ has: wb.page.locator('.thread .name', { hasText: new RegExp(`^${thread.replace(/[()]/g, '\\$&')}$`) }) });
+    const rows = await wb.waitForCallStack(r => r.some(x => x.kind === 'thread' && x.name === thread), `${thread} in the Call Stack`);
+    if (!rows.find(x => x.kind === 'thread' && x.name === thread).expanded) {
+        await row().locator('.monaco-tl-twistie').click();
+    }
+    const after = await wb.waitForCallStack(r => {
+        const i = r.findIndex(x => x.kind === 'thread' && x.name === thread);
+        return i >= 0 && r[i].expanded && r[i + 1]?.kind === 'frame' && r[i + 1].name;
+    }, `the top frame under ${thread}`);
+    return after[after.findIndex(x => x.kind === 'thread' && x.name === thread) + 1];
+}
+
+test('1. attach to idle_threads: every thread by name, pause, continue, disconnect', async () => {
+    const prog = startProcess(sample('idle_threads'), ['3'], { logFile: path.join(OUT, 'idle_threads.log') });
+    await prog.waitForLine(/^ready$/);
+    const expected = tids(prog.pid).map(t => threadName('idle_threads', t)).sort();
+    assert.equal(expected.length, 4);
+
+    await scenario('1-attach', { type: 'ptrace', request: 'attach', name: 'Attach to idle_threads', processId: prog.pid },
+        async wb => {
+            await wb.screenshot('workspace');
+            await wb.runCommand('Debug: Start Debugging');
+            await wb.waitForCallStack(r => same(names(r), expected) && threadRows(r).every(isRunning),
+                `the Call Stack to list ${expected.join(', ')}, all running`);
+            assert.ok(procStatus(prog.pid).tracerPid > 0, '/proc: the program is traced');
+            await wb.screenshot('attached-running');
+
+            await wb.runCommand('Debug: Pause');
+            const rows = await wb.waitForCallStack(r => same(names(r), expected) && threadRows(r).every(isPaused),
+                'every thread to show paused');
+            for (const tid of tids(prog.pid)) {
+                assert.equal(threadState(prog.pid, tid), 't', `/proc: thread ${tid} is stopped by the tracer`);
+            }
+            // The focused thread (the stopped event's) shows its top frame: our frames have no
+            // source, so VS Code leaves the thread collapsed; open it as a person would.
+            const selected = threadRows(rows).find(r => r.selected) ?? threadRows(rows)[0];
+            const top = await topFrame(wb, selected.name);
+            console.log(`paused: ${selected.name} [${selected.state}], top frame: ${top.name}`);
+            assert.match(top.name, /0x[0-9a-f]+|\+0x|in /, 'the frame names an address or a symbol');
+            // Selecting the frame shows its Registers scope in the Variables view.
+            await wb.page.locator(`[aria-label="Debug Call Stack"] .monaco-list-row[data-index="${top.index}"]`).click();
+            const vars = await until(async () => {
+                const v = await wb.variables();
+                return v.some(x => /^Registers/.test(x)) && v.some(x => /^rsp\s*=\s*0x[0-9a-f]+$/i.test(x)) && v;
+            }, 'the Variables view to show the Registers scope (rsp = 0x…)');
+            console.log(`paused: variables ${vars.slice(0, 4).join(' | ')} ...`);
+            await wb.screenshot('paused-top-frame-registers');
+
+            await wb.runCommand('Debug: Continue');
+            await wb.waitForCallStack(r => same(names(r), expected) && threadRows(r).every(isRunning),
+                'every thread to show running again');
+            await until(() => tids(prog.pid).every(t => threadState(prog.pid, t) !== 't'), '/proc: no thread stopped');
+            await wb.screenshot('continued-running');
+
+            await wb.runCommand('Debug: Disconnect');
+            await wb.waitForCallStack(r => r.length === 0, 'the Call Stack to empty after Disconnect');
+            await until(() => procStatus(prog.pid)?.tracerPid === 0, '/proc: TracerPid 0 after Disconnect');
+            await until(() => tids(prog.pid).every(t => threadState(prog.pid, t) !== 't'), '/proc: no thread stopped');
+            assert.equal(tids(prog.pid).length, 4, 'the program still has its 4 threads');
+            await wb.screenshot('disconnected');
+        });
+    // It runs on untouched: it still answers SIGUSR1, joins its threads and exits 0.
+    process.kill(prog.pid, 'SIGUSR1');
+    assert.deepEqual(await prog.exit, { code: 0, signal: null });
+    assert.ok(prog.lines.includes('idle_threads: 3 threads joined'), prog.lines.join('\n'));
+});
+
+test('2. live threads: chapter_threads, a thread every second, appear and disappear while running', async () => {
+    // A new thread every 1000 ms, each living 6000 ms: about seven threads at any time (the
+    // Call Stack is virtualised: all must fit in view), and 6 s for a new one to show up.
+    const prog = startProcess(sample('chapter_threads'), ['1000', '6000', '0'], { logFile: path.join(OUT, 'chapter_threads.log') });
+    await prog.waitForLine(/thread 2 started/);
+    const comm = 'chapter_threads';
+    const main = threadName(comm, prog.pid);
+
+    await scenario('2-live-threads', { type: 'ptrace', request: 'attach', name: 'Attach to chapter_threads', processId: prog.pid },
+        async wb => {
+            const neverPaused = r => {
+                assert.ok(!threadRows(r).some(isPaused), `no thread may show paused: ${JSON.stringify(names(r))}`);
+                return true;
+            };
+            await wb.runCommand('Debug: Start Debugging');
+            await wb.waitForCallStack(r => neverPaused(r) && names(r).includes(main) && threadRows(r).every(isRunning),
+                `the Call Stack to list ${main}, running`);
+            // The Call Stack and /proc/PID/task agree (at some moment: threads come and go).
+            await wb.waitForCallStack(r => same(names(r), tids(prog.pid).map(t => threadName(comm, t)).sort()),
+                'the Call Stack to list exactly the threads of /proc/PID/task');
+            await wb.screenshot('attached-running');
+
+            // A thread born after the attach shows up while the program runs ...
+            const from = prog.lines.length;
+            const [, born, n] = await prog.waitForLine(/^pid=\d+ tid=(\d+) thread (\d+) started$/, 30_000, from);
+            const bornName = threadName(comm, born);
+            await wb.waitForCallStack(r => neverPaused(r) && names(r).includes(bornName),
+                `the new thread ${bornName} (thread ${n}) to appear`);
+            console.log(`live: thread ${n} ${bornName} appeared`);
+            await wb.screenshot(`thread-${n}-appeared`);
+
+            // ... and goes away when it exits, while the others stay.
+            await prog.waitForLine(new RegExp(`^tid=${born} exiting$`), 30_000, from);
+            await until(() => !tids(prog.pid).includes(Number(born)), `/proc: ${born} gone`);
+            const rows = await wb.waitForCallStack(r => neverPaused(r) && !names(r).includes(bornName) && names(r).includes(main),
+                `${bornName} to disappear`);
+            console.log(`live: ${bornName} disappeared; now ${names(rows).join(', ')}`);
+            await wb.screenshot(`thread-${n}-gone`);
+
+            // Thread events, not pauses, did it.
+            const dap = wb.dapLog();
+            const events = dap.filter(m => m.dir === 'from-adapter' && m.msg.type === 'event');
+            assert.ok(events.some(m => m.msg.event === 'thread' && m.msg.body.reason === 'started' && m.msg.body.threadId === Number(born)));
+            assert.ok(events.some(m => m.msg.event === 'thread' && m.msg.body.reason === 'exited' && m.msg.body.threadId === Number(born)));
+            assert.ok(!events.some(m => m.msg.event === 'stopped'), 'no stopped event');
+
+            await wb.runCommand('Debug: Disconnect');
+            await wb.waitForCallStack(r => r.length === 0, 'the Call Stack to empty after Disconnect');
+            await until(() => procStatus(prog.pid)?.tracerPid === 0, '/proc: TracerPid 0 after Disconnect');
+        });
+    const before = prog.lines.filter(l => / started$/.test(l)).length;
+    await prog.waitForLine(new RegExp(`thread ${before + 1} started`), 30_000);
+    prog.child.kill('SIGKILL');
+    await prog.exit;
+});
+
+/**
+ * The adapter bug that keeps a launched program from ever starting in VS Code: VS Code sends
+ * configurationDone as soon as the adapter says `initialized`, so it arrives (and is answered)
+ * before the launch response; the adapter then drops it, and neither resumes the program nor
+ * announces the entry stop. True when the DAP log shows exactly that, 15 s after the launch.
+ */
+function configurationDoneDroppedDuringLaunch(dap) {
+    const response = command => dap.findIndex(m => m.dir === 'from-adapter' && m.msg.type === 'response'
+        && m.msg.command === command && m.msg.success);
+    const done = response('configurationDone');
+    const launched = response('launch');
+    return done >= 0 && launched > done
+        && !dap.some(m => m.dir === 'from-adapter' && (m.msg.event === 'stopped' || m.msg.event === 'exited'))
+        && Date.now() - dap[launched].at > 15_000;
+}
+
+test('3. launch chapter_threads with stopOnEntry: stops on entry, runs to its exit code, output in the Debug Console', async t => {
+    const program = sample('chapter_threads');
+    await scenario('3-launch', {
+        type: 'ptrace', request: 'launch', name: 'Launch chapter_threads',
+        program, args: ['200', '400', '3'], cwd: '${workspaceFolder}', stopOnEntry: true,
+    }, async wb => {
+        await wb.runCommand('Debug: Start Debugging');
+        // One thread: VS Code then shows no thread row, only its frames, and the state in the
+        // Call Stack's header.
+        let knownBug = false;
+        let state = '';
+        const rows = await wb.waitForCallStack(async r => ((state = await wb.callStackState()) === 'Paused on entry'
+                && r.length === 1 && r[0].kind === 'frame' && r[0].name)
+            || (!FAIL_ON_KNOWN_BUGS && (knownBug = configurationDoneDroppedDuringLaunch(wb.dapLog()))),
+        'the Call Stack to show "Paused on entry" and the entry frame');
+        if (knownBug) {
+            await wb.screenshot('KNOWN-BUG-never-stopped-on-entry');
+            const bug = 'the adapter drops a configurationDone that arrives before the launch response (as VS Code '
+                + 'sends it), so a launched program is neither resumed nor shown stopped on entry';
+            console.log(`known adapter bug (TODO, not failed on): ${bug}`);
+            t.todo(`adapter bug: ${bug}`);
+            await wb.runCommand('Debug: Stop');
+            await until(async () => !(await wb.debugging()), 'the session to end after Debug: Stop');
+            return;
+        }
+        const pid = wb.dapLog().find(m => m.dir === 'from-adapter' && m.msg.event === 'process')?.msg.body.systemProcessId;
+        assert.ok(pid > 0, 'a process event gave the pid');
+        assert.equal(procStatus(pid)?.name, 'chapter_threads');
+        assert.equal(threadState(pid, pid), 't', '/proc: stopped at entry');
+        assert.deepEqual(tids(pid), [pid], 'one thread at entry');
+        console.log(`entry: ${state}, pid ${pid}, top frame: ${rows[0].name}`);
+        assert.match(rows[0].name, /ld-linux|ld-/, 'the entry frame is in the dynamic loader');
+        await wb.screenshot('stopped-on-entry');
+
+        await wb.runCommand('Debug: Continue');
+        await until(async () => !(await wb.debugging()) && (await wb.callStack()).length === 0,
+            'the session to end when the program exits');
+        await wb.runCommand('Debug Console: Focus on Debug Console View');
+        const lines = await until(async () => {
+            const l = await wb.debugConsole();
+            return l.some(x => /exited with code 0/.test(x)) && l;
+        }, 'the Debug Console to show the exit code');
+        const text = lines.join('\n');
+        assert.match(text, new RegExp(`pid=${pid} main tid=${pid}`));
+        for (const n of [1, 2, 3]) assert.match(text, new RegExp(`pid=${pid} tid=\\d+ thread ${n} started`));
+        assert.match(text, new RegExp(`process ${pid} exited with code 0`));
+        console.log(`Debug Console:\n  ${lines.join('\n  ')}`);
+        await wb.screenshot('exited-debug-console');
+
+        const exited = wb.dapLog().find(m => m.dir === 'from-adapter' && m.msg.event === 'exited');
+        assert.equal(exited?.msg.body.exitCode, 0, 'the exited event carries exit code 0');
+    });
+});
+
+test('4. attach to a pid that does not exist: our error message in VS Code', async () => {
+    const pid = unusedPid();
+    const message = new RegExp(`no process with pid ${pid}\\b`);
+    await scenario('4-no-such-pid', { type: 'ptrace', request: 'attach', name: 'Attach to nobody', processId: pid },
+        async wb => {
+            await wb.runCommand('Debug: Start Debugging');
+            // VS Code shows a failed attach in its error dialog (with "Open 'launch.json'").
+            const shown = await wb.waitForMessage(message, `VS Code to show "no process with pid ${pid}"`);
+            console.log(`VS Code showed (${shown.kind}): ${shown.text}`);
+            await wb.screenshot('error-shown');
+            assert.equal((await wb.callStack()).length, 0, 'no thread in the Call Stack');
+            if (shown.kind === 'dialog') {
+                await wb.page.locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: /^Cancel$/ }).click();
+            }
+            await until(async () => !(await wb.debugging()), 'no debug session left');
+            await wb.screenshot('dismissed');
+        }, { expectedMessages: [message] });
+});
