@@ -104,6 +104,9 @@ const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 /** A pid that no process has right now. */
 function unusedPid() {
     const max = Number(fs.readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
+    // The kernel hands out pids below pid_max only, so pid_max itself never exists (unless it is
+    // the 64-bit limit); a free pid below it could be taken by a new thread before the attach.
+    if (max < 4194304) return max;
     for (let pid = max - 1; pid > 1; pid--) {
         if (!fs.existsSync(`/proc/${pid}`)) return pid;
     }

@@ -348,6 +348,18 @@ public final class Session implements Consumer<TraceEvent> {
         client.continued(args);
     }
 
+    /**
+     * Waits (briefly, bounded) until the event thread has announced thread {@code tid}: a
+     * {@code stopped} event sent from another thread must not overtake that thread's
+     * {@code thread started} event, or VS Code takes the thread for running.
+     */
+    public void awaitThreadAnnounced(int tid) {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (!threadOwner.containsKey(tid) && System.nanoTime() < deadline && !ended) {
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+    }
+
     /** Announces the entry stop (stopOnEntry). */
     public void stoppedOnEntry() {
         StoppedEventArguments args = new StoppedEventArguments();

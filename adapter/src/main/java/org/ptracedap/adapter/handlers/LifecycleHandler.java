@@ -155,6 +155,7 @@ public final class LifecycleHandler {
             return CompletableFuture.completedFuture(null);
         }
         if (session.stopOnEntry()) {
+            session.awaitThreadAnnounced(session.pid());
             if (inConfigurationDone) {
                 transport.afterResponse("configurationDone", session::stoppedOnEntry);
             } else {
