@@ -275,7 +275,16 @@ final class FrameFilter implements Runnable {
         } catch (RuntimeException | StackOverflowError e) {
             JsonRpcMethod method = METHODS.get(command);
             String culprit = method != null && method.getParameterTypes().length > 0 && arguments != null
-                    && arguments.isJsonObject() ? badFieldForLsp4j(m, arguments.getAsJsonObject()) : null;
+                    && arguments.isJsonObject() ? badField(arguments.getAsJsonObject(), alone -> {
+                        JsonObject probe = m.deepCopy();
+                        probe.add("arguments", alone);
+                        try {
+                            JSON.parseMessage(canonical(probe));
+                            return true;
+                        } catch (RuntimeException | StackOverflowError x) {
+                            return false;
+                        }
+                    }) : null;
             transport.respondError(seq, command, culprit != null
                     ? "invalid arguments for '" + command + "': '" + culprit + "' has the wrong type or value"
                     : "the request could not be read: " + e.getMessage());
@@ -345,36 +354,25 @@ final class FrameFilter implements Runnable {
                 return "invalid arguments for '" + command + "': " + where + " must be "
                         + kind(g.group(1)) + ", not " + kind(g.group(2));
             }
-            String culprit = badField(type, arguments.getAsJsonObject());
+            String culprit = badField(arguments.getAsJsonObject(), alone -> {
+                try {
+                    GSON.fromJson(alone, type);
+                    return true;
+                } catch (RuntimeException x) {
+                    return false;
+                }
+            });
             return "invalid arguments for '" + command + "': "
                     + (culprit != null ? "'" + culprit + "' has the wrong type or value" : text);
         }
     }
 
-    /** The first field of {@code arguments} that does not fit {@code type} on its own, or null. */
-    private static String badField(Type type, JsonObject arguments) {
+    /** The first field of {@code arguments} that, on its own, does not {@code fit}; or null. */
+    private static String badField(JsonObject arguments, java.util.function.Predicate<JsonObject> fits) {
         for (Map.Entry<String, JsonElement> field : arguments.entrySet()) {
             JsonObject alone = new JsonObject();
             alone.add(field.getKey(), field.getValue());
-            try {
-                GSON.fromJson(alone, type);
-            } catch (RuntimeException e) {
-                return field.getKey();
-            }
-        }
-        return null;
-    }
-
-    /** Like {@link #badField}, by LSP4J's own reading of the whole message. */
-    private static String badFieldForLsp4j(JsonObject request, JsonObject arguments) {
-        for (Map.Entry<String, JsonElement> field : arguments.entrySet()) {
-            JsonObject alone = new JsonObject();
-            alone.add(field.getKey(), field.getValue());
-            JsonObject probe = request.deepCopy();
-            probe.add("arguments", alone);
-            try {
-                JSON.parseMessage(canonical(probe));
-            } catch (RuntimeException | StackOverflowError e) {
+            if (!fits.test(alone)) {
                 return field.getKey();
             }
         }
