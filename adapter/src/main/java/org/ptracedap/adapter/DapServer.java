@@ -37,7 +37,6 @@ import org.ptracedap.adapter.handlers.ThreadsHandler;
  * interface declares but we do not implement answer with an "unsupported" error (ErrorMapper).
  */
 public final class DapServer implements IDebugProtocolServer {
-    private final DapTransport transport;
     private final LifecycleHandler lifecycle;
     private final ThreadsHandler threads;
     private final ExecutionHandler execution;
@@ -45,7 +44,6 @@ public final class DapServer implements IDebugProtocolServer {
     private final BreakpointsHandler breakpoints = new BreakpointsHandler();
 
     public DapServer(Session session, DapTransport transport) {
-        this.transport = transport;
         this.lifecycle = new LifecycleHandler(session, transport);
         this.threads = new ThreadsHandler(session);
         this.execution = new ExecutionHandler(session, transport);

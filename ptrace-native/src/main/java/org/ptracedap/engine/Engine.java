@@ -154,10 +154,6 @@ public final class Engine {
         this.policy = policy;
     }
 
-    /** Which signals stop {@code pid} and which pass silently (its forked children inherit it). */
-    public void setPolicy(int pid, SignalPolicy policy) {
-        proc(pid).policy = policy;
-    }
 
     public boolean isTraced(int pid) {
         return procs.containsKey(pid);
@@ -726,10 +722,7 @@ public final class Engine {
     private void startPause(Proc p) {
         p.mode = Mode.PAUSING;
         p.pauseStarted = System.nanoTime();
-        Thread_ leader = p.threads.get(p.pid);
-        if (leader != null && leader.state == State.RUNNING && kernel.state(p.pid, p.pid) == 'Z') {
-            zombie(leader); // the main thread exited before the others: it can never stop
-        }
+        noticeZombieLeader(p);
         for (Thread_ t : p.threads.values()) {
             if (t.state == State.RUNNING) {
                 t.state = State.STOPPING;
@@ -741,6 +734,14 @@ public final class Engine {
             }
         }
         checkPaused(p);
+    }
+
+    /** The main thread exited before the others (a zombie now): it can never stop; report it gone. */
+    private void noticeZombieLeader(Proc p) {
+        Thread_ leader = p.threads.get(p.pid);
+        if (leader != null && leader.state == State.RUNNING && kernel.state(p.pid, p.pid) == 'Z') {
+            zombie(leader);
+        }
     }
 
     private void zombie(Thread_ t) {
@@ -898,10 +899,7 @@ public final class Engine {
     /** The threads of {@code pid} that are alive now. */
     public List<ThreadInfo> threads(int pid) {
         Proc p = proc(pid);
-        Thread_ leader = p.threads.get(pid);
-        if (leader != null && leader.state == State.RUNNING && kernel.state(pid, pid) == 'Z') {
-            zombie(leader);
-        }
+        noticeZombieLeader(p);
         List<ThreadInfo> list = new ArrayList<>(p.threads.size());
         for (Thread_ t : p.threads.values()) {
             if (t.state != State.GONE) {

@@ -102,13 +102,6 @@ public final class Tracer implements AutoCloseable {
         });
     }
 
-    /** Which signals stop {@code pid} and which pass silently (its forked children inherit it). */
-    public CompletableFuture<Void> setSignalPolicy(int pid, SignalPolicy policy) {
-        return call(() -> {
-            engine.setPolicy(pid, policy);
-            return null;
-        });
-    }
 
     public void addListener(Consumer<TraceEvent> listener) {
         listeners.add(listener);

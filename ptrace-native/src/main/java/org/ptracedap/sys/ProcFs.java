@@ -18,11 +18,6 @@ public final class ProcFs {
         return Files.isDirectory(PROC.resolve(Integer.toString(pid)));
     }
 
-    /** True if {@code tid} is a thread of process {@code pid} (it is in {@code /proc/PID/task}). */
-    public static boolean isThreadOf(int pid, int tid) {
-        return Files.exists(PROC.resolve(pid + "/task/" + tid));
-    }
-
     /** The tids in {@code /proc/PID/task}; empty if the process is gone. */
     public static List<Integer> tasks(int pid) {
         List<Integer> tids = new ArrayList<>();
