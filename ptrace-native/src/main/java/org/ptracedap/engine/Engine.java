@@ -3,6 +3,7 @@ package org.ptracedap.engine;
 import static org.ptracedap.sys.LibC.*;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -769,6 +770,26 @@ public final class Engine {
             p.resumeWhenPaused = false;
             resume(p.pid);
         }
+    }
+
+    /** The threads whose stop a pause still waits for, in every pausing process. */
+    public int[] awaitedStops() {
+        int n = 0;
+        int[] tids = new int[16];
+        for (Proc p : procs.values()) {
+            if (p.mode != Mode.PAUSING) {
+                continue;
+            }
+            for (Thread_ t : p.threads.values()) {
+                if ((t.state == State.STOPPING && !t.inVfork) || t.state == State.NEW) {
+                    if (n == tids.length) {
+                        tids = Arrays.copyOf(tids, n * 2);
+                    }
+                    tids[n++] = t.tid;
+                }
+            }
+        }
+        return Arrays.copyOf(tids, n);
     }
 
     /**

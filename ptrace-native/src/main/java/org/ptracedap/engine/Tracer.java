@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -57,11 +59,19 @@ public final class Tracer implements AutoCloseable {
     private final Thread tracerThread;
     private final Thread waiterThread;
     private final Thread eventThread;
+    /** Completes the futures the tracer thread finished, in the order it finished them. */
+    private final ExecutorService replies = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ptrace-replies");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean closed;
     private volatile SignalPolicy policy;
 
     // tracer-thread state
     private Engine engine;
+    /** Events the engine emitted and not yet handed to the events thread: one hand-off per batch. */
+    private final ArrayList<TraceEvent> outbox = new ArrayList<>();
     private boolean waiterArmed;
     private boolean noChildren = true;
     private long lastBusy;
@@ -115,18 +125,21 @@ public final class Tracer implements AutoCloseable {
 
     /** Runs {@code work} on the tracer thread. */
     public <T> CompletableFuture<T> call(Callable<T> work) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        submit(() -> {
+        return callAsync(result -> {
             try {
                 result.complete(work.call());
-            } catch (Throwable e) {
+            } catch (Exception e) {
                 result.completeExceptionally(e);
             }
         });
-        return result;
     }
 
-    /** Runs {@code work} on the tracer thread; it completes the future it is given. */
+    /**
+     * Runs {@code work} on the tracer thread; it completes the future it is given. The future
+     * returned completes on the {@code ptrace-replies} thread, never on the tracer: what callers
+     * chain to it (writing a DAP response, waiting for a lock) must not hold up the thread that
+     * makes every ptrace call — an attach response once waited there behind 1,001 thread events.
+     */
     private <T> CompletableFuture<T> callAsync(Consumer<CompletableFuture<T>> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
         submit(() -> {
@@ -136,7 +149,20 @@ public final class Tracer implements AutoCloseable {
                 result.completeExceptionally(e);
             }
         });
-        return result;
+        CompletableFuture<T> reply = new CompletableFuture<>();
+        result.whenComplete((value, error) -> {
+            if (Thread.currentThread() == tracerThread) {
+                publish(); // the events of the work reach listeners no later than its result
+            }
+            replies.execute(() -> {
+                if (error != null) {
+                    reply.completeExceptionally(error);
+                } else {
+                    reply.complete(value);
+                }
+            });
+        });
+        return reply;
     }
 
     private void submit(Runnable r) {
@@ -249,7 +275,7 @@ public final class Tracer implements AutoCloseable {
 
     private void runTracer(CompletableFuture<Void> ready) {
         ptrace = new Ptrace();
-        engine = new Engine(new LinuxKernel(ptrace), events::add, policy);
+        engine = new Engine(new LinuxKernel(ptrace), outbox::add, policy);
         ready.complete(null);
         while (!closed) {
             try {
@@ -263,6 +289,7 @@ public final class Tracer implements AutoCloseable {
                     lastBusy = System.nanoTime();
                     continue;
                 }
+                publish(); // nothing more right now: hand over what there is
                 if (!noChildren && System.nanoTime() - lastBusy < SPIN_NANOS) {
                     // Busy a moment ago (a clone storm, a pause): the next status is usually
                     // microseconds away, and handing the wait to the waiter costs two thread
@@ -300,7 +327,7 @@ public final class Tracer implements AutoCloseable {
 
     /** Reaps and handles every status that is ready; returns how many. */
     private int drain() {
-        int n = 0;
+        int n = engine.pausing() ? reapAwaitedStops() : 0;
         while (n < 4096) {
             int tid = ptrace.pollWait();
             if (tid <= 0) {
@@ -308,14 +335,50 @@ public final class Tracer implements AutoCloseable {
                 break;
             }
             n++;
-            try {
-                engine.onWaitStatus(tid, ptrace.lastStatus());
-            } catch (RuntimeException e) {
-                System.err.println("ptrace-dap: while handling tid " + tid + ": " + e);
-                e.printStackTrace();
+            handle(tid);
+            if (outbox.size() >= 64) {
+                publish(); // a long stream of statuses: listeners need not wait for its end
             }
         }
         return n;
+    }
+
+    /**
+     * Hands the events emitted since the last call to the events thread, all at once: a
+     * hand-off per event woke that thread for nearly every event of a clone storm
+     * (BENCHMARKS.md F2). Called before the tracer looks for more work and before it blocks.
+     */
+    private void publish() {
+        if (!outbox.isEmpty()) {
+            events.addAll(outbox);
+            outbox.clear();
+        }
+    }
+
+    /**
+     * While a pause waits, collects the awaited stops thread by thread: {@code waitpid(-1)} walks
+     * every tracee on each call, so reaping n interrupt stops with it costs O(n²) in the kernel
+     * (3.4× the time at 1,001 threads, BENCHMARKS.md F5); {@code waitpid(tid)} looks at one.
+     * Whatever a thread reports first (a clone event, a signal, its exit) is handled as usual.
+     */
+    private int reapAwaitedStops() {
+        int n = 0;
+        for (int tid : engine.awaitedStops()) {
+            if (ptrace.pollWait(tid) > 0) {
+                n++;
+                handle(tid);
+            }
+        }
+        return n;
+    }
+
+    private void handle(int tid) {
+        try {
+            engine.onWaitStatus(tid, ptrace.lastStatus());
+        } catch (RuntimeException e) {
+            System.err.println("ptrace-dap: while handling tid " + tid + ": " + e);
+            e.printStackTrace();
+        }
     }
 
     private void runWaiter() {
@@ -480,5 +543,6 @@ public final class Tracer implements AutoCloseable {
         tracerThread.interrupt();
         waiterThread.interrupt();
         eventThread.interrupt();
+        replies.shutdown();
     }
 }

@@ -123,6 +123,9 @@ public final class LibC {
     /** {@code int pipe2(int pipefd[2], int flags)}; -1 and errno on error. */
     public static native int pipe2(int[] pipefd, int flags) throws LastErrorException;
 
+    /** {@code int open(const char *path, int flags)}, {@code path} NUL-terminated; -1 and errno on error. */
+    public static native int open(byte[] path, int flags) throws LastErrorException;
+
     /** {@code ssize_t read(int fd, void *buf, size_t count)}; -1 and errno on error. */
     public static native long read(int fd, byte[] buf, long count) throws LastErrorException;
 

@@ -97,9 +97,18 @@ public final class Ptrace {
 
     /** {@code waitpid(-1, &status, __WALL|WNOHANG)}: a tid (status in {@link #lastStatus()}), 0 if none, -1 if no children. */
     public int pollWait() {
+        return pollWait(-1);
+    }
+
+    /**
+     * {@code waitpid(tid, &status, __WALL|WNOHANG)}: {@code tid} (status in {@link #lastStatus()}),
+     * 0 if it has nothing to report, -1 if it is not (or no longer) ours to wait for. Unlike
+     * {@code waitpid(-1)}, which walks the whole list of tracees on every call, this looks at one.
+     */
+    public int pollWait(int tid) {
         while (true) {
             try {
-                return LibC.waitpid(-1, status, LibC.__WALL | LibC.WNOHANG);
+                return LibC.waitpid(tid, status, LibC.__WALL | LibC.WNOHANG);
             } catch (LastErrorException e) {
                 if (e.getErrorCode() == LibC.EINTR) {
                     continue;

@@ -133,14 +133,18 @@ class EngineOrderingTest {
     @Test
     void pauseWaitsForEveryThreadIncludingOnesBornDuringIt() {
         CompletableFuture<Void> paused = new CompletableFuture<>();
+        assertArrayEquals(new int[0], engine.awaitedStops(), "no pause, no stop awaited");
         engine.pause(PID, paused);
         assertEquals(List.of("interrupt 100"), kernel.take());
+        assertArrayEquals(new int[] {PID}, engine.awaitedStops(), "the tracer reaps these by tid");
 
         kernel.thread(PID, 101);
         cloneEvent(PID, 101); // the interrupted parent stops at its clone event instead
         assertFalse(paused.isDone(), "the new thread is not stopped yet");
+        assertArrayEquals(new int[] {101}, engine.awaitedStops(), "the stopped parent no more; its new thread now");
         firstStop(101);
         assertTrue(paused.isDone());
+        assertArrayEquals(new int[0], engine.awaitedStops());
         assertEquals(List.of(), kernel.take(), "both are held");
         assertEquals(new TraceEvent.Stopped(PID, StopReason.PAUSE, 0, 0), events.get(events.size() - 1));
 
