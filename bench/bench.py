@@ -35,8 +35,15 @@ CLONE_STORM = os.path.join(SAMPLES, "clone_storm")
 IDLE = os.path.join(SAMPLES, "idle_threads")
 LAUNCHER = os.path.join(ROOT, "ptrace-dap")
 
-# How a DAP client starts the adapter (README: "Any DAP client starts it as java -jar ... dap").
-ADAPTER = os.environ.get("BENCH_ADAPTER", "java -jar " + JAR + " dap").split()
+JSA = os.path.join(ROOT, "adapter", "target", "ptrace-dap.jsa")
+# How the VS Code extension starts the adapter (vscode-extension/src/adapterCommand.ts: JVM_OPTIONS,
+# and a class-data archive it makes for the jar; `mvn package` makes the same one here).
+JVM_OPTIONS = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:+DisplayVMOutputToStderr",
+               "-Xlog:disable", "-Xlog:all=warning:stderr"]
+ADAPTER = (os.environ["BENCH_ADAPTER"].split() if os.environ.get("BENCH_ADAPTER")
+           else ["java"] + JVM_OPTIONS + ["-XX:SharedArchiveFile=" + JSA, "-jar", JAR, "dap"])
+# The bare command line, with the JVM's defaults: for comparison in the start-up section.
+PLAIN_ADAPTER = ["java", "-jar", JAR, "dap"]
 GDB = ["gdb", "-nx", "-batch", "-iex", "set debuginfod enabled off"]
 
 SMALL, LARGE = 2000, 10000
@@ -715,13 +722,17 @@ def start_launcher(S, keep, target):
     return start_adapter(S, keep, target, [LAUNCHER, "dap"], "launcher")
 
 
+def start_plain(S, keep, target):
+    return start_adapter(S, keep, target, PLAIN_ADAPTER, "plain")
+
+
 def bench_start(rounds, S):
     log(f"== 4. start-up: {rounds} rounds + 1 warm-up")
     target = Idle(0)
     try:
         for r in range(rounds + 1):
             wait_quiet(f"start round {r}")
-            line = [fn(S, r > 0, target) for fn in order([start_hello, start_adapter, start_launcher], r)]
+            line = [fn(S, r > 0, target) for fn in order([start_hello, start_adapter, start_plain, start_launcher], r)]
             target.untraced()
             log(f"  {'warm-up' if r == 0 else f'round {r}'}: " + " ".join(line))
         target.finish()
@@ -922,10 +933,14 @@ def start_section(S, w, st):
     w("|---|---|---|")
     for label, xs in [
         ("JVM hello world (floor)", st("hello")),
-        ("**`java -jar ptrace-dap.jar dap`: start → `initialize` response**", st("adapter", "initialize")),
-        ("`java -jar ptrace-dap.jar dap`: start → `initialized` event", st("adapter", "initialized")),
-        ("`java -jar ptrace-dap.jar dap`: start → `attach` response", st("adapter", "attach")),
-        ("`./ptrace-dap dap` (sh launcher, SerialGC): start → `initialize` response", st("launcher", "initialize")),
+        ("**as VS Code starts it (JVM options + class-data archive): start → `initialize` response**",
+         st("adapter", "initialize")),
+        ("as VS Code starts it: start → `initialized` event", st("adapter", "initialized")),
+        ("as VS Code starts it: start → `attach` response", st("adapter", "attach")),
+        ("`java -jar ptrace-dap.jar dap` (JVM defaults, no archive): start → `initialize` response",
+         st("plain", "initialize")),
+        ("`java -jar ptrace-dap.jar dap`: start → `attach` response", st("plain", "attach")),
+        ("`./ptrace-dap dap` (sh launcher): start → `initialize` response", st("launcher", "initialize")),
         ("`./ptrace-dap dap`: start → `attach` response", st("launcher", "attach")),
     ]:
         w(f"| {label} | {fmt(med(xs), 0)} ({rng(xs, 0)}) | {ratio(med(xs), hello)} |")

@@ -18,7 +18,6 @@ import org.eclipse.lsp4j.debug.StartDebuggingRequestArgumentsType;
 import org.eclipse.lsp4j.debug.StoppedEventArguments;
 import org.eclipse.lsp4j.debug.StoppedEventArgumentsReason;
 import org.eclipse.lsp4j.debug.TerminatedEventArguments;
-import org.eclipse.lsp4j.debug.ThreadEventArguments;
 import org.eclipse.lsp4j.debug.ThreadEventArgumentsReason;
 import org.eclipse.lsp4j.debug.services.IDebugProtocolClient;
 import org.ptracedap.adapter.symbols.Symbolizer;
@@ -54,6 +53,7 @@ public final class Session implements Consumer<TraceEvent> {
     public final Symbolizer symbolizer = new Symbolizer();
     public final ProtocolLog log;
     private volatile IDebugProtocolClient client;
+    private volatile ThreadEvents threadEvents;
     private volatile Kind kind = Kind.NONE;
     /** The main process: the one attached or launched, or the followed child once it was let go. */
     private volatile int pid = -1;
@@ -107,7 +107,15 @@ public final class Session implements Consumer<TraceEvent> {
         return tracer.join();
     }
 
-    public void connect(IDebugProtocolClient client) {
+    /** Sends a DAP {@code thread} event: reason ("started", "exited") and thread id. */
+    @FunctionalInterface
+    public interface ThreadEvents {
+        void send(String reason, int tid);
+    }
+
+    /** The client, and the fast way to send it the most frequent event there is. */
+    public void connect(IDebugProtocolClient client, ThreadEvents threadEvents) {
+        this.threadEvents = threadEvents;
         this.client = client;
     }
 
@@ -234,10 +242,10 @@ public final class Session implements Consumer<TraceEvent> {
         }
         if (e instanceof TraceEvent.ThreadStarted t) {
             threadOwner.put(t.tid(), t.pid());
-            c.thread(threadEvent(t.tid(), ThreadEventArgumentsReason.STARTED));
+            threadEvents.send(ThreadEventArgumentsReason.STARTED, t.tid());
         } else if (e instanceof TraceEvent.ThreadExited t) {
             threadOwner.remove(t.tid());
-            c.thread(threadEvent(t.tid(), ThreadEventArgumentsReason.EXITED));
+            threadEvents.send(ThreadEventArgumentsReason.EXITED, t.tid());
         } else if (e instanceof TraceEvent.Stopped s) {
             onStopped(c, s);
         } else if (e instanceof TraceEvent.Output o) {
@@ -413,13 +421,6 @@ public final class Session implements Consumer<TraceEvent> {
     }
 
     // ------------------------------------------------------------------ output
-
-    private static ThreadEventArguments threadEvent(int tid, String reason) {
-        ThreadEventArguments args = new ThreadEventArguments();
-        args.setThreadId(tid);
-        args.setReason(reason);
-        return args;
-    }
 
     public void console(String text) {
         output(OutputEventArgumentsCategory.CONSOLE, text);

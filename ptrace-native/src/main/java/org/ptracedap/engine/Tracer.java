@@ -75,8 +75,13 @@ public final class Tracer implements AutoCloseable {
     private boolean waiterArmed;
     private boolean noChildren = true;
     private long lastBusy;
-    /** How long the tracer keeps polling for statuses after its last work, before it sleeps. */
-    private static final long SPIN_NANOS = Long.getLong("ptracedap.spinMicros", 0) * 1000;
+    /**
+     * How long the tracer keeps polling for statuses after its last work, yielding the CPU
+     * between polls, before it hands the wait to the waiter and sleeps. 100 µs took a clone storm
+     * from ~125 to ~60 µs per thread (BENCHMARKS.md F2); 0 turns it off; 500 µs and more take
+     * CPU the program needs. An idle program costs nothing: only recent work makes it spin.
+     */
+    private static final long SPIN_NANOS = Long.getLong("ptracedap.spinMicros", 100) * 1000;
     private static final Runnable WAKE = () -> { };
 
     private Tracer(SignalPolicy policy) {
@@ -294,7 +299,7 @@ public final class Tracer implements AutoCloseable {
                     // Busy a moment ago (a clone storm, a pause): the next status is usually
                     // microseconds away, and handing the wait to the waiter costs two thread
                     // wake-ups. Poll a little longer first; idle, we never spin.
-                    Thread.onSpinWait();
+                    Thread.yield(); // on 2 cores, the other thread here may be the very tracee we wait for
                     continue;
                 }
                 if (!noChildren && !waiterArmed) {
