@@ -78,6 +78,8 @@ def wait_exit(p, timeout=60, what="process"):
         result["t"] = time.perf_counter()
         result["rc"] = os.waitstatus_to_exitcode(status)
         result["rss"] = ru.ru_maxrss
+        # its own CPU and that of its reaped children (a tracer's debuggee is its child)
+        p.cpu_s = ru.ru_utime + ru.ru_stime
 
     t = threading.Thread(target=w, daemon=True)
     t.start()
@@ -294,10 +296,10 @@ def wait_pid_exit(pid, timeout):
         os.close(fd)
 
 
-def run_storm_tool(what, cmd, n, out, err, timeout, direct=False):
+def run_storm_tool(what, cmd, n, out, err, timeout, direct=False, env=None):
     """Starts a tool that runs clone_storm n; returns (t0, t_debuggee_exit, t_tool_exit, rc, maxrss)."""
     t0 = time.perf_counter()
-    p = spawn(cmd, stdout=out, stderr=err)
+    p = spawn(cmd, stdout=out, stderr=err, env=env)
     try:
         storm = p.pid if direct else find_debuggee(p.pid, "clone_storm")
         t_dbg = wait_pid_exit(storm, timeout)
@@ -305,14 +307,18 @@ def run_storm_tool(what, cmd, n, out, err, timeout, direct=False):
         kill(p)
         raise
     t1, rc, rss = wait_exit(p, timeout, what)
+    CPU[what] = p.cpu_s
     return t0, t_dbg, t1, rc, rss
+
+
+CPU = {}  # what -> CPU seconds (user + system, the tool and the program) of its last storm run
 
 
 def storm_native(n):
     with tmpfile("native.out") as out:
         t0, td, t1, rc, _ = run_storm_tool("clone_storm", [CLONE_STORM, str(n)], n, out, None, 120, direct=True)
         check(rc == 0 and f"clone_storm: {n} threads done" in slurp(out), f"native clone_storm {n}: rc={rc}")
-    return td - t0, t1 - td, None
+    return td - t0, t1 - td, None, CPU["clone_storm"]
 
 
 def storm_floor(n):
@@ -321,17 +327,26 @@ def storm_floor(n):
                                            n, out, err, 120)
         e = slurp(err)
         check(rc == 0 and f"started={n + 1} exited={n + 1} exit=0" in e, f"floor_follow {n}: rc={rc} {e!r}")
-    return td - t0, t1 - td, None
+    return td - t0, t1 - td, None, CPU["floor_follow"]
 
 
-def storm_trace(n):
+def storm_trace(n, env=None):
     with tmpfile("trace.err") as err, tmpfile("trace.out") as out:
         t0, td, t1, rc, rss = run_storm_tool("ptrace-dap trace", [LAUNCHER, "trace", "--quiet", "--", CLONE_STORM, str(n)],
-                                             n, out, err, 180)
+                                             n, out, err, 180, env=env)
         o = slurp(out)
         check(rc == 0 and f"summary: threads started={n + 1} exited={n + 1} processes=1 exit=0" in o,
               f"ptrace-dap trace {n}: rc={rc} out={o!r} err={slurp(err)[-2000:]!r}")
-    return td - t0, t1 - td, rss
+    return td - t0, t1 - td, rss, CPU["ptrace-dap trace"]
+
+
+# The launcher's JVM options with the tracer's polling turned off: it hands every wait to its waiter thread.
+NO_SPIN = dict(os.environ, PTRACE_DAP_JAVA_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dptracedap.spinMicros=0")
+
+
+def storm_trace_nospin(n):
+    dt, tail, _, cpu = storm_trace(n, NO_SPIN)
+    return dt, tail, None, cpu
 
 
 CLIENT_CPU = {}  # storm size -> the DAP client's own CPU ms per run
@@ -360,7 +375,7 @@ def storm_dap(n):
         CLIENT_CPU.setdefault(n, []).append((c1.user + c1.system - c0.user - c0.system) * 1e3)
         hwm = a.hwm_kb()
         a.close()
-        return t_last - t0, t_exited - t_last, hwm
+        return t_last - t0, t_exited - t_last, hwm, a.p.cpu_s
     except BaseException:
         log("adapter stderr: " + a.stderr()[-3000:])
         raise
@@ -379,7 +394,7 @@ def storm_gdb(n):
         new = o.count("[New Thread ")
         check(rc == 0 and "exited normally" in o and f"clone_storm: {n} threads done" in o and new == n,
               f"gdb storm {n}: rc={rc}, {new} '[New Thread' lines, tail {o[-500:]!r}")
-    return td - t0, t1 - td, None
+    return td - t0, t1 - td, None, CPU["gdb"]
 
 
 def storm_strace(n):
@@ -387,13 +402,14 @@ def storm_strace(n):
         t0, td, t1, rc, _ = run_storm_tool(
             "strace", ["strace", "-f", "-qq", "-e", "trace=none", "--seccomp-bpf", CLONE_STORM, str(n)], n, out, err, 300)
         check(rc == 0 and f"clone_storm: {n} threads done" in slurp(out), f"strace storm {n}: rc={rc} {slurp(err)!r}")
-    return td - t0, t1 - td, None
+    return td - t0, t1 - td, None, CPU["strace"]
 
 
 STORM = [
     ("native", "native (no tracer)", storm_native),
     ("floor", "minimal C ptrace loop (floor)", storm_floor),
     ("trace", "`ptrace-dap trace --quiet` (engine)", storm_trace),
+    ("trace-nospin", "the same, tracer polling off (`-Dptracedap.spinMicros=0`)", storm_trace_nospin),
     ("dap", "adapter via DAP, client gets every `thread` event", storm_dap),
     ("gdb", "`gdb -batch -ex run`", storm_gdb),
     ("strace", "`strace -f -qq -e trace=none --seccomp-bpf`", storm_strace),
@@ -408,9 +424,10 @@ def bench_storm(rounds, S):
         line = []
         for key, _, fn in order(STORM, r):
             for n in sizes:
-                dt, tail, rss = fn(n)
+                dt, tail, rss, cpu = fn(n)
                 if r > 0:
                     S.add(("storm", key, n), dt)
+                    S.add(("cpu", key, n), cpu)
                     S.add(("tail", key), tail)
                     if rss and n == LARGE:
                         S.add(("rss", key), rss)
@@ -419,6 +436,8 @@ def bench_storm(rounds, S):
     for key, _, _ in STORM:
         for a, b in zip(S.get(("storm", key, SMALL)), S.get(("storm", key, LARGE))):
             S.add(("per-thread", key), (b - a) / (LARGE - SMALL) * 1e6)
+        for a, b in zip(S.get(("cpu", key, SMALL)), S.get(("cpu", key, LARGE))):
+            S.add(("cpu-per-thread", key), (b - a) / (LARGE - SMALL) * 1e6)
 
 
 # ---------------------------------------------------------------------------- 2. attach
@@ -823,19 +842,22 @@ def storm_section(S, w, pt, floor, gdb, native):
       f"clone_storm turns readable); for DAP it is configurationDone → the last `thread` event read by the "
       f"client. **µs per thread** = (t{LARGE} − t{SMALL}) / {LARGE - SMALL:,} per round, which removes start-up "
       f"(JVM, JNA, gdb's symbol loading). Overhead = that minus the native cost. *Exit tail* = from there "
-      f"until the tool exited (DAP: until the `exited` event). {len(pt['floor'])} rounds, interleaved "
+      f"until the tool exited (DAP: until the `exited` event). *CPU per thread* = the same difference "
+      f"of the CPU time (user + system) of the tool and the program together (wait4's rusage: the "
+      f"program is the tool's child; for DAP, the adapter's). {len(pt['floor'])} rounds, interleaved "
       f"(the order rotates every round), after a warm-up round.")
     w("")
     w(f"| variant | {SMALL:,} threads (s) | {LARGE:,} threads (s) | µs per thread, median (min–max) | "
-      f"overhead over native (µs/thread) | × floor | × gdb | exit tail ms, median (max); runs with a tail ≥ 1 s |")
-    w("|---|---|---|---|---|---|---|---|")
+      f"overhead over native (µs/thread) | × floor | × gdb | CPU µs per thread, median | "
+      f"exit tail ms, median (max); runs with a tail ≥ 1 s |")
+    w("|---|---|---|---|---|---|---|---|---|")
     for key, label, _ in STORM:
         xs = pt[key]
         tail = [x * 1e3 for x in S.get(("tail", key))]
         w(f"| {label} | {fmt(med(S.get(('storm', key, SMALL))), 2)} | {fmt(med(S.get(('storm', key, LARGE))), 2)} | "
           f"**{fmt(med(xs), 1)}** ({rng(xs, 1)}) | {fmt(med(xs) - native, 1) if key != 'native' else '—'} | "
           f"{ratio(med(xs), floor) if key != 'native' else '—'} | {ratio(med(xs), gdb) if key != 'native' else '—'} | "
-          f"{fmt(med(tail), 0)} ({fmt(max(tail), 0) if tail else '—'}); {sum(1 for x in tail if x >= 1000)} of {len(tail)} |")
+          f"{fmt(med(S.get(('cpu-per-thread', key))), 0)} | {fmt(med(tail), 0)} ({fmt(max(tail), 0) if tail else '—'}); {sum(1 for x in tail if x >= 1000)} of {len(tail)} |")
     w("")
     cc = CLIENT_CPU.get(LARGE, [])
     if cc:
