@@ -8,6 +8,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ADAPTER_JVM_OPTIONS, jarOf } from '../../src/adapterCommand';
 import { folder, install } from '../support/fakeVscode';
 import { PtraceClient } from '../support/client';
 import { adapterJar, javaPath, requireBuilt } from '../support/paths';
@@ -64,12 +65,12 @@ describe('the extension (with a fake vscode)', () => {
         assert.strictEqual(subscriptions.length, 3);
     });
 
-    it('the factory starts the bundled jar with `java -jar JAR dap` by default', () => {
+    it('the factory starts the bundled jar with `java <JVM options> -jar JAR dap` by default', () => {
         const ext = dir();
         const exe = activate(ext).factory.createDebugAdapterDescriptor(session());
         assert.ok(exe instanceof fake.api.DebugAdapterExecutable);
         assert.strictEqual(exe.command, 'java');
-        assert.deepStrictEqual(exe.args, ['-jar', path.join(ext, 'adapter', 'ptrace-dap.jar'), 'dap']);
+        assert.deepStrictEqual(exe.args, [...ADAPTER_JVM_OPTIONS, '-jar', path.join(ext, 'adapter', 'ptrace-dap.jar'), 'dap']);
     });
 
     it('the factory respects ptrace.javaPath', () => {
@@ -78,7 +79,7 @@ describe('the extension (with a fake vscode)', () => {
         fake.settings['ptrace.javaPath'] = '/usr/lib/jvm/java-21/bin/java';
         const exe = factory.createDebugAdapterDescriptor(session());
         assert.strictEqual(exe.command, '/usr/lib/jvm/java-21/bin/java');
-        assert.strictEqual(exe.args[1], path.join(ext, 'adapter', 'ptrace-dap.jar'));
+        assert.strictEqual(jarOf(exe), path.join(ext, 'adapter', 'ptrace-dap.jar'));
         fake.settings['ptrace.javaPath'] = '  ';
         assert.strictEqual(factory.createDebugAdapterDescriptor(session()).command, 'java', 'blank means the default');
     });
@@ -89,7 +90,7 @@ describe('the extension (with a fake vscode)', () => {
         const { factory } = activate(ext);
         fake.settings['ptrace.adapterJar'] = 'adapter/ptrace-dap.jar';
         const exe = factory.createDebugAdapterDescriptor(session(folder(ws)));
-        assert.deepStrictEqual(exe.args, ['-jar', path.join(ws, 'adapter', 'ptrace-dap.jar'), 'dap']);
+        assert.deepStrictEqual(exe.args, [...ADAPTER_JVM_OPTIONS, '-jar', path.join(ws, 'adapter', 'ptrace-dap.jar'), 'dap']);
     });
 
     it('a missing jar is an error that says what to do', () => {
