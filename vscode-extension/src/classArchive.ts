@@ -103,6 +103,7 @@ export class ClassArchives {
             .then(r => this.log(r.outcome === 'failed'
                 ? `no class-data archive (the adapter starts without one): ${r.message}`
                 : `class-data archive ${r.outcome}: ${r.archive}`))
+            .catch(() => undefined) // the log is gone: the extension was deactivated meanwhile
             .finally(() => this.running.delete(target));
         this.running.set(target, done);
     }
