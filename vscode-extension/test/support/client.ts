@@ -1,6 +1,6 @@
 /**
  * Microsoft's DebugClient, started with the extension's own command line
- * (`java -jar ptrace-dap.jar dap`, from src/adapterCommand.ts), plus a tap on the adapter's stdout
+ * (`java <ADAPTER_JVM_OPTIONS> -jar ptrace-dap.jar dap`, from src/adapterCommand.ts), plus a tap on the adapter's stdout
  * that sees every frame before the DebugClient does. The tap:
  *  - validates each message against the DAP JSON schema (dapSchema.ts);
  *  - checks what the schema cannot: `seq` is 1, 2, 3, … on everything the adapter sends, each

@@ -26,6 +26,8 @@ export class FakeVscode {
     readonly providers = new Map<string, any>();
     readonly commands = new Map<string, (...args: any[]) => any>();
     readonly errors: string[] = [];
+    /** Lines written to output channels. */
+    readonly logged: string[] = [];
     readonly executed: unknown[][] = [];
     /** What the quick pick returns, given its items. */
     pick: (items: any[]) => any = () => undefined;
@@ -37,6 +39,7 @@ export class FakeVscode {
         this.providers.clear();
         this.commands.clear();
         this.errors.length = 0;
+        this.logged.length = 0;
         this.executed.length = 0;
         this.pick = () => undefined;
     }
@@ -76,6 +79,11 @@ export class FakeVscode {
                 return undefined;
             },
             showQuickPick: async (items: any[]) => this.pick(items),
+            createOutputChannel: (name: string) => ({
+                name,
+                appendLine: (line: string) => { this.logged.push(line); },
+                dispose: () => undefined,
+            }),
         },
     };
 }

@@ -1,13 +1,15 @@
 /**
  * The extension's descriptor factory and configuration provider, run in plain Node against a
  * fake `vscode` module: the command line it gives VS Code (the Java path setting respected, the
- * bundled jar found), the Java 17 check with its message, the process picker. Last, the command
- * line it computes starts the real adapter jar, which answers initialize.
+ * bundled jar found), the Java 17 check with its message, the process picker, the class-data
+ * archive made at activation. Last, the command line it computes starts the real adapter jar,
+ * which answers initialize.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ADAPTER_JVM_OPTIONS, jarOf } from '../../src/adapterCommand';
 import { folder, install } from '../support/fakeVscode';
 import { PtraceClient } from '../support/client';
 import { adapterJar, javaPath, requireBuilt } from '../support/paths';
@@ -34,16 +36,23 @@ function fakeJava(dir: string, versionLine: string): string {
     return file;
 }
 
-function activate(extensionPath: string) {
+/** Activates the extension with these settings, its global storage in a new directory. */
+function activate(extensionPath: string, settings: Record<string, unknown> = {}) {
     install();
+    Object.assign(fake.settings, settings);
     const subscriptions: { dispose(): unknown }[] = [];
-    extension.activate({ extensionPath, subscriptions } as any);
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'ptrace-storage-'));
+    storages.push(storage);
+    extension.activate({ extensionPath, subscriptions, globalStorageUri: { fsPath: storage } } as any);
     return {
+        storage,
         subscriptions,
         factory: fake.factories.get('ptrace'),
         provider: fake.providers.get('ptrace'),
     };
 }
+
+const storages: string[] = [];
 
 const session = (workspaceFolder?: unknown) => ({ type: 'ptrace', workspaceFolder, configuration: {} });
 
@@ -54,22 +63,25 @@ describe('the extension (with a fake vscode)', () => {
         dirs.push(d);
         return d;
     };
-    after(() => dirs.forEach(d => fs.rmSync(d, { recursive: true, force: true })));
-    afterEach(() => killStarted());
+    after(() => [...dirs, ...storages].forEach(d => fs.rmSync(d, { recursive: true, force: true })));
+    afterEach(async () => {
+        killStarted();
+        await extension.classArchives?.idle();
+    });
 
     it('activation registers the descriptor factory and the configuration provider for type ptrace, and the process picker', () => {
         const { subscriptions, factory, provider } = activate(dir());
         assert.ok(factory && provider);
         assert.ok(fake.commands.has('ptrace.pickProcess'));
-        assert.strictEqual(subscriptions.length, 3);
+        assert.strictEqual(subscriptions.length, 4, 'the three and the output channel');
     });
 
-    it('the factory starts the bundled jar with `java -jar JAR dap` by default', () => {
+    it('the factory starts the bundled jar with `java <JVM options> -jar JAR dap` by default', () => {
         const ext = dir();
         const exe = activate(ext).factory.createDebugAdapterDescriptor(session());
         assert.ok(exe instanceof fake.api.DebugAdapterExecutable);
         assert.strictEqual(exe.command, 'java');
-        assert.deepStrictEqual(exe.args, ['-jar', path.join(ext, 'adapter', 'ptrace-dap.jar'), 'dap']);
+        assert.deepStrictEqual(exe.args, [...ADAPTER_JVM_OPTIONS, '-jar', path.join(ext, 'adapter', 'ptrace-dap.jar'), 'dap']);
     });
 
     it('the factory respects ptrace.javaPath', () => {
@@ -78,7 +90,7 @@ describe('the extension (with a fake vscode)', () => {
         fake.settings['ptrace.javaPath'] = '/usr/lib/jvm/java-21/bin/java';
         const exe = factory.createDebugAdapterDescriptor(session());
         assert.strictEqual(exe.command, '/usr/lib/jvm/java-21/bin/java');
-        assert.strictEqual(exe.args[1], path.join(ext, 'adapter', 'ptrace-dap.jar'));
+        assert.strictEqual(jarOf(exe), path.join(ext, 'adapter', 'ptrace-dap.jar'));
         fake.settings['ptrace.javaPath'] = '  ';
         assert.strictEqual(factory.createDebugAdapterDescriptor(session()).command, 'java', 'blank means the default');
     });
@@ -89,7 +101,7 @@ describe('the extension (with a fake vscode)', () => {
         const { factory } = activate(ext);
         fake.settings['ptrace.adapterJar'] = 'adapter/ptrace-dap.jar';
         const exe = factory.createDebugAdapterDescriptor(session(folder(ws)));
-        assert.deepStrictEqual(exe.args, ['-jar', path.join(ws, 'adapter', 'ptrace-dap.jar'), 'dap']);
+        assert.deepStrictEqual(exe.args, [...ADAPTER_JVM_OPTIONS, '-jar', path.join(ws, 'adapter', 'ptrace-dap.jar'), 'dap']);
     });
 
     it('a missing jar is an error that says what to do', () => {
@@ -143,6 +155,38 @@ describe('the extension (with a fake vscode)', () => {
         assert.match(offered.detail, /idle_threads 3$/);
         fake.pick = () => undefined;
         assert.strictEqual(await fake.commands.get('ptrace.pickProcess')!(), undefined, 'cancelled');
+    });
+
+    it('activation makes the class-data archive in global storage; sessions use it once it exists', async () => {
+        requireBuilt();
+        const { factory, storage } = activate(dir(), { 'ptrace.javaPath': javaPath, 'ptrace.adapterJar': adapterJar });
+        const before = factory.createDebugAdapterDescriptor(session());
+        assert.ok(!before.args.some((a: string) => a.startsWith('-XX:SharedArchiveFile=')), 'a session does not wait for the archive');
+        await extension.classArchives!.idle();
+        const archives = fs.readdirSync(storage);
+        assert.strictEqual(archives.length, 1, `one archive, no temporary file: ${archives}; log: ${fake.logged}`);
+        assert.match(archives[0], /^ptrace-dap-[0-9a-f]{16}\.jsa$/);
+        assert.match(fake.logged.join('\n'), /class-data archive created: /);
+        const exe = factory.createDebugAdapterDescriptor(session());
+        assert.deepStrictEqual(exe.args, [...ADAPTER_JVM_OPTIONS, `-XX:SharedArchiveFile=${path.join(storage, archives[0])}`,
+            '-jar', adapterJar, 'dap']);
+        const c = new PtraceClient();
+        try {
+            await c.startWith(exe.command, exe.args);
+            const r = await c.initializeRequest();
+            assert.strictEqual(r.body?.supportsConfigurationDoneRequest, true);
+            await c.close();
+        } finally {
+            c.kill();
+        }
+        assert.deepStrictEqual(fake.errors, []);
+    });
+
+    it('a failed archive creation is only logged, never shown', async () => {
+        activate(dir()); // the bundled "jar" here is not a jar: the warm-up fails
+        await extension.classArchives!.idle();
+        assert.match(fake.logged.join('\n'), /no class-data archive \(the adapter starts without one\): .*warmup exited with 1/);
+        assert.deepStrictEqual(fake.errors, []);
     });
 
     it('the command line the factory computes starts the real adapter, which answers initialize', async () => {

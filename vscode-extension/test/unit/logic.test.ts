@@ -6,23 +6,50 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { adapterCommand, checkJar, expandHome } from '../../src/adapterCommand';
+import { ADAPTER_JVM_OPTIONS, adapterCommand, checkJar, expandHome, jarOf } from '../../src/adapterCommand';
 import { completeConfiguration } from '../../src/configurations';
 import { checkJava, judgeJava, parseJavaMajor } from '../../src/java';
 import { javaPath } from '../support/paths';
 
 describe('adapter command line', () => {
-    it('defaults: java on PATH and the jar bundled in the extension', () => {
-        assert.deepStrictEqual(adapterCommand({}, '/ext'),
-            { command: 'java', args: ['-jar', '/ext/adapter/ptrace-dap.jar', 'dap'], jarSource: 'bundled' });
-        assert.deepStrictEqual(adapterCommand({ javaPath: null, adapterJar: '' }, '/ext').args[1], '/ext/adapter/ptrace-dap.jar');
+    it('defaults: java on PATH with the adapter JVM options, and the jar bundled in the extension', () => {
+        assert.deepStrictEqual(adapterCommand({}, '/ext'), {
+            command: 'java',
+            args: ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xshare:auto', '-XX:+DisplayVMOutputToStderr',
+                '-Xlog:disable', '-Xlog:all=warning:stderr', '-jar', '/ext/adapter/ptrace-dap.jar', 'dap'],
+            jarSource: 'bundled',
+        });
+        assert.deepStrictEqual(jarOf(adapterCommand({ javaPath: null, adapterJar: '' }, '/ext')), '/ext/adapter/ptrace-dap.jar');
+    });
+
+    it('the class-data archive for the java and jar, if there is one, goes before -jar', () => {
+        const asked: string[][] = [];
+        const c = adapterCommand({ javaPath: '/jdk/bin/java', adapterJar: '/b/ptrace-dap.jar' }, '/ext', undefined, (java, jar) => {
+            asked.push([java, jar]);
+            return '/storage/ptrace-dap-0123.jsa';
+        });
+        assert.deepStrictEqual(asked, [['/jdk/bin/java', '/b/ptrace-dap.jar']]);
+        assert.deepStrictEqual(c, {
+            command: '/jdk/bin/java',
+            args: [...ADAPTER_JVM_OPTIONS, '-XX:SharedArchiveFile=/storage/ptrace-dap-0123.jsa', '-jar', '/b/ptrace-dap.jar', 'dap'],
+            jarSource: 'setting',
+            archive: '/storage/ptrace-dap-0123.jsa',
+        });
+        assert.strictEqual(jarOf(c), '/b/ptrace-dap.jar');
+        assert.deepStrictEqual(adapterCommand({}, '/ext', undefined, () => undefined), adapterCommand({}, '/ext'), 'no archive yet');
+    });
+
+    it('jarOf: the argument after -jar', () => {
+        assert.strictEqual(jarOf({ args: ['-Xshare:auto', '-jar', '/x.jar', 'dap'] }), '/x.jar');
+        assert.throws(() => jarOf({ args: ['-version'] }), /no -jar/);
+        assert.throws(() => jarOf({ args: ['-jar'] }), /no -jar/);
     });
 
     it('settings: java path, jar (absolute, ~, or relative to the workspace folder)', () => {
         const c = adapterCommand({ javaPath: ' /opt/jdk/bin/java ', adapterJar: '/build/ptrace-dap.jar' }, '/ext');
-        assert.deepStrictEqual(c, { command: '/opt/jdk/bin/java', args: ['-jar', '/build/ptrace-dap.jar', 'dap'], jarSource: 'setting' });
-        assert.strictEqual(adapterCommand({ adapterJar: '~/ptrace-dap.jar' }, '/ext').args[1], path.join(os.homedir(), 'ptrace-dap.jar'));
-        assert.strictEqual(adapterCommand({ adapterJar: 'target/x.jar' }, '/ext', '/ws').args[1], '/ws/target/x.jar');
+        assert.deepStrictEqual(c, { command: '/opt/jdk/bin/java', args: [...ADAPTER_JVM_OPTIONS, '-jar', '/build/ptrace-dap.jar', 'dap'], jarSource: 'setting' });
+        assert.strictEqual(jarOf(adapterCommand({ adapterJar: '~/ptrace-dap.jar' }, '/ext')), path.join(os.homedir(), 'ptrace-dap.jar'));
+        assert.strictEqual(jarOf(adapterCommand({ adapterJar: 'target/x.jar' }, '/ext', '/ws')), '/ws/target/x.jar');
         assert.strictEqual(expandHome('~', '/home/me'), '/home/me');
         assert.strictEqual(expandHome('~x/y', '/home/me'), '~x/y');
     });
