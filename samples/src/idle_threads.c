@@ -4,7 +4,8 @@
  *
  * What it does: main blocks SIGUSR1 and SIGTERM (so every thread inherits
  *   the blocked mask and only main's sigwait receives them), then creates N
- *   worker threads with 64 KiB stacks.  Each worker blocks in
+ *   worker threads with 64 KiB stacks, named idle-1 ... idle-N
+ *   (pthread_setname_np, so /proc/PID/task/TID/comm).  Each worker blocks in
  *   pthread_cond_wait on a shared condition variable until a quit flag is
  *   set.  Once all N workers are inside pthread_cond_wait, main prints
  *   "ready" and calls sigwait() for SIGUSR1 or SIGTERM.  While idle the
@@ -29,6 +30,7 @@
 #include "common.h"
 
 #include <signal.h>
+#include <stdint.h>
 
 #define USAGE "[N]"
 
@@ -41,7 +43,9 @@ static int quit;
 
 static void *worker(void *arg)
 {
-    (void)arg;
+    char name[16];
+    snprintf(name, sizeof name, "idle-%ld", (long)(intptr_t)arg);
+    PT_CHECK(pthread_setname_np(pthread_self(), name));
     PT_CHECK(pthread_mutex_lock(&lock));
     if (++waiting == total)
         PT_CHECK(pthread_cond_signal(&ready_cond));
@@ -74,7 +78,7 @@ int main(int argc, char **argv)
     small_stack_attr(&attr);
     pthread_t *threads = xcalloc((size_t)n, sizeof(pthread_t));
     for (long i = 0; i < n; i++)
-        PT_CHECK(pthread_create(&threads[i], &attr, worker, NULL));
+        PT_CHECK(pthread_create(&threads[i], &attr, worker, (void *)(intptr_t)(i + 1)));
     PT_CHECK(pthread_attr_destroy(&attr));
 
     PT_CHECK(pthread_mutex_lock(&lock));

@@ -131,7 +131,10 @@ async function topFrame(wb, thread) {
 test('1. attach to idle_threads: every thread by name, pause, continue, disconnect', async () => {
     const prog = startProcess(sample('idle_threads'), ['3'], { logFile: path.join(OUT, 'idle_threads.log') });
     await prog.waitForLine(/^ready$/);
-    const expected = tids(prog.pid).map(t => threadName('idle_threads', t)).sort();
+    // the workers are named idle-1 ... idle-3 by the program itself (pthread_setname_np)
+    const comm = t => fs.readFileSync(`/proc/${prog.pid}/task/${t}/comm`, 'utf8').trim();
+    const expected = tids(prog.pid).map(t => threadName(comm(t), t)).sort();
+    assert.deepEqual(tids(prog.pid).map(comm).sort(), ['idle-1', 'idle-2', 'idle-3', 'idle_threads']);
     assert.equal(expected.length, 4);
 
     await scenario('1-attach', { type: 'ptrace', request: 'attach', name: 'Attach to idle_threads', processId: prog.pid },

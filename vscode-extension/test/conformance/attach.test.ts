@@ -48,7 +48,9 @@ describe('attach', () => {
         const r = await c.threadsRequest();
         assert.deepStrictEqual(threadIds(r), tasks(idle.pid));
         for (const t of r.body.threads) {
-            assert.strictEqual(t.name, `idle_threads (tid ${t.id})`);
+            // the program names its workers idle-1 ... idle-8 (pthread_setname_np)
+            assert.match(t.name, t.id === idle.pid ? /^idle_threads \(tid \d+\)$/ : /^idle-[1-8] \(tid \d+\)$/);
+            assert.ok(t.name.endsWith(`(tid ${t.id})`), t.name);
         }
         await c.close();
     });

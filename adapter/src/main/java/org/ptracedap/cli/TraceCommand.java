@@ -19,6 +19,7 @@ import org.ptracedap.engine.ProcessInfo;
 import org.ptracedap.engine.TraceEvent;
 import org.ptracedap.engine.TraceException;
 import org.ptracedap.engine.Tracer;
+import org.ptracedap.sys.ProcFs;
 import org.ptracedap.sys.Signals;
 import org.ptracedap.sys.WaitStatus;
 
@@ -277,7 +278,7 @@ final class TraceCommand {
                 started++;
                 line("thread started pid=" + t.pid() + " tid=" + t.tid() + " parent="
                         + (t.parentTid() > 0 ? t.parentTid() : "-") + " origin=" + t.origin().label
-                        + " name=" + t.name());
+                        + " name=" + (t.name() != null ? t.name() : ProcFs.comm(t.pid(), t.tid())));
             } else if (e instanceof TraceEvent.ThreadExited t) {
                 exited++;
                 line("thread exited pid=" + t.pid() + " tid=" + t.tid() + " status=" + status(t.status()));

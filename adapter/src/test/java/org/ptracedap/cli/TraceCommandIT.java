@@ -74,6 +74,10 @@ class TraceCommandIT {
             try (Sample trace = ptraceDap("trace", "--pid", Integer.toString(idle.pid))) {
                 trace.awaitOutput("tid=" + idle.pid + " parent=- origin=attached");
                 Sample.await("101 attached threads", () -> count(trace.output(), "origin=attached") == 101);
+                assertEquals(1, count(trace.output(), "^thread started pid=" + idle.pid + " tid=" + idle.pid
+                        + " parent=- origin=attached name=idle_threads$"), trace.output());
+                assertEquals(100, count(trace.output(), "^thread started pid=" + idle.pid
+                        + " tid=\\d+ parent=- origin=attached name=idle-\\d+$"), "each worker by its own name: " + trace.output());
                 trace.signal(Signals.SIGTERM);
                 assertEquals(0, exitCode(trace));
                 Matcher m = summary(trace.output());

@@ -243,11 +243,9 @@ public final class Engine {
                     + ": " + se.getMessage(), se.errno()) : e;
         }
         for (Thread_ t : found) {
-            String n = kernel.comm(pid, t.tid);
-            if (n != null) {
-                t.name = n;
-            }
-            emit(new TraceEvent.ThreadStarted(pid, t.tid, 0, Origin.ATTACHED, t.name));
+            // The names of the others are not read here: a thousand reads of /proc (~10 µs each,
+            // kernel-bound) would delay the attach for listeners that may never need them.
+            emit(new TraceEvent.ThreadStarted(pid, t.tid, 0, Origin.ATTACHED, t.tid == pid ? name : null));
         }
         if (handedOver) {
             proc.ourSigconts++;

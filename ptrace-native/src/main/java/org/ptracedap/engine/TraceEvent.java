@@ -44,6 +44,12 @@ public sealed interface TraceEvent {
     /** How a new process came to be. */
     enum ForkKind { FORK, VFORK, CLONE }
 
+    /**
+     * A thread to follow from now on. {@code name} is its name as far as the engine knows it
+     * without asking {@code /proc}: the process's for a launched or forked main thread, the
+     * parent's (which a new thread inherits) for a clone; for the threads an attach finds, only
+     * the main thread's, null for the others ({@link Tracer#threads} reads every current name).
+     */
     record ThreadStarted(int pid, int tid, int parentTid, Origin origin, String name) implements TraceEvent {}
 
     /** A thread is gone; {@code status} is a wait status ({@link org.ptracedap.sys.WaitStatus}), -1 if unknown (exec). */

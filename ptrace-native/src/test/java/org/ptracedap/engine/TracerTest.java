@@ -81,6 +81,10 @@ class TracerTest {
             List<TraceEvent.ThreadStarted> started = rec.of(s.pid, TraceEvent.ThreadStarted.class);
             assertEquals(1001, started.size());
             assertTrue(started.stream().allMatch(t -> t.origin() == Origin.ATTACHED));
+            assertEquals(List.of("idle_threads"), started.stream().filter(t -> t.name() != null)
+                    .map(TraceEvent.ThreadStarted::name).toList(), "only the main thread's name is read at attach");
+            assertEquals(1000, get(tracer.threads(s.pid)).stream().filter(t -> t.name().matches("idle-\\d+")).count(),
+                    "the thread list reads each name");
 
             get(tracer.pauseAll(s.pid));
             assertAllStopped(s.pid);
