@@ -975,8 +975,8 @@ def rss_section(S, w):
     w("")
     w("| process | VmHWM / maxrss, median MB (min–max) |")
     w("|---|---|")
-    for key, label in [("dap", "adapter (`java -jar … dap`), VmHWM read after `terminated`"),
-                       ("trace", "`ptrace-dap trace` (SerialGC), maxrss from wait4")]:
+    for key, label in [("dap", "adapter (as VS Code starts it), VmHWM read after `terminated`"),
+                       ("trace", "`ptrace-dap trace` (launcher: SerialGC, C1), maxrss from wait4")]:
         xs = [x / 1024 for x in S.get(("rss", key))]
         w(f"| {label} | {fmt(med(xs), 0)} ({rng(xs, 0)}) |")
     w("")
