@@ -906,8 +906,8 @@ def attach_section(S, w, A):
     w("Checked every run: the floor named 1,001 threads; the DAP `threads` response listed 1,001 and 1,001 "
       "`thread` started events arrived; gdb listed 1,001 threads and detached; `trace --pid` printed 1,001 "
       f"started and `exit=detached`; afterwards `TracerPid` was 0 and idle_threads exited 0 on SIGUSR1. "
-      f"`trace --pid` runs killed by the SIGTERM before they could detach (the handler is installed only "
-      f"after the attach; repeated): {len(S.get(('attach', 'trace', 'killed-before-handler')))} of "
+      f"`trace --pid` runs killed by the SIGTERM before they could detach (none expected: the handler is "
+      f"installed before the attach; such a run would be repeated): {len(S.get(('attach', 'trace', 'killed-before-handler')))} of "
       f"{len(S.get(('attach', 'trace', 'runs'))) + len(S.get(('attach', 'trace', 'killed-before-handler')))}.")
     w("")
 

@@ -1,8 +1,9 @@
 /**
  * The class-data (AppCDS) archive that makes the adapter start faster (about 270 → 190 ms to the
  * `initialize` response): made once per java and jar, in the background, by running
- * `JAVA <ADAPTER_JVM_OPTIONS> -XX:ArchiveClassesAtExit=FILE -jar JAR warmup` (one DAP conversation
- * in-process), in a directory of the extension's own (VS Code's global storage). Sessions that
+ * `JAVA <ADAPTER_JVM_OPTIONS> -XX:ArchiveClassesAtExit=FILE -jar JAR warmup` (DAP conversations
+ * in-process: start-up, an attach to a `/bin/sleep` of its own, a launch of `/bin/true`; about a
+ * second), in a directory of the extension's own (VS Code's global storage). Sessions that
  * start before it exists run without it. Pure Node, no `vscode` import.
  *
  * What a JDK 17 archive depends on: the jar (its path, size and modification time, checked by the
