@@ -237,7 +237,15 @@ final class FrameFilter implements Runnable {
         String type = string(m, "type");
         Integer seq = integer(m, "seq");
         if ("response".equals(type)) {
-            enqueue(m); // an answer to one of our reverse requests (startDebugging)
+            // An answer to one of our reverse requests (startDebugging). LSP4J would stop reading a
+            // response it cannot parse (a request_seq past int, a body of the wrong shape) in the
+            // middle of its body and take the rest for the next header: every later frame lost.
+            String canonical = canonical(m);
+            if (integer(m, "request_seq") == null || !parses(canonical)) {
+                System.err.println("ptrace-dap: ignored a response that cannot be read (it answers no request of ours)");
+                return;
+            }
+            enqueue(canonical);
             return;
         }
         if (!"request".equals(type)) {
@@ -278,12 +286,7 @@ final class FrameFilter implements Runnable {
                     && arguments.isJsonObject() ? badField(arguments.getAsJsonObject(), alone -> {
                         JsonObject probe = m.deepCopy();
                         probe.add("arguments", alone);
-                        try {
-                            JSON.parseMessage(canonical(probe));
-                            return true;
-                        } catch (RuntimeException | StackOverflowError x) {
-                            return false;
-                        }
+                        return parses(canonical(probe));
                     }) : null;
             transport.respondError(seq, command, culprit != null
                     ? "invalid arguments for '" + command + "': '" + culprit + "' has the wrong type or value"
@@ -414,8 +417,14 @@ final class FrameFilter implements Runnable {
         return ordered.toString();
     }
 
-    private void enqueue(JsonObject m) {
-        enqueue(canonical(m));
+    /** Does LSP4J's own parser read {@code json} to its end? */
+    private static boolean parses(String json) {
+        try {
+            JSON.parseMessage(json);
+            return true;
+        } catch (RuntimeException | StackOverflowError e) {
+            return false;
+        }
     }
 
     private void enqueue(String json) {

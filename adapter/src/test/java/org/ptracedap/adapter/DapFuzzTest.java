@@ -47,14 +47,6 @@ class DapFuzzTest {
     /** How long a response may take (a hang shows up as a missing response after this). */
     static final long WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(Long.getLong("fuzz.waitSeconds", 120));
 
-    /**
-     * Known adapter bugs, tolerated by {@link #fuzz} and not by {@link #fuzzStrict}: error
-     * messages of internal errors that must become argument errors.
-     */
-    private static final List<String> KNOWN_INTERNAL_ERRORS = List.of(
-            "because \"args\" is null", // setBreakpoints & co, stackTrace, scopes, variables without arguments
-            "because \"asked[i]\" is null"); // setBreakpoints with a null breakpoint
-
     private final List<Throwable> uncaught = new CopyOnWriteArrayList<>();
     private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
     private Thread.UncaughtExceptionHandler previousHandler;
@@ -91,16 +83,34 @@ class DapFuzzTest {
         run(false);
     }
 
-    @org.junit.jupiter.api.Disabled("BUG: in VS Code's field order with frames of any size, one round (seed 2059653133, "
-            + "round 37) still leaves 10 requests unanswered (not closed); the plain fuzz (12,000 frames) passes")
+    /** The frame fuzzStrict found: LSP4J stopped reading it mid-body and lost every later frame. */
+    @Test
+    void aResponseLsp4jCannotReadCostsNoLaterFrame() throws Exception {
+        try (InProcess session = new InProcess()) {
+            session.client.writeRaw(DapClient.frame("{\"seq\":5,\"type\":\"response\",\"request_seq\":"
+                    + "123456789012345678901234567890,\"success\":false,\"command\":\"threads\",\"body\":{\"x\":\""
+                    + "y".repeat(20_000) + "\"}}"));
+            session.client.writeRaw(DapClient.frame("{\"seq\":6,\"type\":\"response\",\"request_seq\":1,"
+                    + "\"success\":true,\"command\":\"startDebugging\",\"body\":[1,2]}"));
+            JsonObject r = session.client.request("initialize", Map.of("adapterID", "fuzz"));
+            assertTrue(r.get("success").getAsBoolean(), r.toString());
+            assertEquals(List.of(), uncaught);
+        }
+    }
+
+    /**
+     * Fields in any order, and requests without a command. It found that LSP4J loses every later
+     * frame after a response it cannot parse (seed 2059653133, round 37: a reverse-request
+     * response with a request_seq past int); FrameFilter now drops such responses.
+     */
     @Test
     void fuzzStrict() throws Exception {
         run(true);
     }
 
     /**
-     * @param strict puts request fields in any order (else seq, type, command first), also sends
-     *               requests without a command (owed a response), and tolerates no internal error
+     * @param strict puts request fields in any order (else seq, type, command first), and also
+     *               sends requests without a command (owed a response)
      */
     private void run(boolean strict) throws Exception {
         FuzzFrames gen = new FuzzFrames(SEED, strict);
@@ -128,10 +138,6 @@ class DapFuzzTest {
                     frames.add(broken);
                     session.client.writeRaw(broken.bytes());
                 } else if (how.equals("disconnect")) {
-                    if (!strict) {
-                        // Known bug: a response still in flight when disconnect ends the session is lost.
-                        awaitResponses(session.client, frames.stream().filter(f -> f.kind() == Kind.REQUEST).toList(), where);
-                    }
                     Frame disconnect = gen.request("disconnect", gen.random().nextBoolean() ? null : "{}");
                     frames.add(disconnect);
                     int lateCount = gen.random().nextInt(4);
@@ -306,8 +312,7 @@ class DapFuzzTest {
                 assertTrue(m.has("message") && !m.get("message").getAsString().isBlank(),
                         where + ": an error response needs a message: " + m + " for " + asked);
                 String message = m.get("message").getAsString();
-                if (message.contains("internal error")
-                        && (strict || KNOWN_INTERNAL_ERRORS.stream().noneMatch(message::contains))) {
+                if (message.contains("internal error")) {
                     fail(where + ": internal error for " + asked + ": " + m);
                 }
             }
