@@ -8,81 +8,81 @@ import org.junit.jupiter.api.Test;
 
 /** The per-thread /proc readers, on threads of this very JVM. */
 class ProcFsTest {
+    private static final long DEADLINE_NANOS = 30_000_000_000L;
+
     private static int gettid() {
-        // /proc/thread-self resolves to task/TID of the calling thread
-        String link = ProcFs.read(java.nio.file.Path.of("/proc/thread-self/stat"));
-        return Integer.parseInt(link.substring(0, link.indexOf(' ')));
+        String stat = ProcFs.read(java.nio.file.Path.of("/proc/thread-self/stat"));
+        return Integer.parseInt(stat.substring(0, stat.indexOf(' ')));
     }
 
-    private static void awaitState(int pid, int tid, char state) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        char seen;
-        while ((seen = ProcFs.state(pid, tid)) != state) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("thread " + tid + " state " + seen + ", never " + state);
+    /** A thread of ours, named, blocked on a latch until closed. */
+    private static final class Parked implements AutoCloseable {
+        final int pid = LibC.getpid();
+        final Thread thread;
+        private final CountDownLatch done = new CountDownLatch(1);
+        private volatile int tid;
+
+        Parked(String name) throws InterruptedException {
+            CountDownLatch known = new CountDownLatch(1);
+            thread = new Thread(() -> {
+                tid = gettid();
+                known.countDown();
+                try {
+                    done.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, name);
+            thread.start();
+            known.await();
+            awaitState('S'); // it blocks on the latch soon after counting down
+        }
+
+        int tid() {
+            return tid;
+        }
+
+        void awaitState(char state) throws InterruptedException {
+            long deadline = System.nanoTime() + DEADLINE_NANOS;
+            char seen;
+            while ((seen = ProcFs.state(pid, tid)) != state) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("thread " + tid + " state " + seen + ", never " + state);
+                }
+                Thread.sleep(1);
             }
-            Thread.sleep(1);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            done.countDown();
+            thread.join();
         }
     }
 
     @Test
     void namesAndStatesOfLiveThreads() throws Exception {
-        int pid = LibC.getpid();
-        int[] tid = new int[1];
-        CountDownLatch known = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread t = new Thread(() -> {
-            tid[0] = gettid();
-            known.countDown();
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "a-name-longer-than-15-bytes");
-        t.start();
-        known.await();
-        try {
-            assertEquals("a-name-longer-t", ProcFs.comm(pid, tid[0]), "the kernel keeps 15 bytes, no newline");
-            awaitState(pid, tid[0], 'S'); // it blocks on the latch soon after counting down
-            assertEquals('R', ProcFs.state(pid, gettid()), "this thread, reading its own stat");
-        } finally {
-            done.countDown();
-            t.join();
+        Parked t = new Parked("a-name-longer-than-15-bytes");
+        try (t) {
+            assertEquals("a-name-longer-t", ProcFs.comm(t.pid, t.tid()), "the kernel keeps 15 bytes, no newline");
+            assertEquals('S', ProcFs.state(t.pid, t.tid()));
+            assertEquals('R', ProcFs.state(t.pid, gettid()), "this thread, reading its own stat");
         }
         // join() returns before the native thread is quite gone
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (ProcFs.comm(pid, tid[0]) != null && System.nanoTime() < deadline) {
+        long deadline = System.nanoTime() + DEADLINE_NANOS;
+        while (ProcFs.comm(t.pid, t.tid()) != null && System.nanoTime() < deadline) {
             Thread.sleep(1);
         }
-        assertNull(ProcFs.comm(pid, tid[0]), "gone");
-        assertEquals('?', ProcFs.state(pid, tid[0]));
+        assertNull(ProcFs.comm(t.pid, t.tid()), "gone");
+        assertEquals('?', ProcFs.state(t.pid, t.tid()));
     }
 
     @Test
     void aStateAfterANameWithParenthesesAndSpaces() throws Exception {
-        int pid = LibC.getpid();
-        int[] tid = new int[1];
-        CountDownLatch known = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread t = new Thread(() -> {
-            tid[0] = gettid();
-            known.countDown();
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "x) R (y");
-        t.start();
-        known.await();
-        try {
-            assertEquals("x) R (y", ProcFs.comm(pid, tid[0]));
-            // Read after the first ')' it would be 'R' forever.
-            awaitState(pid, tid[0], 'S');
-        } finally {
-            done.countDown();
-            t.join();
+        // Read after the first ')' the state would be 'R' forever, and the Parked constructor would time out.
+        try (Parked t = new Parked("x) R (y")) {
+            assertEquals("x) R (y", ProcFs.comm(t.pid, t.tid()));
+            assertEquals('S', ProcFs.state(t.pid, t.tid()));
         }
     }
 }
