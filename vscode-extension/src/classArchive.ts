@@ -10,8 +10,9 @@
  * JVM), the JDK build (its base archive), and compressed oops (the heap size). The GC and the JIT
  * options need not match; they are the adapter's anyway. The file name hashes the jar and the java
  * executable, so a rebuilt jar or an updated JDK gets a new archive. A JVM that rejects an archive
- * runs without it (`-Xshare:auto`); a truncated archive, though, crashes a JDK 17 (SIGBUS), which
- * is why the archive is written to a temporary name and renamed into place only when complete.
+ * runs without it (`-Xshare:auto`); a truncated archive, though, crashes a JDK 17 (SIGBUS, with
+ * the crash report on stdout), which is why the archive is written to a temporary name, mapped
+ * once by a JVM with `-Xshare:on`, and only then renamed into place.
  */
 import * as cp from 'child_process';
 import * as crypto from 'crypto';
@@ -70,13 +71,26 @@ export async function createArchive(java: string, jar: string, dir: string, spaw
             const how = run.error ?? (run.code !== 0 ? `exited with ${run.code ?? run.signal}` : 'exited with 0 but wrote no archive');
             return { outcome: 'failed', message: `${java} -XX:ArchiveClassesAtExit ... -jar ${jar} warmup ${how}${run.stderr ? `: ${run.stderr.trim()}` : ''}` };
         }
+        // An archive cut short (a full disk) would crash every adapter started with it, printing
+        // the crash report on stdout, the protocol's channel: the JVM must map it before it is used.
+        const check = await runToExit(spawn, 'nice', ['-n', '19', java, ...ADAPTER_JVM_OPTIONS, '-Xshare:on',
+            `-XX:SharedArchiveFile=${temp}`, `-XX:ErrorFile=${temp}.crash-%p.log`, '-XX:-CreateCoredumpOnCrash',
+            '-jar', jar, '--help']);
+        if (check.code !== 0) {
+            return { outcome: 'failed', message: `the JVM cannot use the archive it wrote (java -Xshare:on ... --help exited with `
+                + `${check.error ?? check.code ?? check.signal}); the adapter starts without one` };
+        }
         fs.renameSync(temp, target);
         removeOld(dir, target);
         return { outcome: 'created', archive: target };
     } catch (e) {
         return { outcome: 'failed', message: `making the class-data archive ${target} failed: ${(e as Error).message}` };
     } finally {
-        fs.rmSync(temp, { force: true });
+        for (const leftover of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+            if (leftover.startsWith(path.basename(temp))) { // the temporary archive, a crash report
+                fs.rmSync(path.join(dir, leftover), { force: true });
+            }
+        }
     }
 }
 

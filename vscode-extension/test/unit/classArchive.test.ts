@@ -107,6 +107,25 @@ describe('class-data archive', () => {
         assert.deepStrictEqual(missing, { outcome: 'failed', message: `the adapter jar ${path.join(tmp, 'missing.jar')} cannot be read` });
     });
 
+    it('an archive cut short after the warm-up (a full disk) is not put in place: it would crash every adapter', async () => {
+        requireBuilt();
+        const cutShort: Spawn = (command, args, options) => {
+            const child = cp.spawn(command, args, options);
+            const out = args.find(a => a.startsWith('-XX:ArchiveClassesAtExit='));
+            if (out !== undefined) {
+                const file = out.slice('-XX:ArchiveClassesAtExit='.length);
+                // 'exit' comes before the 'close' createArchive waits for
+                child.on('exit', () => fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2)));
+            }
+            return child;
+        };
+        const r = await createArchive(javaPath, adapterJar, storage, cutShort);
+        assert.strictEqual(r.outcome, 'failed', JSON.stringify(r));
+        assert.match((r as { message: string }).message, /cannot use the archive it wrote/);
+        assert.deepStrictEqual(fs.readdirSync(storage), [], 'no archive, no temporary file, no crash report');
+        assert.strictEqual(existingArchive(storage, javaPath, adapterJar), undefined);
+    });
+
     it('keeps the newest archives and removes the older ones and stale temporary files', async () => {
         fs.mkdirSync(storage);
         const names = ['ptrace-dap-1.jsa', 'ptrace-dap-2.jsa', 'ptrace-dap-3.jsa', 'ptrace-dap-4.jsa', 'ptrace-dap-old.jsa.1-ab.tmp', 'ptrace-dap-new.jsa.1-cd.tmp', 'other.txt'];
@@ -124,9 +143,11 @@ describe('class-data archive', () => {
     it('ClassArchives: one creation per archive at a time, none once it exists, failures logged', async () => {
         const jar = aJar();
         const java = fakeJava(tmp, 0, 'an archive');
-        let spawned = 0;
+        let spawned = 0; // warm-ups (each created archive is also checked by a second JVM)
         const spawn: Spawn = (command, args, options) => {
-            spawned++;
+            if (args.some(a => a.startsWith('-XX:ArchiveClassesAtExit='))) {
+                spawned++;
+            }
             return cp.spawn(command, args, options);
         };
         const log: string[] = [];
