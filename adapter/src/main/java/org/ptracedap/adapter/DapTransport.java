@@ -41,6 +41,8 @@ import org.eclipse.lsp4j.jsonrpc.messages.Message;
 public final class DapTransport {
     private final Object writeLock = new Object();
     private boolean closed;
+    /** The disconnect request has been answered: every later response is a refusal. */
+    private boolean disconnected;
     private int seq;
     private final Map<String, Queue<Runnable>> afterResponse = new ConcurrentHashMap<>();
     private final ProtocolLog log;
@@ -92,6 +94,16 @@ public final class DapTransport {
             int next = ++seq;
             if (message instanceof DebugResponseMessage r) {
                 r.setResponseId(next);
+                if (disconnected && r.getError() == null) {
+                    // A request read before the disconnect whose work ended after it (a thread list
+                    // of a process detached meanwhile): once the session is over, nothing succeeds.
+                    r.setResult(null);
+                    r.setError(DapError.SESSION_ENDED.because("this debug session has ended (after disconnect); "
+                            + "start a new one").getResponseError());
+                }
+                if ("disconnect".equals(r.getMethod()) && r.getError() == null) {
+                    disconnected = true;
+                }
                 if (r.getError() != null) {
                     asDapError(r);
                 }
