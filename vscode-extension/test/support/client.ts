@@ -9,6 +9,7 @@
  *    (DebugClient.waitForEvent only sees later ones).
  * Any problem is a *violation*; {@link PtraceClient.close} fails the test if there is one.
  */
+import * as assert from 'assert';
 import * as cp from 'child_process';
 import { PassThrough } from 'stream';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
@@ -320,6 +321,19 @@ export async function startClient(): Promise<PtraceClient> {
 
 export function killClients(): void {
     for (const c of clients.splice(0)) {
+        c.kill();
+    }
+}
+
+/** The adapter started with this command line answers initialize; stdout carries DAP frames only (close checks). */
+export async function answersInitialize(cmd: { command: string; args: string[] }): Promise<void> {
+    const c = new PtraceClient();
+    try {
+        await c.startWith(cmd.command, cmd.args);
+        const r = await c.initializeRequest();
+        assert.strictEqual(r.body?.supportsConfigurationDoneRequest, true);
+        await c.close();
+    } finally {
         c.kill();
     }
 }

@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ADAPTER_JVM_OPTIONS, adapterCommand } from '../../src/adapterCommand';
 import { archivePath, ClassArchives, createArchive, existingArchive, Spawn } from '../../src/classArchive';
-import { PtraceClient } from '../support/client';
+import { answersInitialize } from '../support/client';
 import { adapterJar, javaPath, requireBuilt } from '../support/paths';
 
 /** A stand-in `java` that writes `content` (if any) to the -XX:ArchiveClassesAtExit file and exits with `code`. */
@@ -25,19 +25,6 @@ function fakeJava(dir: string, code: number, content?: string): string {
         `exit ${code}`,
     ].join('\n'), { mode: 0o755 });
     return file;
-}
-
-/** The adapter started with this command line answers initialize; stdout has DAP frames only (close checks). */
-async function answersInitialize(cmd: { command: string; args: string[] }): Promise<void> {
-    const c = new PtraceClient();
-    try {
-        await c.startWith(cmd.command, cmd.args);
-        const r = await c.initializeRequest();
-        assert.strictEqual(r.body?.supportsConfigurationDoneRequest, true);
-        await c.close();
-    } finally {
-        c.kill();
-    }
 }
 
 describe('class-data archive', () => {

@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ADAPTER_JVM_OPTIONS, jarOf } from '../../src/adapterCommand';
 import { folder, install } from '../support/fakeVscode';
-import { PtraceClient } from '../support/client';
+import { answersInitialize } from '../support/client';
 import { adapterJar, javaPath, requireBuilt } from '../support/paths';
 import { killStarted, startSample } from '../support/procs';
 
@@ -170,15 +170,7 @@ describe('the extension (with a fake vscode)', () => {
         const exe = factory.createDebugAdapterDescriptor(session());
         assert.deepStrictEqual(exe.args, [...ADAPTER_JVM_OPTIONS, `-XX:SharedArchiveFile=${path.join(storage, archives[0])}`,
             '-jar', adapterJar, 'dap']);
-        const c = new PtraceClient();
-        try {
-            await c.startWith(exe.command, exe.args);
-            const r = await c.initializeRequest();
-            assert.strictEqual(r.body?.supportsConfigurationDoneRequest, true);
-            await c.close();
-        } finally {
-            c.kill();
-        }
+        await answersInitialize(exe);
         assert.deepStrictEqual(fake.errors, []);
     });
 
@@ -195,14 +187,6 @@ describe('the extension (with a fake vscode)', () => {
         fake.settings['ptrace.javaPath'] = javaPath;
         fake.settings['ptrace.adapterJar'] = adapterJar;
         const exe = factory.createDebugAdapterDescriptor(session());
-        const c = new PtraceClient();
-        try {
-            await c.startWith(exe.command, exe.args);
-            const r = await c.initializeRequest();
-            assert.strictEqual(r.body?.supportsConfigurationDoneRequest, true);
-            await c.close();
-        } finally {
-            c.kill();
-        }
+        await answersInitialize(exe);
     });
 });

@@ -161,15 +161,22 @@ public final class DapTransport {
             String json = "{\"seq\":" + (++seq) + ",\"type\":\"event\",\"event\":\"thread\",\"body\":{\"reason\":\""
                     + reason + "\",\"threadId\":" + tid + "}}";
             log.log("-->", json);
-            byte[] body = json.getBytes(StandardCharsets.UTF_8);
             try {
-                out.write(("Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(body);
+                out.write(frame(json));
                 out.flush();
             } catch (IOException e) {
                 // the client is gone; the reader side ends the session
             }
         }
+    }
+
+    /** {@code json} as a DAP frame: the Content-Length header (of its UTF-8 bytes) and the body. */
+    public static byte[] frame(String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] frame = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, frame, head.length, body.length);
+        return frame;
     }
 
     /** No more frames: waits for one being written, flushes, and refuses any later one. */

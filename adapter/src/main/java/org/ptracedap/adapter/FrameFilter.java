@@ -428,12 +428,7 @@ final class FrameFilter implements Runnable {
     }
 
     private void enqueue(String json) {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        byte[] head = ("Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] frame = new byte[head.length + body.length];
-        System.arraycopy(head, 0, frame, 0, head.length);
-        System.arraycopy(body, 0, frame, head.length, body.length);
-        frames.add(frame);
+        frames.add(DapTransport.frame(json));
     }
 
     private static String string(JsonObject m, String key) {

@@ -146,10 +146,8 @@ final class WarmupCommand {
         /** Sends a request; true if it was answered with success within the step's time. */
         boolean request(String command, String arguments) throws Exception {
             int n = ++seq;
-            byte[] body = ("{\"seq\":" + n + ",\"type\":\"request\",\"command\":\"" + command + "\",\"arguments\":"
-                    + arguments + "}").getBytes(StandardCharsets.UTF_8);
-            toAdapter.write(("Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            toAdapter.write(body);
+            toAdapter.write(DapTransport.frame("{\"seq\":" + n + ",\"type\":\"request\",\"command\":\"" + command
+                    + "\",\"arguments\":" + arguments + "}"));
             toAdapter.flush();
             String response = await(f -> f.matches("(?s).*\"request_seq\":" + n + "[,}].*"));
             return response != null && response.contains("\"success\":true");

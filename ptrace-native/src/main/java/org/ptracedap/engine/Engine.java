@@ -116,6 +116,11 @@ public final class Engine {
             this.state = state;
             this.name = name;
         }
+
+        /** A pause waits for this thread's stop (a vfork parent cannot stop until its child lets go). */
+        boolean stopAwaited() {
+            return (state == State.STOPPING && !inVfork) || state == State.NEW;
+        }
     }
 
     /** One traced process. */
@@ -750,7 +755,7 @@ public final class Engine {
 
     private void checkPaused(Proc p) {
         for (Thread_ t : p.threads.values()) {
-            if ((t.state == State.STOPPING && !t.inVfork) || t.state == State.NEW) {
+            if (t.stopAwaited()) {
                 return;
             }
         }
@@ -779,7 +784,7 @@ public final class Engine {
                 continue;
             }
             for (Thread_ t : p.threads.values()) {
-                if ((t.state == State.STOPPING && !t.inVfork) || t.state == State.NEW) {
+                if (t.stopAwaited()) {
                     if (n == tids.length) {
                         tids = Arrays.copyOf(tids, n * 2);
                     }
