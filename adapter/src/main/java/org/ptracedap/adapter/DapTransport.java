@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.eclipse.lsp4j.debug.services.IDebugProtocolClient;
@@ -45,6 +47,8 @@ public final class DapTransport {
     private boolean disconnected;
     private int seq;
     private final Map<String, Queue<Runnable>> afterResponse = new ConcurrentHashMap<>();
+    /** The requests read and not yet answered (guarded by writeLock). */
+    private final RequestLedger ledger = new RequestLedger();
     private final ProtocolLog log;
     /** LSP4J's writer, once the launcher exists: for the answers {@link FrameFilter} gives itself. */
     private volatile MessageConsumer outgoing;
@@ -85,47 +89,147 @@ public final class DapTransport {
         };
     }
 
+    /** A response (or event, or reverse request) from LSP4J's side: the requests it answers are in the ledger. */
     private void write(MessageConsumer out, Message message) {
-        List<Runnable> after = List.of();
+        List<Runnable> after = new ArrayList<>();
         synchronized (writeLock) {
             if (closed) {
                 return; // the session is over: nothing may start a frame the exit would cut short
             }
-            int next = ++seq;
             if (message instanceof DebugResponseMessage r) {
-                r.setResponseId(next);
-                if (disconnected && r.getError() == null) {
-                    // A request read before the disconnect whose work ended after it (a thread list
-                    // of a process detached meanwhile): once the session is over, nothing succeeds.
-                    r.setResult(null);
-                    r.setError(DapError.SESSION_ENDED.because("this debug session has ended (after disconnect); "
-                            + "start a new one").getResponseError());
+                int requestSeq = requestSeq(r);
+                RequestLedger.Entry settled = ledger.take(requestSeq);
+                if (settled == null && ledger.takeForced(requestSeq)) {
+                    log.log("-x-", "response to request " + requestSeq + " '" + r.getMethod()
+                            + "' dropped: it was answered when the session ended");
+                    return;
                 }
-                if ("disconnect".equals(r.getMethod()) && r.getError() == null) {
-                    disconnected = true;
+                if (settled != null && "disconnect".equals(r.getMethod()) && r.getError() == null
+                        && ledger.owedBefore(settled.order())) {
+                    // Requests read before the disconnect are answered before it (their work may
+                    // still be under way: an attach, a thread list); the disconnect waits for them.
+                    hold(out, r, settled.order());
+                    return;
                 }
-                if (r.getError() != null) {
-                    asDapError(r);
-                }
-                Queue<Runnable> q = r.getMethod() != null ? afterResponse.get(r.getMethod()) : null;
-                if (q != null) {
-                    after = new ArrayList<>();
-                    for (Runnable x; (x = q.poll()) != null; ) {
-                        after.add(x);
-                    }
-                    if (r.getError() != null) {
-                        after = List.of(); // what was to follow a success does not follow a failure
-                    }
-                }
-            } else if (message instanceof DebugNotificationMessage n) {
-                n.setId(next);
-            } else if (message instanceof DebugRequestMessage q) {
-                q.setId(next);
             }
-            log.log("-->", message);
-            out.consume(message);
+            emit(out, message, after);
+            releaseHeldDisconnect(after);
         }
         after.forEach(Runnable::run);
+    }
+
+    /** Writes one message (under the write lock): its seq, the refusal after disconnect, hooks to run after it. */
+    private void emit(MessageConsumer out, Message message, List<Runnable> after) {
+        int next = ++seq;
+        if (message instanceof DebugResponseMessage r) {
+            r.setResponseId(next);
+            if (disconnected && r.getError() == null) {
+                // A request read before the disconnect whose work ended after it (a thread list
+                // of a process detached meanwhile): once the session is over, nothing succeeds.
+                r.setResult(null);
+                r.setError(DapError.SESSION_ENDED.because("this debug session has ended (after disconnect); "
+                        + "start a new one").getResponseError());
+            }
+            if ("disconnect".equals(r.getMethod()) && r.getError() == null) {
+                disconnected = true;
+            }
+            if (r.getError() != null) {
+                asDapError(r);
+            }
+            Queue<Runnable> q = r.getMethod() != null ? afterResponse.get(r.getMethod()) : null;
+            if (q != null) {
+                List<Runnable> hooks = new ArrayList<>();
+                for (Runnable x; (x = q.poll()) != null; ) {
+                    hooks.add(x);
+                }
+                if (r.getError() == null) {
+                    after.addAll(hooks); // what was to follow a success does not follow a failure
+                }
+            }
+        } else if (message instanceof DebugNotificationMessage n) {
+            n.setId(next);
+        } else if (message instanceof DebugRequestMessage q) {
+            q.setId(next);
+        }
+        log.log("-->", message);
+        out.consume(message);
+    }
+
+    // ------------------------------------------------------------------ the disconnect response, held
+
+    /** A disconnect response waiting for the requests read before it; null if none. */
+    private HeldDisconnect held;
+
+    private record HeldDisconnect(MessageConsumer out, DebugResponseMessage response, long order) {}
+
+    /**
+     * How long a disconnect response waits for the requests read before it. Their work is bounded
+     * (an attach, a pause, a thread list: milliseconds to a few seconds at 10,000 threads); past
+     * this they are answered with an error, so a request that never ends cannot keep a session open.
+     */
+    static final long DISCONNECT_PATIENCE_MILLIS = Long.getLong("ptracedap.disconnectPatienceMillis", 15_000);
+
+    private void hold(MessageConsumer out, DebugResponseMessage r, long order) {
+        HeldDisconnect h = new HeldDisconnect(out, r, order);
+        held = h;
+        log.log("---", "disconnect response held until the requests read before it are answered");
+        CompletableFuture.delayedExecutor(DISCONNECT_PATIENCE_MILLIS, TimeUnit.MILLISECONDS).execute(() -> {
+            List<Runnable> after = new ArrayList<>();
+            synchronized (writeLock) {
+                if (held != h || closed) {
+                    return;
+                }
+                answerAsEnded(ledger.force(h.order()), "this request was still under way when the session was "
+                        + "disconnected, and did not finish within " + DISCONNECT_PATIENCE_MILLIS / 1000 + " s", after);
+                releaseHeldDisconnect(after);
+            }
+            after.forEach(Runnable::run);
+        });
+    }
+
+    /** Writes the held disconnect response once nothing read before it is owed (under the write lock). */
+    private void releaseHeldDisconnect(List<Runnable> after) {
+        HeldDisconnect h = held;
+        if (h != null && !ledger.owedBefore(h.order())) {
+            held = null;
+            emit(h.out(), h.response(), after);
+        }
+    }
+
+    /** Error responses, written by us, to requests whose own answer will not come (or come too late). */
+    private void answerAsEnded(List<RequestLedger.Entry> entries, String why, List<Runnable> after) {
+        MessageConsumer out = outgoing;
+        for (RequestLedger.Entry e : entries) {
+            DebugResponseMessage r = new DebugResponseMessage();
+            r.setRawId(org.eclipse.lsp4j.jsonrpc.messages.Either.forRight(e.seq()));
+            r.setMethod(e.command());
+            r.setError(DapError.SESSION_ENDED.because(why).getResponseError());
+            emit(out, r, after);
+        }
+    }
+
+    private static int requestSeq(DebugResponseMessage r) {
+        var raw = r.getRawId();
+        if (raw == null) {
+            return Integer.MIN_VALUE;
+        }
+        if (raw.isRight()) {
+            return raw.getRight().intValue();
+        }
+        try {
+            return Integer.parseInt(raw.getLeft());
+        } catch (NumberFormatException e) {
+            return Integer.MIN_VALUE;
+        }
+    }
+
+    /** A request the frame filter passes on to LSP4J: it is owed one response. */
+    void read(int requestSeq, String command) {
+        synchronized (writeLock) {
+            if (!closed) {
+                ledger.read(requestSeq, command);
+            }
+        }
     }
 
     /**
@@ -181,7 +285,18 @@ public final class DapTransport {
 
     /** No more frames: waits for one being written, flushes, and refuses any later one. */
     private void close(BatchedOutput out) {
+        List<Runnable> ignored = new ArrayList<>();
         synchronized (writeLock) {
+            // Every request read is answered before the output closes: those still under way (the
+            // client left mid-request), and those read after the disconnect response.
+            HeldDisconnect h = held;
+            answerAsEnded(ledger.force(Long.MAX_VALUE), disconnected
+                    ? "this debug session has ended (after disconnect); start a new one"
+                    : "this debug session ended before the request was answered", ignored);
+            if (h != null) {
+                held = null;
+                emit(h.out(), h.response(), ignored); // the session is over already: its hooks do not matter
+            }
             closed = true;
             out.flushIfPending();
             try {
@@ -199,7 +314,14 @@ public final class DapTransport {
         r.setMethod(command);
         r.setError(DapError.BAD_ARGUMENTS.because(message).getResponseError());
         log.log("<-x", "request " + requestSeq + " '" + command + "' refused: " + message);
-        write(outgoing, r);
+        List<Runnable> after = new ArrayList<>();
+        synchronized (writeLock) {
+            if (!closed) {
+                emit(outgoing, r, after); // never read into the ledger: it settles nothing
+                releaseHeldDisconnect(after);
+            }
+        }
+        after.forEach(Runnable::run);
     }
 
     /** Serves one client on the given streams until it disconnects or the input ends. */

@@ -293,6 +293,7 @@ final class FrameFilter implements Runnable {
                     : "the request could not be read: " + e.getMessage());
             return;
         }
+        transport.read(seq, command); // owed a response from here on, whatever happens to the session
         enqueue(canonical);
     }
 

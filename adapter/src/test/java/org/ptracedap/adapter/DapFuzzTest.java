@@ -24,6 +24,7 @@ import org.ptracedap.adapter.FuzzFrames.Kind;
 import org.ptracedap.engine.Sample;
 import org.ptracedap.engine.Tracer;
 import org.ptracedap.sys.ProcFs;
+import org.ptracedap.testing.Wait;
 
 /**
  * Fuzzes the transport and the request dispatch in-process: {@link DapTransport#serve} on a pair
@@ -80,7 +81,43 @@ class DapFuzzTest {
 
     @Test
     void fuzz() throws Exception {
-        run(false);
+        run(false, SEED);
+    }
+
+    /**
+     * The sweep of {@code .ci/flake-check}: {@code -Dfuzz.seeds=N} runs both fuzz modes for N
+     * random seeds (from {@code -Dfuzz.seedBase=B}, default the clock), goes on after a failure,
+     * prints each failing seed so it can be replayed ({@code -Dfuzz.seed=S}), and fails at the end
+     * if any did.
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "fuzz.seeds", matches = "\\d+")
+    void manySeeds() {
+        int n = Integer.getInteger("fuzz.seeds");
+        long base = Long.getLong("fuzz.seedBase", System.nanoTime());
+        java.util.Random seeds = new java.util.Random(base);
+        List<String> failures = new ArrayList<>();
+        System.out.println("fuzz sweep: " + n + " seeds from base " + base);
+        for (int i = 1; i <= n; i++) {
+            long seed = seeds.nextLong() & 0xffff_ffffL;
+            for (boolean strict : new boolean[] {false, true}) {
+                long t0 = System.nanoTime();
+                uncaught.clear();
+                String mode = strict ? "strict" : "plain";
+                try {
+                    run(strict, seed);
+                    System.out.printf("fuzz sweep %d/%d: seed %d %s ok (%.1f s)%n", i, n, seed, mode, (System.nanoTime() - t0) / 1e9);
+                } catch (Throwable t) {
+                    String line = "seed " + seed + " " + mode + " FAILED: " + t.toString().lines().findFirst().orElse("");
+                    failures.add(line);
+                    System.out.println("fuzz sweep " + i + "/" + n + ": " + line
+                            + "\n  replay: mvn -pl adapter verify -Dtest=DapFuzzTest#" + (strict ? "fuzzStrict" : "fuzz")
+                            + " -Dfuzz.seed=" + seed);
+                }
+            }
+        }
+        System.out.println("fuzz sweep: " + n + " seeds, " + failures.size() + " failed" + (failures.isEmpty() ? "" : ": " + failures));
+        assertEquals(List.of(), failures);
     }
 
     /** The frame fuzzStrict found: LSP4J stopped reading it mid-body and lost every later frame. */
@@ -105,15 +142,15 @@ class DapFuzzTest {
      */
     @Test
     void fuzzStrict() throws Exception {
-        run(true);
+        run(true, SEED);
     }
 
     /**
      * @param strict puts request fields in any order (else seq, type, command first), and also
      *               sends requests without a command (owed a response)
      */
-    private void run(boolean strict) throws Exception {
-        FuzzFrames gen = new FuzzFrames(SEED, strict);
+    private void run(boolean strict, long seed) throws Exception {
+        FuzzFrames gen = new FuzzFrames(seed, strict);
         int sent = 0;
         int round = 0;
         Map<String, Integer> endings = new TreeMap<>();
@@ -127,7 +164,7 @@ class DapFuzzTest {
             int ending = gen.random().nextInt(100);
             String how = ending < 70 ? "eof" : ending < 85 ? "broken framing" : "disconnect";
             endings.merge(how, 1, Integer::sum);
-            String where = "seed " + SEED + ", round " + round + " (" + how + (strict ? ", strict" : "") + ")";
+            String where = "seed " + seed + ", round " + round + " (" + how + (strict ? ", strict" : "") + ")";
             List<Frame> late = new ArrayList<>();
             try (InProcess session = new InProcess()) {
                 for (Frame f : frames) {
@@ -163,7 +200,7 @@ class DapFuzzTest {
         }
         // A last session: fuzz, then a normal debugging session on the same streams must still work.
         round++;
-        String where = "seed " + SEED + ", final round " + round;
+        String where = "seed " + seed + ", final round " + round;
         try (InProcess session = new InProcess()) {
             List<Frame> frames = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
@@ -179,7 +216,7 @@ class DapFuzzTest {
             session.awaitEnd(where + ": the session must end after disconnect");
             check(session, owed, List.of(), strict, where, frames);
         }
-        System.out.println("fuzz: seed " + SEED + ": " + sent + " frames in " + round + " sessions, endings " + endings
+        System.out.println("fuzz: seed " + seed + ": " + sent + " frames in " + round + " sessions, endings " + endings
                 + ", LSP4J log records " + logged.size());
         assertTrue(sent >= 10_000, "at least 10,000 frames per run, sent " + sent);
         assertEquals(List.of(), uncaught, "no adapter thread may die of an exception");
@@ -259,28 +296,29 @@ class DapFuzzTest {
         }
         java.util.Set<Integer> want = new java.util.HashSet<>();
         owed.forEach(f -> want.add(f.seq()));
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (true) {
-            boolean closed = c.closedByAdapter(); // before the snapshot: once closed, nothing more arrives
-            java.util.Set<Integer> missing = new java.util.TreeSet<>(want);
-            for (JsonObject m : c.received()) {
-                if ("response".equals(DapClient.type(m))) {
-                    missing.remove(m.get("request_seq").getAsInt());
+        boolean[] closed = {false};
+        java.util.function.Supplier<java.util.Set<Integer>> missing = () -> {
+            java.util.Set<Integer> m = new java.util.TreeSet<>(want);
+            for (JsonObject r : c.received()) {
+                if ("response".equals(DapClient.type(r))) {
+                    m.remove(r.get("request_seq").getAsInt());
                 }
             }
-            if (missing.isEmpty()) {
-                return;
-            }
-            if (System.nanoTime() > deadline || closed) {
-                List<Frame> unanswered = owed.stream().filter(f -> missing.contains(f.seq())).toList();
-                fail(where + ": no response to " + missing.size() + " request(s)"
-                        + (c.closedByAdapter() ? " (the adapter closed its output)" : "")
-                        + (c.problems().isEmpty() ? "" : " (client problems: " + c.problems() + ")") + ":\n"
-                        + unanswered.stream().map(Frame::toString).collect(java.util.stream.Collectors.joining("\n"))
-                        + "\nlast messages received: " + tail(c.received())
-                        + "\nlast LSP4J log records:\n" + lastLogRecords());
-            }
-            Thread.sleep(2);
+            return m;
+        };
+        Wait.until(() -> {
+            closed[0] = c.closedByAdapter(); // before looking: once closed, nothing more arrives
+            return closed[0] || missing.get().isEmpty();
+        }, java.time.Duration.ofNanos(WAIT_NANOS), () -> where + ": no response to a request (a hang)");
+        java.util.Set<Integer> left = missing.get();
+        if (!left.isEmpty()) {
+            List<Frame> unanswered = owed.stream().filter(f -> left.contains(f.seq())).toList();
+            fail(where + ": no response to " + left.size() + " request(s)"
+                    + (c.closedByAdapter() ? " (the adapter closed its output)" : "")
+                    + (c.problems().isEmpty() ? "" : " (client problems: " + c.problems() + ")") + ":\n"
+                    + unanswered.stream().map(Frame::toString).collect(java.util.stream.Collectors.joining("\n"))
+                    + "\nlast messages received: " + tail(c.received())
+                    + "\nlast LSP4J log records:\n" + lastLogRecords());
         }
     }
 
@@ -321,7 +359,29 @@ class DapFuzzTest {
             assertEquals(1, count.getOrDefault(f.seq(), 0), where + ": exactly one response to " + f);
         }
         for (Frame f : late) {
+            // Read before the adapter closed its output: one response; read after, or never: none.
             assertTrue(count.getOrDefault(f.seq(), 0) <= 1, where + ": at most one response to a late " + f);
+        }
+        boolean afterDisconnect = false;
+        java.util.Set<Integer> owedSeqs = new java.util.HashSet<>();
+        owed.forEach(f -> owedSeqs.add(f.seq()));
+        java.util.Set<Integer> answered = new java.util.HashSet<>();
+        for (JsonObject m : c.received()) {
+            if (!"response".equals(DapClient.type(m))) {
+                continue;
+            }
+            answered.add(m.get("request_seq").getAsInt());
+            if (!afterDisconnect && "disconnect".equals(m.get("command").getAsString()) && m.get("success").getAsBoolean()) {
+                java.util.Set<Integer> unanswered = new java.util.TreeSet<>(owedSeqs);
+                unanswered.removeAll(answered);
+                assertEquals(java.util.Set.of(), unanswered, where + ": every request read before the disconnect is answered before it");
+            }
+            if (afterDisconnect) {
+                assertTrue(!m.get("success").getAsBoolean(), where + ": after the disconnect response only refusals: " + m);
+            }
+            if ("disconnect".equals(m.get("command").getAsString()) && m.get("success").getAsBoolean()) {
+                afterDisconnect = true;
+            }
         }
         assertEquals(List.of(), session.thrown, where + ": DapTransport.serve must not throw");
         assertEquals(List.of(), uncaught, where + ": no adapter thread may die of an exception");

@@ -28,6 +28,7 @@ import org.ptracedap.sys.LibC;
 import org.ptracedap.sys.ProcFs;
 import org.ptracedap.sys.Signals;
 import org.ptracedap.sys.WaitStatus;
+import org.ptracedap.testing.Wait;
 
 /**
  * Reliability (issue 7): the packaged adapter over stdio (or --port), driven with bad input,
@@ -94,13 +95,8 @@ class ReliabilityIT {
     }
 
     private static void awaitUntracedAndRunning(int pid) throws InterruptedException {
-        long deadline = System.nanoTime() + Sample.LONG.toNanos();
-        while (!untracedAndRunning(pid)) {
-            if (System.nanoTime() > deadline) {
-                fail("expected every thread untraced and not stopped; " + describeThreads(pid));
-            }
-            Thread.sleep(5);
-        }
+        Wait.until(() -> untracedAndRunning(pid), Wait.LONG,
+                () -> "expected every thread untraced and not stopped; " + describeThreads(pid));
     }
 
     /** The program's stdout so far, from the adapter's output events. */
@@ -110,12 +106,8 @@ class ReliabilityIT {
     }
 
     private static void awaitStdout(DapClient c, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + Sample.LONG.toNanos();
-        while (!stdout(c).contains(text)) {
-            if (System.nanoTime() > deadline || c.closedByAdapter()) {
-                fail("the program never printed '" + text.strip() + "'; it printed: " + stdout(c));
-            }
-            Thread.sleep(5);
+        if (!Wait.poll(Wait.LONG, () -> stdout(c).contains(text) || c.closedByAdapter()) || !stdout(c).contains(text)) {
+            fail("the program never printed '" + text.strip() + "'; it printed: " + stdout(c));
         }
     }
 
@@ -148,23 +140,15 @@ class ReliabilityIT {
 
     /** Waits for the response to {@code seq}, or for the adapter to close its output; true if answered. */
     private static boolean answeredOrClosed(DapClient c, int seq) throws InterruptedException {
-        long deadline = System.nanoTime() + Sample.LONG.toNanos();
-        while (true) {
-            boolean closed = c.closedByAdapter();
-            for (JsonObject m : c.received()) {
-                if ("response".equals(DapClient.type(m)) && m.get("request_seq").getAsInt() == seq) {
-                    return true;
-                }
-            }
-            if (closed) {
-                return false;
-            }
-            if (System.nanoTime() > deadline) {
-                fail("request " + seq + " was neither answered nor did the adapter close the session (a hang); "
-                        + "last messages: " + c.received().subList(Math.max(0, c.received().size() - 3), c.received().size()));
-            }
-            Thread.sleep(5);
-        }
+        boolean[] closed = {false};
+        java.util.function.BooleanSupplier answered = () -> c.received().stream()
+                .anyMatch(m -> "response".equals(DapClient.type(m)) && m.get("request_seq").getAsInt() == seq);
+        Wait.until(() -> {
+            closed[0] = c.closedByAdapter(); // before looking: once closed, nothing more arrives
+            return closed[0] || answered.getAsBoolean();
+        }, Wait.LONG, () -> "request " + seq + " was neither answered nor did the adapter close the session (a hang); "
+                + "last messages: " + c.received().subList(Math.max(0, c.received().size() - 3), c.received().size()));
+        return answered.getAsBoolean();
     }
 
     private static byte[] raw(String head, String body) {
@@ -390,13 +374,10 @@ class ReliabilityIT {
                 seq++;
                 c.writeRaw(DapClient.frame(String.format(r.getKey(), seq)));
                 int s = seq;
-                long deadline = System.nanoTime() + 10_000_000_000L;
-                JsonObject answer = null;
-                while (answer == null && System.nanoTime() < deadline) {
-                    answer = c.received().stream().filter(m -> "response".equals(DapClient.type(m))
-                            && m.get("request_seq").getAsInt() == s).findFirst().orElse(null);
-                    Thread.sleep(5);
-                }
+                java.util.function.Supplier<JsonObject> find = () -> c.received().stream().filter(m -> "response".equals(DapClient.type(m))
+                        && m.get("request_seq").getAsInt() == s).findFirst().orElse(null);
+                Wait.poll(Wait.LONG, () -> find.get() != null);
+                JsonObject answer = find.get();
                 if (answer == null) {
                     wrong.add(r.getKey() + ": no response");
                 } else if (answer.get("success").getAsBoolean() || !answer.get("message").getAsString().contains(r.getValue())
@@ -803,10 +784,7 @@ class ReliabilityIT {
             c.ok("continue", Map.of("threadId", prog.pid));
             Sample.await("every thread to be stopped by SIGSTOP", () -> allIn(prog.pid, "tT"));
             int before = lastThreadStarted(prog.output());
-            for (int i = 0; i < 20; i++) { // it stays stopped: watch it for a second
-                assertTrue(allIn(prog.pid, "tT"), describeThreads(prog.pid));
-                Thread.sleep(50);
-            }
+            Wait.throughout("every thread stays stopped", java.time.Duration.ofSeconds(1), () -> allIn(prog.pid, "tT"));
             assertEquals(before, lastThreadStarted(prog.output()), "a stopped program makes no progress");
             assertFalse(c.ok("threads", null).getAsJsonArray("threads").isEmpty(), "threads while job-stopped");
 
@@ -877,7 +855,7 @@ class ReliabilityIT {
             int pauses = 0;
             boolean exited = false;
             while (!exited) {
-                Thread.sleep(10); // the pace of the test, not a wait for anything
+                Wait.pace(java.time.Duration.ofMillis(10)); // a pause every 10 ms: the load, not a wait
                 JsonObject p = c.request("pause", Map.of("threadId", pid));
                 if (!p.get("success").getAsBoolean()) {
                     assertTrue(p.get("message").getAsString().contains("has exited"), p.toString());
@@ -1001,26 +979,27 @@ class ReliabilityIT {
         }
         int[] before = base;
         int[] after = resources(adapter.pid);
-        long deadline = System.nanoTime() + Sample.LONG.toNanos();
-        while (after[0] > before[0] + 5 || after[1] > before[1] + 5) { // threads of ended sessions wind down
-            if (System.nanoTime() > deadline) {
-                fail("the adapter grew from " + before[0] + " threads, " + before[1] + " descriptors to "
-                        + after[0] + " threads, " + after[1] + " descriptors over " + cycles + " cycles");
-            }
-            Thread.sleep(20);
-            after = resources(adapter.pid);
-        }
+        int[][] now = {after};
+        // threads of ended sessions wind down
+        Wait.until(() -> {
+            now[0] = resources(adapter.pid);
+            return now[0][0] <= before[0] + 5 && now[0][1] <= before[1] + 5;
+        }, Wait.LONG, () -> "the adapter grew from " + before[0] + " threads, " + before[1] + " descriptors to "
+                + now[0][0] + " threads, " + now[0][1] + " descriptors over " + cycles + " cycles");
+        after = now[0];
         System.out.println("adapter after " + cycles + " cycles: threads " + before[0] + " -> " + after[0]
                 + ", descriptors " + before[1] + " -> " + after[1]);
         assertNoCrash(adapter);
     }
 
     /** The adapter's thread count and open descriptors, from /proc. */
-    private static int[] resources(int pid) throws IOException {
+    private static int[] resources(int pid) {
         int threads = ProcFs.statusInt(pid, "Threads");
         int fds;
         try (Stream<Path> list = Files.list(Path.of("/proc/" + pid + "/fd"))) {
             fds = (int) list.count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         return new int[] {threads, fds};
     }

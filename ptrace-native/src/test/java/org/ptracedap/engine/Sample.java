@@ -21,7 +21,7 @@ import org.ptracedap.sys.Spawn;
  * comes from the tracer. {@link #close} kills it, by pid, if it still runs.
  */
 public final class Sample implements AutoCloseable {
-    public static final Duration LONG = Duration.ofSeconds(120);
+    public static final Duration LONG = org.ptracedap.testing.Wait.LONG;
 
     public final int pid;
     private final StringBuilder output = new StringBuilder();
@@ -130,12 +130,6 @@ public final class Sample implements AutoCloseable {
 
     /** Waits for a condition with a generous deadline; never sleep-and-hope. */
     public static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + LONG.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
+        org.ptracedap.testing.Wait.until(what, condition);
     }
 }

@@ -1,14 +1,13 @@
 package org.ptracedap.sys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
+import org.ptracedap.testing.Wait;
 
 /** The per-thread /proc readers, on threads of this very JVM. */
 class ProcFsTest {
-    private static final long DEADLINE_NANOS = 30_000_000_000L;
 
     private static int gettid() {
         String stat = ProcFs.read(java.nio.file.Path.of("/proc/thread-self/stat"));
@@ -43,14 +42,8 @@ class ProcFsTest {
         }
 
         void awaitState(char state) throws InterruptedException {
-            long deadline = System.nanoTime() + DEADLINE_NANOS;
-            char seen;
-            while ((seen = ProcFs.state(pid, tid)) != state) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("thread " + tid + " state " + seen + ", never " + state);
-                }
-                Thread.sleep(1);
-            }
+            Wait.until(() -> ProcFs.state(pid, tid) == state, Wait.LONG,
+                    () -> "thread " + tid + " state " + ProcFs.state(pid, tid) + ", never " + state);
         }
 
         @Override
@@ -69,11 +62,7 @@ class ProcFsTest {
             assertEquals('R', ProcFs.state(t.pid, gettid()), "this thread, reading its own stat");
         }
         // join() returns before the native thread is quite gone
-        long deadline = System.nanoTime() + DEADLINE_NANOS;
-        while (ProcFs.comm(t.pid, t.tid()) != null && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        assertNull(ProcFs.comm(t.pid, t.tid()), "gone");
+        Wait.until("thread " + t.tid() + " to be gone from /proc", () -> ProcFs.comm(t.pid, t.tid()) == null);
         assertEquals('?', ProcFs.state(t.pid, t.tid()));
     }
 
