@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.ptracedap.engine.LaunchSpec;
 import org.ptracedap.engine.ThreadInfo;
 import org.ptracedap.engine.TraceEvent;
+import org.ptracedap.engine.TraceOptions;
 import org.ptracedap.engine.Tracer;
 import org.ptracedap.sys.LibC;
 import org.ptracedap.sys.ProcFs;
@@ -66,7 +67,7 @@ public class EngineProbe {
         for (int r = 0; r < reps; r++) {
             started.set(0);
             long a = System.nanoTime();
-            tracer.attach(pid).get(30, TimeUnit.SECONDS);
+            tracer.attach(pid, TraceOptions.defaults()).get(30, TimeUnit.SECONDS);
             long b = System.nanoTime();
             List<ThreadInfo> list = tracer.threads(pid).get(30, TimeUnit.SECONDS);
             long c = System.nanoTime();
@@ -105,7 +106,7 @@ public class EngineProbe {
                     }
                 };
                 tracer.addListener(l);
-                var info = tracer.launch(LaunchSpec.of(bin + "/clone_storm", List.of(Integer.toString(size)))).get();
+                var info = tracer.launch(LaunchSpec.of(bin + "/clone_storm", List.of(Integer.toString(size))), TraceOptions.defaults(), p -> { }).get();
                 long a = System.nanoTime();
                 tracer.resumeAll(info.pid());
                 int code = exited.get(120, TimeUnit.SECONDS);

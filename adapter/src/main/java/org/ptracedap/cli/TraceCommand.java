@@ -196,7 +196,7 @@ final class TraceCommand {
             tracer.addListener(this::onEvent);
             live.add(pid);
             try {
-                tracer.attach(pid, options, false).get();
+                tracer.attach(pid, options).get();
             } catch (ExecutionException e) {
                 return fail(e.getCause());
             } catch (InterruptedException e) {

@@ -66,7 +66,6 @@ public final class Tracer implements AutoCloseable {
         return t;
     });
     private volatile boolean closed;
-    private volatile SignalPolicy policy;
 
     // tracer-thread state
     private Engine engine;
@@ -84,8 +83,7 @@ public final class Tracer implements AutoCloseable {
     private static final long SPIN_NANOS = Long.getLong("ptracedap.spinMicros", 100) * 1000;
     private static final Runnable WAKE = () -> { };
 
-    private Tracer(SignalPolicy policy) {
-        this.policy = policy;
+    private Tracer() {
         LibC.load();
         CompletableFuture<Void> ready = new CompletableFuture<>();
         tracerThread = new Thread(() -> runTracer(ready), "ptrace-tracer");
@@ -103,20 +101,10 @@ public final class Tracer implements AutoCloseable {
     /** The JVM's tracer, started on first use. */
     public static synchronized Tracer shared() {
         if (shared == null || shared.closed) {
-            shared = new Tracer(SignalPolicy.defaults());
+            shared = new Tracer();
         }
         return shared;
     }
-
-    /** The signal policy of processes attached or launched from now on. */
-    public void setSignalPolicy(SignalPolicy policy) {
-        this.policy = policy;
-        call(() -> {
-            engine.setPolicy(policy);
-            return null;
-        });
-    }
-
 
     public void addListener(Consumer<TraceEvent> listener) {
         listeners.add(listener);
@@ -177,22 +165,14 @@ public final class Tracer implements AutoCloseable {
         commands.add(r);
     }
 
-    /** Seizes every thread of a running process; it keeps running. */
-    public CompletableFuture<ProcessInfo> attach(int pid) {
-        return attach(pid, FollowFork.PARENT);
+    /** Seizes every thread of a running process, traced as {@code options} say; it keeps running. */
+    public CompletableFuture<ProcessInfo> attach(int pid, TraceOptions options) {
+        return call(() -> engine.attach(pid, options));
     }
 
-    /** Like {@link #attach(int)}, following forks as {@code follow} says. */
-    public CompletableFuture<ProcessInfo> attach(int pid, FollowFork follow) {
-        return attach(pid, new TraceOptions(follow, policy), false);
-    }
-
-    /**
-     * Like {@link #attach(int)}, traced as {@code options} say; with {@code handedOver}, the
-     * process was left stopped for us by another tracer ({@link #handOver}) and is continued.
-     */
-    public CompletableFuture<ProcessInfo> attach(int pid, TraceOptions options, boolean handedOver) {
-        return call(() -> engine.attach(pid, options, handedOver));
+    /** Like {@link #attach}, for a process another tracer left stopped for us ({@link #handOver}): it is continued. */
+    public CompletableFuture<ProcessInfo> takeOver(int pid, TraceOptions options) {
+        return call(() -> engine.takeOver(pid, options));
     }
 
     /** Detaches leaving the process stopped, for another tracer to take over (a child debug session). */
@@ -200,20 +180,11 @@ public final class Tracer implements AutoCloseable {
         return callAsync(done -> engine.handOver(pid, done));
     }
 
-    /** Starts a program, stopped before its first instruction (a {@code Stopped(ENTRY)} event). */
-    public CompletableFuture<ProcessInfo> launch(LaunchSpec spec) {
-        return launch(spec, pid -> { });
-    }
-
     /**
-     * Like {@link #launch(LaunchSpec)}; {@code onSpawn} gets the pid on the tracer thread before
-     * any event of the new process is emitted, so a listener can recognise all of them.
+     * Starts a program stopped before its first instruction (a {@code Stopped(ENTRY)} event),
+     * traced as {@code options} say; {@code onSpawn} gets the pid on the tracer thread before any
+     * event of the new process is emitted, so a listener can recognise all of them.
      */
-    public CompletableFuture<ProcessInfo> launch(LaunchSpec spec, java.util.function.IntConsumer onSpawn) {
-        return launch(spec, new TraceOptions(FollowFork.PARENT, policy), onSpawn);
-    }
-
-    /** Like {@link #launch(LaunchSpec, java.util.function.IntConsumer)}, traced as {@code options} say. */
     public CompletableFuture<ProcessInfo> launch(LaunchSpec spec, TraceOptions options, java.util.function.IntConsumer onSpawn) {
         return callAsync(started -> {
             Spawn.Child child = engine.launch(spec.resolved(), options, started);
@@ -280,7 +251,7 @@ public final class Tracer implements AutoCloseable {
 
     private void runTracer(CompletableFuture<Void> ready) {
         ptrace = new Ptrace();
-        engine = new Engine(new LinuxKernel(ptrace), outbox::add, policy);
+        engine = new Engine(new LinuxKernel(ptrace), outbox::add);
         ready.complete(null);
         while (!closed) {
             try {

@@ -62,8 +62,8 @@ class AttachRefusalTest {
     }
 
     private static NotPermittedException refusal(RefusingKernel k) {
-        Engine e = new Engine(k, ev -> { }, SignalPolicy.defaults());
-        return assertInstanceOf(NotPermittedException.class, assertThrows(TraceException.class, () -> e.attach(TARGET)));
+        Engine e = new Engine(k, ev -> { });
+        return assertInstanceOf(NotPermittedException.class, assertThrows(TraceException.class, () -> e.attach(TARGET, TraceOptions.defaults())));
     }
 
     @Test

@@ -23,7 +23,7 @@ class AttachUnderThreadChurnTest {
             prog.awaitOutput("thread 20 started");
             for (int round = 1; round <= 20; round++) {
                 try {
-                    tracer.attach(prog.pid).get(LONG.toSeconds(), TimeUnit.SECONDS);
+                    tracer.attach(prog.pid, TraceOptions.defaults()).get(LONG.toSeconds(), TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     int left = ProcFs.statusInt(prog.pid, "TracerPid");
                     fail("attach " + round + " failed: " + e.getCause() + "; TracerPid afterwards: " + left, e.getCause());

@@ -30,8 +30,8 @@ class EngineOrderingTest {
     @BeforeEach
     void attachToProcess100() {
         kernel = new ScriptedKernel().thread(PID, PID);
-        engine = new Engine(kernel, events::add, SignalPolicy.defaults());
-        engine.attach(PID);
+        engine = new Engine(kernel, events::add);
+        engine.attach(PID, TraceOptions.defaults());
         assertEquals(List.of(new ThreadStarted(PID, PID, 0, Origin.ATTACHED, "prog")), events);
         assertEquals(List.of("seize 100"), kernel.take());
         events.clear();
@@ -280,8 +280,8 @@ class EngineOrderingTest {
     void attachRescansUntilNoNewThreadAppears() {
         ScriptedKernel k = new ScriptedKernel().thread(300, 300).thread(300, 301).thread(300, 302);
         List<TraceEvent> evs = new ArrayList<>();
-        Engine e = new Engine(k, evs::add, SignalPolicy.defaults());
-        ProcessInfo info = e.attach(300);
+        Engine e = new Engine(k, evs::add);
+        ProcessInfo info = e.attach(300, TraceOptions.defaults());
         assertEquals(3, info.threads());
         assertEquals(List.of("seize 300", "seize 301", "seize 302"), k.take());
         assertEquals(3, evs.size());
@@ -290,14 +290,14 @@ class EngineOrderingTest {
     @Test
     void attachErrorsSayWhatIsWrong() {
         ScriptedKernel k = new ScriptedKernel().thread(300, 300).thread(300, 301);
-        Engine e = new Engine(k, ev -> { }, SignalPolicy.defaults());
-        TraceException notThere = assertThrows(NoSuchProcessException.class, () -> e.attach(999));
+        Engine e = new Engine(k, ev -> { });
+        TraceException notThere = assertThrows(NoSuchProcessException.class, () -> e.attach(999, TraceOptions.defaults()));
         assertTrue(notThere.getMessage().contains("no process with pid 999"), notThere.getMessage());
-        TraceException thread = assertThrows(TraceException.class, () -> e.attach(301));
+        TraceException thread = assertThrows(TraceException.class, () -> e.attach(301, TraceOptions.defaults()));
         assertTrue(thread.getMessage().contains("301 is a thread of process 300"), thread.getMessage());
-        assertThrows(TraceException.class, () -> e.attach(1), "ourselves");
-        e.attach(300);
-        TraceException twice = assertThrows(TraceException.class, () -> e.attach(300));
+        assertThrows(TraceException.class, () -> e.attach(1, TraceOptions.defaults()), "ourselves");
+        e.attach(300, TraceOptions.defaults());
+        TraceException twice = assertThrows(TraceException.class, () -> e.attach(300, TraceOptions.defaults()));
         assertTrue(twice.getMessage().contains("already attached"), twice.getMessage());
     }
 
@@ -307,8 +307,8 @@ class EngineOrderingTest {
         ScriptedKernel k = new ScriptedKernel().thread(PID, PID);
         kernel = k;
         events.clear();
-        Engine e = new Engine(k, events::add, SignalPolicy.defaults());
-        e.attach(PID, follow);
+        Engine e = new Engine(k, events::add);
+        e.attach(PID, TraceOptions.defaults().withFollow(follow));
         k.take();
         events.clear();
         return e;
@@ -393,8 +393,8 @@ class EngineOrderingTest {
     void aProcessHandedOverIsContinuedWithASigcontOfOursThatIsNotReported() {
         ScriptedKernel k = new ScriptedKernel().thread(300, 300);
         List<TraceEvent> evs = new ArrayList<>();
-        Engine e = new Engine(k, evs::add, SignalPolicy.defaults());
-        e.attach(300, TraceOptions.defaults(), true);
+        Engine e = new Engine(k, evs::add);
+        e.takeOver(300, TraceOptions.defaults());
         assertEquals(List.of("seize 300", "kill 300 " + SIGCONT), k.take());
         e.onWaitStatus(300, WaitStatus.ofStop(SIGCONT, 0));
         assertEquals(List.of("cont 300 " + SIGCONT), k.take());

@@ -40,7 +40,7 @@ class TracerTest {
     }
 
     private int launch(String sample, String... args) throws Exception {
-        ProcessInfo info = tracer.launch(LaunchSpec.of(bin(sample).toString(), List.of(args)))
+        ProcessInfo info = tracer.launch(LaunchSpec.of(bin(sample).toString(), List.of(args)), TraceOptions.defaults(), pid -> { })
                 .get(LONG.toSeconds(), TimeUnit.SECONDS);
         launched.add(info.pid());
         rec.await(info.pid(), TraceEvent.Stopped.class, s -> s.reason() == StopReason.ENTRY);
@@ -75,7 +75,7 @@ class TracerTest {
     void attachFindsAll1001ThreadsAndDetachLeavesTheProgramWorking() throws Exception {
         try (Sample s = Sample.start("idle_threads", "1000")) {
             s.awaitOutput("ready");
-            ProcessInfo info = get(tracer.attach(s.pid));
+            ProcessInfo info = get(tracer.attach(s.pid, TraceOptions.defaults()));
             assertEquals(1001, info.threads());
             assertEquals(1001, get(tracer.threads(s.pid)).size());
             List<TraceEvent.ThreadStarted> started = rec.of(s.pid, TraceEvent.ThreadStarted.class);
@@ -201,14 +201,14 @@ class TracerTest {
             missing++;
         }
         int nobody = missing;
-        ExecutionException e = assertThrows(ExecutionException.class, () -> get(tracer.attach(nobody)));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> get(tracer.attach(nobody, TraceOptions.defaults())));
         assertInstanceOf(NoSuchProcessException.class, e.getCause());
         assertTrue(e.getCause().getMessage().contains("no process with pid " + nobody), e.getCause().getMessage());
 
         try (Sample holder = Sample.start("traced_child")) {
             holder.awaitOutput("ready ");
             int child = Integer.parseInt(holder.output().split("ready ")[1].trim().split("\\s")[0]);
-            ExecutionException refused = assertThrows(ExecutionException.class, () -> get(tracer.attach(child)));
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> get(tracer.attach(child, TraceOptions.defaults())));
             NotPermittedException np = assertInstanceOf(NotPermittedException.class, refused.getCause());
             assertEquals(holder.pid, np.tracerPid());
             assertTrue(np.getMessage().contains("already traced by process " + holder.pid + " (\"traced_child\")"),
@@ -217,7 +217,7 @@ class TracerTest {
         try (Sample idle = Sample.start("idle_threads", "2")) {
             idle.awaitOutput("ready");
             int tid = ProcFs.tasks(idle.pid).stream().filter(t -> t != idle.pid).findFirst().orElseThrow();
-            ExecutionException thread = assertThrows(ExecutionException.class, () -> get(tracer.attach(tid)));
+            ExecutionException thread = assertThrows(ExecutionException.class, () -> get(tracer.attach(tid, TraceOptions.defaults())));
             assertTrue(thread.getCause().getMessage().contains(tid + " is a thread of process " + idle.pid));
         }
     }
@@ -225,15 +225,15 @@ class TracerTest {
     @Test
     void launchErrorsSayWhatIsWrong() throws Exception {
         ExecutionException e = assertThrows(ExecutionException.class,
-                () -> get(tracer.launch(LaunchSpec.of("/nonexistent/prog", List.of()))));
+                () -> get(tracer.launch(LaunchSpec.of("/nonexistent/prog", List.of()), TraceOptions.defaults(), pid -> { })));
         assertTrue(e.getCause().getMessage().contains("/nonexistent/prog does not exist"), e.getCause().getMessage());
         java.nio.file.Path plain = Files.createTempFile("ptrace-dap-test", ".txt");
         plain.toFile().deleteOnExit();
         ExecutionException notExec = assertThrows(ExecutionException.class,
-                () -> get(tracer.launch(LaunchSpec.of(plain.toString(), List.of()))));
+                () -> get(tracer.launch(LaunchSpec.of(plain.toString(), List.of()), TraceOptions.defaults(), pid -> { })));
         assertTrue(notExec.getCause().getMessage().contains("is not an executable file"), notExec.getCause().getMessage());
         ExecutionException noPath = assertThrows(ExecutionException.class,
-                () -> get(tracer.launch(LaunchSpec.of("no-such-program-xyz", List.of()))));
+                () -> get(tracer.launch(LaunchSpec.of("no-such-program-xyz", List.of()), TraceOptions.defaults(), pid -> { })));
         assertTrue(noPath.getCause().getMessage().contains("not found in PATH"), noPath.getCause().getMessage());
     }
 
@@ -242,7 +242,7 @@ class TracerTest {
         String tricky = "a b 'c' \"d\"; echo $HOME `x`";
         ProcessInfo info = get(tracer.launch(new LaunchSpec("/bin/sh",
                 List.of("-c", "printf '%s|%s|%s\\n' \"$1\" \"$FOO\" \"$PWD\"", "sh", tricky),
-                java.util.Map.of("FOO", "bar baz", "PATH", "/usr/bin:/bin"), "/tmp")));
+                java.util.Map.of("FOO", "bar baz", "PATH", "/usr/bin:/bin"), "/tmp"), TraceOptions.defaults(), pid -> { }));
         launched.add(info.pid());
         get(tracer.resumeAll(info.pid()));
         assertEquals(0, rec.awaitExit(info.pid()).exitCode());

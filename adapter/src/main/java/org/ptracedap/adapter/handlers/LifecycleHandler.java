@@ -61,7 +61,7 @@ public final class LifecycleHandler {
         if (!session.begin(Session.Kind.ATTACHING, pid, follow)) {
             throw alreadyDebugging();
         }
-        return session.starting(session.tracer().attach(pid, options, handover).handle((info, error) -> {
+        return session.starting((handover ? session.tracer().takeOver(pid, options) : session.tracer().attach(pid, options)).handle((info, error) -> {
             if (error != null) {
                 session.failed();
                 throw ErrorMapper.toException(error);
