@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.ptracedap.engine.LaunchSpec;
 import org.ptracedap.engine.ThreadInfo;
 import org.ptracedap.engine.TraceEvent;
+import org.ptracedap.engine.TraceGroup;
 import org.ptracedap.engine.TraceOptions;
 import org.ptracedap.engine.Tracer;
 import org.ptracedap.sys.LibC;
@@ -66,22 +67,23 @@ public class EngineProbe {
         });
         for (int r = 0; r < reps; r++) {
             started.set(0);
+            TraceGroup g = tracer.group(ev -> { });
             long a = System.nanoTime();
-            tracer.attach(pid, TraceOptions.defaults()).get(30, TimeUnit.SECONDS);
+            g.attach(pid, TraceOptions.defaults()).get(30, TimeUnit.SECONDS);
             long b = System.nanoTime();
-            List<ThreadInfo> list = tracer.threads(pid).get(30, TimeUnit.SECONDS);
+            List<ThreadInfo> list = g.threads().get(30, TimeUnit.SECONDS);
             long c = System.nanoTime();
             stopped.set(new CompletableFuture<>());
             long d0 = System.nanoTime();
-            tracer.pauseAll(pid).get(30, TimeUnit.SECONDS);
+            g.pause().get(30, TimeUnit.SECONDS);
             long d = System.nanoTime();
             stopped.get().get(30, TimeUnit.SECONDS);
             long d2 = System.nanoTime();
-            tracer.resumeAll(pid).get(30, TimeUnit.SECONDS);
+            g.resume().get(30, TimeUnit.SECONDS);
             long e = System.nanoTime();
             Thread.sleep(20);
             long f0 = System.nanoTime();
-            tracer.detach(pid).get(30, TimeUnit.SECONDS);
+            g.detach().get(30, TimeUnit.SECONDS);
             long f = System.nanoTime();
             System.out.printf("rep %d: attach %.1f ms, threads(%d) %.1f ms, pauseAll %.1f ms (Stopped event +%.1f ms), "
                             + "resumeAll %.1f ms, detach %.1f ms; %d started events%n",
@@ -106,9 +108,10 @@ public class EngineProbe {
                     }
                 };
                 tracer.addListener(l);
-                var info = tracer.launch(LaunchSpec.of(bin + "/clone_storm", List.of(Integer.toString(size))), TraceOptions.defaults(), p -> { }).get();
+                TraceGroup g = tracer.group(ev -> { });
+                g.launch(LaunchSpec.of(bin + "/clone_storm", List.of(Integer.toString(size))), TraceOptions.defaults()).get();
                 long a = System.nanoTime();
-                tracer.resumeAll(info.pid());
+                g.resume();
                 int code = exited.get(120, TimeUnit.SECONDS);
                 long b = System.nanoTime();
                 tracer.removeListener(l);

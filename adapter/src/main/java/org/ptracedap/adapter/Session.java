@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.lsp4j.debug.ContinuedEventArguments;
 import org.eclipse.lsp4j.debug.ExitedEventArguments;
@@ -23,22 +22,22 @@ import org.eclipse.lsp4j.debug.services.IDebugProtocolClient;
 import org.ptracedap.adapter.symbols.Symbolizer;
 import org.ptracedap.engine.FollowFork;
 import org.ptracedap.engine.TraceEvent;
+import org.ptracedap.engine.TraceGroup;
 import org.ptracedap.engine.Tracer;
-import org.ptracedap.sys.LibC;
-import org.ptracedap.sys.ProcFs;
 import org.ptracedap.sys.Signals;
 
 /**
- * One debug session: the processes it debugs (the attached or launched one, plus forked children
- * that join it) and the translation of the engine's events into DAP events — live, as the engine
- * reports them (a {@code thread} event the moment a thread is born, not at the next stop).
+ * One debug session: its group of processes in the engine ({@link TraceGroup}: the attached or
+ * launched one, plus forked children that join it) and the translation of the group's events into
+ * DAP events — live, as the engine reports them (a {@code thread} event the moment a thread is
+ * born, not at the next stop).
  *
- * <p>A forked child that we follow either joins this session (its threads are listed with its
- * pid) or, when the client supports {@code startDebugging} and both are followed, is handed over
- * to a child session of its own: we let it go stopped (SIGSTOP) before it runs an instruction, ask
- * the client to start the session, and the new adapter takes it over ({@code attach} with
- * {@code handover: true}). If the client declines, or no session takes it within
- * {@link #HANDOVER_PATIENCE_SECONDS}, it is continued so it is never stuck.
+ * <p>A forked child that we follow either joins the group (its threads are listed with its pid)
+ * or, when the client supports {@code startDebugging} and both are followed, the engine hands it
+ * over stopped to a child session of its own ({@link TraceEvent.ProcessHandedOver}): we ask the
+ * client to start that session, and the new adapter takes it over ({@code attach} with
+ * {@code handover: true}). If the client declines we release it; if no session takes it, the
+ * engine continues it after {@link Tracer#HANDOVER_PATIENCE_SECONDS}.
  *
  * <p>Threads: request handlers run on LSP4J's reader thread and read/write the volatile or
  * concurrent state here; {@link #accept} runs on the engine's event thread. The LSP4J client
@@ -46,8 +45,6 @@ import org.ptracedap.sys.Signals;
  */
 public final class Session implements Consumer<TraceEvent> {
     public enum Kind { NONE, ATTACHING, ATTACHED, LAUNCHING, LAUNCHED }
-
-    static final int HANDOVER_PATIENCE_SECONDS = 10;
 
     private final CompletableFuture<Tracer> tracer;
     public final Symbolizer symbolizer = new Symbolizer();
@@ -57,12 +54,12 @@ public final class Session implements Consumer<TraceEvent> {
     private volatile Kind kind = Kind.NONE;
     /** The main process: the one attached or launched, or the followed child once it was let go. */
     private volatile int pid = -1;
-    /** The process attached or launched (its entry stop belongs to configurationDone). */
-    private volatile int firstPid = -1;
-    /** Every process this session debugs now. */
-    private final Set<Integer> processes = ConcurrentHashMap.newKeySet();
-    /** Followed children waiting (held at entry) to be handed to a child session. */
-    private final Set<Integer> handovers = ConcurrentHashMap.newKeySet();
+    /** The group of processes this session debugs (made when an attach or launch begins). */
+    private volatile TraceGroup group;
+    /** The followed children that joined the group, newest last: one of them is the main process once the first leaves. */
+    private final java.util.Deque<Integer> joined = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    /** The group has no process left (exited, or let go). */
+    private volatile boolean groupEnded;
     /** Which process each live thread belongs to. */
     private final Map<Integer, Integer> threadOwner = new ConcurrentHashMap<>();
     private volatile FollowFork follow = FollowFork.PARENT;
@@ -84,10 +81,7 @@ public final class Session implements Consumer<TraceEvent> {
      *               must not delay the answer to {@code initialize})
      */
     public Session(CompletableFuture<Tracer> tracer, ProtocolLog log) {
-        this.tracer = tracer.thenApply(t -> {
-            t.addListener(this);
-            return t;
-        });
+        this.tracer = tracer;
         this.log = log;
     }
 
@@ -132,9 +126,9 @@ public final class Session implements Consumer<TraceEvent> {
         return pid;
     }
 
-    /** Every process this session debugs now. */
-    public List<Integer> processes() {
-        return new ArrayList<>(processes);
+    /** The session's processes in the engine; null before an attach or launch began. */
+    public TraceGroup group() {
+        return group;
     }
 
     /** The process a thread belongs to, or the main process if unknown. */
@@ -144,7 +138,7 @@ public final class Session implements Consumer<TraceEvent> {
 
     /** Had a debuggee, and none is left (it exited). */
     public boolean exited() {
-        return hadDebuggee && processes.isEmpty() && kind != Kind.ATTACHING && kind != Kind.LAUNCHING;
+        return hadDebuggee && groupEnded && kind != Kind.ATTACHING && kind != Kind.LAUNCHING;
     }
 
     public boolean ended() {
@@ -163,27 +157,35 @@ public final class Session implements Consumer<TraceEvent> {
         clientStartsSessions = startsSessions;
     }
 
-    /** Claims the session for a debuggee; false if it already has one. */
-    public synchronized boolean begin(Kind how, int pidIfKnown, FollowFork follow) {
+    /** Does the client start child sessions (startDebugging)? Followed children are then handed over. */
+    public boolean clientStartsSessions() {
+        return clientStartsSessions;
+    }
+
+    /**
+     * Claims the session for a debuggee, with a new group in the engine whose events come here;
+     * null if it already has one.
+     */
+    public synchronized TraceGroup begin(Kind how, int pidIfKnown, FollowFork follow) {
         if (kind != Kind.NONE || hadDebuggee) {
-            return false;
+            return null;
         }
         kind = how;
         this.follow = follow;
         if (pidIfKnown > 0) {
-            launchedAs(pidIfKnown);
+            pid = pidIfKnown;
         }
-        return true;
+        TraceGroup old = group;
+        if (old != null) {
+            old.close(); // a failed attempt's group: nothing of it is traced
+        }
+        group = tracer().group(this);
+        groupEnded = false;
+        return group;
     }
 
-    /** Called on the tracer thread as soon as a launched program has a pid, before any of its events. */
-    public void launchedAs(int pid) {
+    public void started(Kind how, int pid, boolean stopOnEntry) {
         this.pid = pid;
-        this.firstPid = pid;
-        processes.add(pid);
-    }
-
-    public void started(Kind how, boolean stopOnEntry) {
         this.stopOnEntry = stopOnEntry;
         hadDebuggee = true;
         kind = how;
@@ -208,7 +210,6 @@ public final class Session implements Consumer<TraceEvent> {
     public synchronized void failed() {
         failedOnce = true;
         kind = Kind.NONE;
-        processes.clear();
         pid = -1;
     }
 
@@ -219,7 +220,10 @@ public final class Session implements Consumer<TraceEvent> {
     /** The session is over; later requests get a clear error and engine events are ignored. */
     public void finish() {
         ended = true;
-        tracer.thenAccept(t -> t.removeListener(this));
+        TraceGroup g = group;
+        if (g != null) {
+            g.close();
+        }
         end.complete(null);
     }
 
@@ -231,28 +235,30 @@ public final class Session implements Consumer<TraceEvent> {
         if (c == null || ended) {
             return;
         }
-        if (handovers.contains(e.pid())) {
-            if (e instanceof TraceEvent.Stopped s && s.reason() == TraceEvent.StopReason.ENTRY) {
-                handOver(s.pid());
-            }
-            return;
-        }
-        if (!processes.contains(e.pid())) {
-            return;
-        }
         if (e instanceof TraceEvent.ThreadStarted t) {
             threadOwner.put(t.tid(), t.pid());
             threadEvents.send(ThreadEventArgumentsReason.STARTED, t.tid());
         } else if (e instanceof TraceEvent.ThreadExited t) {
             threadOwner.remove(t.tid());
             threadEvents.send(ThreadEventArgumentsReason.EXITED, t.tid());
-        } else if (e instanceof TraceEvent.Stopped s) {
-            onStopped(c, s);
+        } else if (e instanceof TraceEvent.Stopped s && s.reason() == TraceEvent.StopReason.SIGNAL) {
+            // The engine stopped the whole group; the entry stop belongs to configurationDone, a
+            // pause's stop to the pause request.
+            String name = Signals.name(s.signal());
+            StoppedEventArguments args = new StoppedEventArguments();
+            args.setAllThreadsStopped(true);
+            args.setReason(StoppedEventArgumentsReason.EXCEPTION);
+            args.setThreadId(s.tid());
+            args.setDescription("Paused on signal " + name);
+            args.setText(name + " received by thread " + s.tid());
+            c.stopped(args);
         } else if (e instanceof TraceEvent.Output o) {
             output(o.stream() == TraceEvent.Output.Stream.STDOUT ? OutputEventArgumentsCategory.STDOUT
                     : OutputEventArgumentsCategory.STDERR, o.text());
         } else if (e instanceof TraceEvent.ProcessForked f) {
             onForked(f);
+        } else if (e instanceof TraceEvent.ProcessHandedOver h) {
+            startChildSession(h.childPid());
         } else if (e instanceof TraceEvent.ProcessExec x) {
             console("process " + x.pid() + " is now running " + x.path() + "\n");
             if (x.pid() == pid && x.path() != null) {
@@ -264,32 +270,30 @@ public final class Session implements Consumer<TraceEvent> {
                 c.process(p);
             }
         } else if (e instanceof TraceEvent.ProcessExited x) {
-            lastExitCode = x.exitCode() >= 0 ? x.exitCode() : 128 + x.signal();
             console("process " + x.pid() + (x.exitCode() >= 0 ? " exited with code " + x.exitCode()
                     : " was killed by " + Signals.name(x.signal())) + "\n");
-            gone(c, x.pid(), true);
+            left(x.pid());
         } else if (e instanceof TraceEvent.Detached d) {
-            if (processes.size() > 1) {
+            if (!disconnecting && !(d.pid() == pid && joined.isEmpty())) { // not the session's end
                 console("process " + d.pid() + " was let go and runs on untraced\n");
             }
-            gone(c, d.pid(), !disconnecting);
-        }
-    }
-
-    /** A process left the session; the session's program has ended when none is left. */
-    private void gone(IDebugProtocolClient c, int gonePid, boolean announce) {
-        if (!processes.remove(gonePid)) {
-            return;
-        }
-        if (processes.isEmpty()) {
-            if (!ended && announce) {
+            left(d.pid());
+        } else if (e instanceof TraceEvent.GroupEnded g) {
+            groupEnded = true;
+            if (!disconnecting) {
                 ExitedEventArguments exitedArgs = new ExitedEventArguments();
-                exitedArgs.setExitCode(lastExitCode);
+                exitedArgs.setExitCode(g.exitCode() >= 0 ? g.exitCode() : g.signal() >= 0 ? 128 + g.signal() : 0);
                 c.exited(exitedArgs);
                 c.terminated(new TerminatedEventArguments());
             }
-        } else if (gonePid == pid) {
-            pid = processes.iterator().next(); // follow-fork child: the session follows the child now
+        }
+    }
+
+    /** A process left the group; if it was the main one, the newest followed child is main now (follow-fork child). */
+    private void left(int gonePid) {
+        joined.remove(gonePid);
+        if (gonePid == pid && !joined.isEmpty()) {
+            pid = joined.peekLast();
         }
     }
 
@@ -299,44 +303,12 @@ public final class Session implements Consumer<TraceEvent> {
             console("process " + f.pid() + " started process " + f.childPid() + " (" + how
                     + "); it is not followed and runs untraced\n");
         } else if (follow == FollowFork.BOTH && clientStartsSessions) {
-            handovers.add(f.childPid());
             console("process " + f.pid() + " started process " + f.childPid() + " (" + how
                     + "); it gets a debug session of its own\n");
         } else {
-            processes.add(f.childPid());
+            joined.add(f.childPid());
             console("process " + f.pid() + " started process " + f.childPid() + " (" + how + "); "
                     + (follow == FollowFork.CHILD ? "following the child" : "its threads join this session") + "\n");
-        }
-    }
-
-    private void onStopped(IDebugProtocolClient c, TraceEvent.Stopped s) {
-        switch (s.reason()) {
-            case ENTRY -> {
-                if (s.pid() != firstPid) {
-                    tracer().resumeAll(s.pid()); // a followed child joining us: let it start
-                }
-                // the main program's entry is announced at configurationDone, if the user asked
-            }
-            case PAUSE -> { } // announced by the pause request once every process is stopped
-            case SIGNAL -> {
-                // All-stop across the session's processes, then one stopped event.
-                List<CompletableFuture<Void>> others = new ArrayList<>();
-                for (int p : processes) {
-                    if (p != s.pid()) {
-                        others.add(tracer().pauseAll(p).exceptionally(x -> null));
-                    }
-                }
-                CompletableFuture.allOf(others.toArray(new CompletableFuture[0])).thenRun(() -> {
-                    String name = Signals.name(s.signal());
-                    StoppedEventArguments args = new StoppedEventArguments();
-                    args.setAllThreadsStopped(true);
-                    args.setReason(StoppedEventArgumentsReason.EXCEPTION);
-                    args.setThreadId(s.tid());
-                    args.setDescription("Paused on signal " + name);
-                    args.setText(name + " received by thread " + s.tid());
-                    c.stopped(args);
-                });
-            }
         }
     }
 
@@ -379,45 +351,24 @@ public final class Session implements Consumer<TraceEvent> {
 
     // ------------------------------------------------------------------ child sessions
 
-    private void handOver(int child) {
-        Tracer t = tracer();
-        t.handOver(child).whenComplete((v, error) -> {
-            handovers.remove(child);
-            if (error != null) {
-                console("process " + child + " could not be handed over: " + error.getMessage() + "\n");
-                return;
+    /** The engine left {@code child} stopped for a session of its own: ask the client to start one. */
+    private void startChildSession(int child) {
+        StartDebuggingRequestArguments args = new StartDebuggingRequestArguments();
+        args.setRequest(StartDebuggingRequestArgumentsType.ATTACH);
+        args.setConfiguration(Map.of(
+                "type", "ptrace",
+                "request", "attach",
+                "name", "process " + child + " (forked by " + pid + ")",
+                "processId", child,
+                "handover", true,
+                "followFork", follow.name().toLowerCase()));
+        TraceGroup g = group;
+        client.startDebugging(args).whenComplete((ok, declined) -> {
+            if (declined != null) {
+                console("the client declined a session for process " + child + "; it runs on untraced\n");
+                g.release(child);
             }
-            StartDebuggingRequestArguments args = new StartDebuggingRequestArguments();
-            args.setRequest(StartDebuggingRequestArgumentsType.ATTACH);
-            args.setConfiguration(Map.of(
-                    "type", "ptrace",
-                    "request", "attach",
-                    "name", "process " + child + " (forked by " + pid + ")",
-                    "processId", child,
-                    "handover", true,
-                    "followFork", follow.name().toLowerCase()));
-            client.startDebugging(args).whenComplete((ok, declined) -> {
-                if (declined != null) {
-                    console("the client declined a session for process " + child + "; it runs on untraced\n");
-                    release(child);
-                }
-            });
-            CompletableFuture.delayedExecutor(HANDOVER_PATIENCE_SECONDS, TimeUnit.SECONDS).execute(() -> {
-                if (ProcFs.exists(child) && ProcFs.statusInt(child, "TracerPid") == 0 && ProcFs.state(child, child) == 'T') {
-                    console("no debug session took process " + child + "; it runs on untraced\n");
-                    release(child);
-                }
-            });
         });
-    }
-
-    /** Continues a process we left stopped for a child session that never came. */
-    private static void release(int child) {
-        try {
-            LibC.kill(child, Signals.SIGCONT);
-        } catch (RuntimeException gone) {
-            // exited meanwhile
-        }
     }
 
     // ------------------------------------------------------------------ output

@@ -17,6 +17,7 @@ import org.ptracedap.engine.SignalPolicy;
 import org.ptracedap.engine.TraceOptions;
 import org.ptracedap.engine.ProcessInfo;
 import org.ptracedap.engine.TraceEvent;
+import org.ptracedap.engine.TraceGroup;
 import org.ptracedap.engine.TraceException;
 import org.ptracedap.engine.Tracer;
 import org.ptracedap.sys.ProcFs;
@@ -141,7 +142,7 @@ final class TraceCommand {
             }
         }
         Session s = new Session(new PrintStream(new BufferedOutputStream(events, 1 << 16), false),
-                quiet, showOutput, out, err, new TraceOptions(follow, signals));
+                quiet, showOutput, out, err, new TraceOptions(follow, signals, false));
         return pid >= 0 ? s.attach(pid) : s.launch(program);
     }
 
@@ -162,8 +163,8 @@ final class TraceCommand {
             return t;
         });
         private final TraceOptions options;
-        /** The processes traced now; the session ends when none is left. */
-        private final java.util.Set<Integer> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** The processes traced (the program and the children it joins); the session ends with it. */
+        private volatile TraceGroup group;
         private volatile int mainPid = -1;
         private long started;
         private long exited;
@@ -193,10 +194,9 @@ final class TraceCommand {
         int attach(int pid) {
             attached = true;
             mainPid = pid;
-            tracer.addListener(this::onEvent);
-            live.add(pid);
+            group = tracer.group(this::onEvent);
             try {
-                tracer.attach(pid, options).get();
+                group.attach(pid, options).get();
             } catch (ExecutionException e) {
                 return fail(e.getCause());
             } catch (InterruptedException e) {
@@ -207,21 +207,18 @@ final class TraceCommand {
         }
 
         int launch(List<String> argv) {
-            tracer.addListener(this::onEvent);
+            group = tracer.group(this::onEvent);
             ProcessInfo info;
             try {
-                // The pid is known only once launch returns; events before that are for this program anyway.
-                info = tracer.launch(LaunchSpec.of(argv.get(0), argv.subList(1, argv.size())), options, pid -> {
-                    mainPid = pid;
-                    live.add(pid);
-                }).get();
+                info = group.launch(LaunchSpec.of(argv.get(0), argv.subList(1, argv.size())), options).get();
+                mainPid = info.pid();
             } catch (ExecutionException e) {
                 return fail(e.getCause());
             } catch (InterruptedException e) {
                 return 1;
             }
             processes = 1;
-            tracer.resumeAll(info.pid());
+            group.resume();
             return finish();
         }
 
@@ -233,10 +230,15 @@ final class TraceCommand {
 
         /** Ctrl-C or SIGTERM: detach what we attached (it runs on), kill what we launched. */
         private void stop() {
-            if (live.isEmpty() || tracer == null) {
+            TraceGroup g = group;
+            if (g == null || mainPid < 0) {
                 System.exit(130); // nothing traced yet; a program being launched dies with us (EXITKILL)
             }
-            live.forEach(attached ? tracer::detach : tracer::kill);
+            if (attached) {
+                g.detach();
+            } else {
+                g.kill();
+            }
         }
 
         @SuppressWarnings("restriction")
@@ -288,8 +290,8 @@ final class TraceCommand {
             } else if (e instanceof TraceEvent.Stopped s) {
                 line("stopped pid=" + s.pid() + " reason=" + s.reason().name().toLowerCase()
                         + (s.signal() > 0 ? " tid=" + s.tid() + " signal=" + Signals.name(s.signal()) : ""));
-                if (s.reason() == TraceEvent.StopReason.SIGNAL || s.pid() != mainPid) {
-                    tracer.resumeAll(s.pid()); // not interactive: deliver the signal, start a followed child
+                if (s.reason() == TraceEvent.StopReason.SIGNAL) {
+                    group.resume(); // not interactive: deliver the signal
                 }
             } else if (e instanceof TraceEvent.Resumed r) {
                 line("resumed pid=" + r.pid());
@@ -298,7 +300,6 @@ final class TraceCommand {
                         + f.kind().name().toLowerCase() + " followed=" + (f.followed() ? "yes" : "no"));
                 if (f.followed()) {
                     processes++;
-                    live.add(f.childPid());
                 }
             } else if (e instanceof TraceEvent.ProcessExec x) {
                 line("process exec pid=" + x.pid() + " path=" + x.path() + " oldtid=" + x.oldTid());
@@ -311,22 +312,16 @@ final class TraceCommand {
                     exit = Integer.toString(exitCode);
                     mainExited = x.pid() == mainPid;
                 }
-                gone(x.pid());
             } else if (e instanceof TraceEvent.Detached d) {
                 line("detached pid=" + d.pid());
-                gone(d.pid());
+            } else if (e instanceof TraceEvent.GroupEnded) {
+                end.complete(exit);
             } else if (e instanceof TraceEvent.Output o) {
                 if (showOutput) {
                     PrintStream to = o.stream() == TraceEvent.Output.Stream.STDOUT ? out : err;
                     to.print(o.text());
                     to.flush();
                 }
-            }
-        }
-
-        private void gone(int pid) {
-            if (live.remove(pid) && live.isEmpty()) {
-                end.complete(exit);
             }
         }
 

@@ -11,12 +11,18 @@ import org.ptracedap.sys.SyscallException;
 import org.ptracedap.sys.WaitStatus;
 
 /**
- * All-stop: a pause interrupts every thread of a process (PTRACE_INTERRUPT, no signal of ours)
- * and is complete when the last awaited stop is in; threads born meanwhile are held too; resume
- * continues every thread with the signal it was stopped with. Whether a pause is complete is
- * O(1) per stop: each process keeps the set of threads whose stop it awaits
- * ({@link TracedProcess#awaiting()}), kept exact by the threads' transitions — a rescan of every
- * thread after each stop made a pause of 10,001 threads take 54× as long as one of 1,001.
+ * All-stop, in two layers. A <b>process</b> is paused by interrupting each of its threads
+ * (PTRACE_INTERRUPT, no signal of ours); it is paused when the last awaited stop is in, threads
+ * born meanwhile held too. A <b>group</b> ({@link TracedGroup}) is paused when every member
+ * process is: then, and only then, one {@code Stopped} is emitted — for the user's pause, for a
+ * signal that stops (the signalled process stops the others), for a launched program's entry. A
+ * fork child that joins a running group is resumed at its first stop; one that joins a pausing or
+ * paused group stays stopped with it.
+ *
+ * <p>Whether a pause is complete is O(1) per stop: each process keeps the set of threads whose
+ * stop it awaits ({@link TracedProcess#awaiting()}), kept exact by the threads' transitions — a
+ * rescan of every thread after each stop made a pause of 10,001 threads take 54× as long as one
+ * of 1,001.
  *
  * <p>Part of the {@link Engine}; tracer thread only.
  */
@@ -27,24 +33,90 @@ final class AllStop {
         this.engine = engine;
     }
 
-    /** Stops every thread of {@code pid}; {@code done} completes when all are stopped. */
-    void pause(int pid, CompletableFuture<Void> done) {
-        TracedProcess p = engine.process(pid);
-        switch (p.mode) {
+    // ------------------------------------------------------------------ groups
+
+    /** Stops every thread of every process of {@code g}; {@code done} completes when all are stopped. */
+    void pause(TracedGroup g, CompletableFuture<Void> done) {
+        switch (g.mode) {
             case PAUSED -> done.complete(null);
-            case PAUSING -> p.pauseWaiters.add(done);
-            case LAUNCHING -> done.completeExceptionally(new TraceException("process " + pid + " is still starting"));
+            case PAUSING -> g.pauseWaiters.add(done);
             case RUNNING -> {
-                p.pauseWaiters.add(done);
-                p.reason = StopReason.PAUSE;
-                p.reasonTid = 0;
-                p.reasonSignal = 0;
-                startPause(p);
+                g.pauseWaiters.add(done);
+                startGroupPause(g, StopReason.PAUSE, 0, 0);
             }
         }
     }
 
-    /** Interrupts every running thread of {@code p}; the pause completes when the last awaited stop is in. */
+    private void startGroupPause(TracedGroup g, StopReason reason, int tid, int signal) {
+        g.mode = TracedGroup.Mode.PAUSING;
+        g.reason = reason;
+        g.reasonTid = tid;
+        g.reasonSignal = signal;
+        for (TracedProcess p : new ArrayList<>(g.members)) {
+            if (p.mode == Mode.RUNNING) {
+                startPause(p);
+            }
+        }
+        checkGroup(g);
+    }
+
+    /**
+     * A member of {@code g} paused, or left it: is the group's pause complete? And a member that
+     * paused on its own in a running group (a fork child at its first stop) runs on.
+     */
+    void checkGroup(TracedGroup g) {
+        if (g.mode == TracedGroup.Mode.RUNNING) {
+            for (TracedProcess p : new ArrayList<>(g.members)) {
+                if (p.mode == Mode.PAUSED) {
+                    resumeProcess(p); // joined while we ran: it runs with us
+                }
+            }
+            return;
+        }
+        if (g.mode != TracedGroup.Mode.PAUSING || g.members.isEmpty() || !g.allPaused()) {
+            return;
+        }
+        g.mode = TracedGroup.Mode.PAUSED;
+        engine.emit(g, new TraceEvent.Stopped(g.leaderPid, g.reason, g.reasonTid, g.reasonSignal));
+        List<CompletableFuture<Void>> waiters = new ArrayList<>(g.pauseWaiters);
+        g.pauseWaiters.clear();
+        waiters.forEach(f -> f.complete(null));
+        if (g.resumeWhenPaused) {
+            g.resumeWhenPaused = false;
+            resume(g);
+        }
+    }
+
+    /** Resumes every process of {@code g} (delivering the signals threads were stopped with); once all are stopped, if a pause is under way. */
+    void resume(TracedGroup g) {
+        if (g.mode == TracedGroup.Mode.PAUSING) {
+            g.resumeWhenPaused = true;
+            return;
+        }
+        if (g.mode != TracedGroup.Mode.PAUSED) {
+            return;
+        }
+        g.mode = TracedGroup.Mode.RUNNING;
+        for (TracedProcess p : new ArrayList<>(g.members)) {
+            resumeProcess(p);
+        }
+        engine.emit(g, new TraceEvent.Resumed(g.leaderPid));
+    }
+
+    /** A signal that the policy reports: thread {@code t} keeps it, and its whole group stops. */
+    void stopForSignal(TracedThread t, int sig) {
+        t.stopped(sig, false);
+        TracedGroup g = t.proc.group;
+        if (g != null && g.mode == TracedGroup.Mode.RUNNING) {
+            startGroupPause(g, StopReason.SIGNAL, t.tid, sig);
+        } else {
+            startPause(t.proc);
+        }
+    }
+
+    // ------------------------------------------------------------------ processes
+
+    /** Interrupts every running thread of {@code p}; it is paused when the last awaited stop is in. */
     void startPause(TracedProcess p) {
         p.mode = Mode.PAUSING;
         noticeZombieLeader(p);
@@ -59,6 +131,19 @@ final class AllStop {
             }
         }
         checkPaused(p);
+    }
+
+    /** Pauses one process (for a detach); {@code done} completes when it is paused. */
+    void pauseProcess(TracedProcess p, CompletableFuture<Void> done) {
+        switch (p.mode) {
+            case PAUSED -> done.complete(null);
+            case LAUNCHING -> done.completeExceptionally(new TraceException("process " + p.pid + " is still starting"));
+            case PAUSING -> p.pauseWaiters.add(done);
+            case RUNNING -> {
+                p.pauseWaiters.add(done);
+                startPause(p);
+            }
+        }
     }
 
     /**
@@ -106,26 +191,47 @@ final class AllStop {
         engine.reportExited(t, WaitStatus.ofExit(0));
     }
 
-    /** A pause of {@code p} is complete once no stop is awaited: then it is announced and its waiters run. */
+    /** A process is paused once no stop is awaited: its waiters run, then a detach, a hand-over, or its group's check. */
     void checkPaused(TracedProcess p) {
         if (!p.awaiting().isEmpty()) {
             return;
         }
         p.mode = Mode.PAUSED;
-        if (!p.quietPause) {
-            engine.emit(new TraceEvent.Stopped(p.pid, p.reason, p.reasonTid, p.reasonSignal));
-        }
-        p.quietPause = false;
         List<CompletableFuture<Void>> waiters = new ArrayList<>(p.pauseWaiters);
         p.pauseWaiters.clear();
         waiters.forEach(f -> f.complete(null));
         if (!p.detachWaiters.isEmpty()) {
             engine.lifecycle.finishDetach(p);
+        } else if (p.handOverFrom != null) {
+            engine.lifecycle.handOverChild(p);
         } else if (p.resumeWhenPaused) {
             p.resumeWhenPaused = false;
-            resume(p.pid);
+            resumeProcess(p);
+        } else if (p.group != null) {
+            checkGroup(p.group);
         }
     }
+
+    /** Resumes every thread of a paused process (a pausing one: once it is paused). */
+    void resumeProcess(TracedProcess p) {
+        if (p.mode == Mode.PAUSING) {
+            p.resumeWhenPaused = true;
+            return;
+        }
+        if (p.mode != Mode.PAUSED) {
+            return;
+        }
+        p.mode = Mode.RUNNING;
+        for (TracedThread t : new ArrayList<>(p.threads.values())) {
+            if (t.state() == State.STOPPED) {
+                resumeThread(t);
+            } else if (t.state() == State.STOPPING) {
+                t.stopNoLongerAwaited(); // a vfork parent: its stop comes when the child lets go
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ for the tracer
 
     /** Is some pause waiting for threads to stop? */
     boolean pausing() {
@@ -160,10 +266,13 @@ final class AllStop {
      * became a zombie after we looked) must not hold the pause forever.
      */
     void tick() {
-        for (TracedProcess p : new ArrayList<TracedProcess>(asList(engine.table.processes()))) {
-            if (p.mode != Mode.PAUSING) {
-                continue;
+        List<TracedProcess> pausing = new ArrayList<>();
+        for (TracedProcess p : engine.table.processes()) {
+            if (p.mode == Mode.PAUSING) {
+                pausing.add(p);
             }
+        }
+        for (TracedProcess p : pausing) {
             for (TracedThread t : new ArrayList<>(p.awaiting())) {
                 char s = engine.kernel.state(p.pid, t.tid);
                 if (s == 'Z' || s == 'X' || s == '?') {
@@ -176,32 +285,5 @@ final class AllStop {
             }
             checkPaused(p);
         }
-    }
-
-    private static List<TracedProcess> asList(Iterable<TracedProcess> it) {
-        List<TracedProcess> l = new ArrayList<>();
-        it.forEach(l::add);
-        return l;
-    }
-
-    /** Resumes every thread of {@code pid}, delivering any signal a thread was stopped with. */
-    void resume(int pid) {
-        TracedProcess p = engine.process(pid);
-        if (p.mode == Mode.PAUSING) {
-            p.resumeWhenPaused = true;
-            return;
-        }
-        if (p.mode != Mode.PAUSED) {
-            return;
-        }
-        p.mode = Mode.RUNNING;
-        for (TracedThread t : new ArrayList<>(p.threads.values())) {
-            if (t.state() == State.STOPPED) {
-                resumeThread(t);
-            } else if (t.state() == State.STOPPING) {
-                t.stopNoLongerAwaited(); // a vfork parent: its stop comes when the child lets go
-            }
-        }
-        engine.emit(new TraceEvent.Resumed(pid));
     }
 }

@@ -41,19 +41,67 @@ public final class Engine {
             | PTRACE_O_TRACEVFORKDONE | PTRACE_O_TRACEEXEC;
 
     final Kernel kernel;
-    private final Consumer<TraceEvent> sink;
+    private final EventSink sink;
     final ThreadTable table = new ThreadTable();
     final AllStop allStop = new AllStop(this);
     final Forks forks = new Forks(this);
     final Lifecycle lifecycle = new Lifecycle(this);
 
-    public Engine(Kernel kernel, Consumer<TraceEvent> sink) {
+    public Engine(Kernel kernel, EventSink sink) {
         this.kernel = kernel;
         this.sink = sink;
     }
 
-    void emit(TraceEvent e) {
-        sink.accept(e);
+    /** Emits an event of group {@code g} (null: of no group; only the tracer's global listeners see it). */
+    void emit(TracedGroup g, TraceEvent e) {
+        sink.accept(g != null ? g.id : 0, e);
+    }
+
+    TracedGroup group(int id) {
+        TracedGroup g = groups.get(id);
+        if (g == null) {
+            throw new TraceException("no process of this session is traced any more (they exited or were let go)");
+        }
+        return g;
+    }
+
+    /** A new group for a process about to be taken on; {@code id} must not be in use. */
+    TracedGroup newGroup(int id, int leaderPid, TraceOptions options, TracedGroup.Mode mode, StopReason reason) {
+        if (id <= 0 || groups.containsKey(id)) {
+            throw new TraceException("group " + id + " is in use already; each attach or launch needs a group of its own");
+        }
+        TracedGroup g = new TracedGroup(id, leaderPid, options, mode, reason);
+        groups.put(id, g);
+        return g;
+    }
+
+    /** The groups by id, while they have members (or are being made). */
+    final java.util.Map<Integer, TracedGroup> groups = new java.util.HashMap<>();
+
+    /** Process {@code p} left its group (exited, detached, handed over): the group may now be paused, or over. */
+    void leftGroup(TracedProcess p, int exitCode, int signal) {
+        TracedGroup g = p.group;
+        if (g == null || !g.members.remove(p)) {
+            return;
+        }
+        if (exitCode >= 0 || signal >= 0) {
+            g.lastExitCode = exitCode;
+            g.lastSignal = signal;
+        }
+        if (!g.members.isEmpty()) {
+            allStop.checkGroup(g);
+            return;
+        }
+        g.ended = true;
+        groups.remove(g.id);
+        emit(g, new TraceEvent.GroupEnded(g.leaderPid, g.lastExitCode, g.lastSignal));
+        TraceException why = g.lastExitCode >= 0 || g.lastSignal >= 0
+                ? new ProcessExitedException(p.pid, describeExit(g.lastExitCode, g.lastSignal))
+                : new TraceException("detached from process " + p.pid);
+        g.pauseWaiters.forEach(f -> f.completeExceptionally(why));
+        g.pauseWaiters.clear();
+        g.endWaiters.forEach(f -> f.complete(null));
+        g.endWaiters.clear();
     }
 
     TracedProcess process(int pid) {
@@ -66,49 +114,120 @@ public final class Engine {
 
     // ------------------------------------------------------------------ commands
 
-    /** Seizes every thread of running process {@code pid}, traced as {@code options} say; it keeps running. */
-    public ProcessInfo attach(int pid, TraceOptions options) {
-        return lifecycle.attach(pid, options, false);
+    /**
+     * Seizes every thread of running process {@code pid}, traced as {@code options} say; it keeps
+     * running. It makes the group {@code group} (a new id), which its followed fork children join.
+     */
+    public ProcessInfo attach(int group, int pid, TraceOptions options) {
+        return lifecycle.attach(group, pid, options, false);
     }
 
-    /** Like {@link #attach}, for a process another tracer left stopped for us ({@link #handOver}): it is continued. */
-    public ProcessInfo takeOver(int pid, TraceOptions options) {
-        return lifecycle.attach(pid, options, true);
+    /** Like {@link #attach}, for a process another tracer left stopped for us (a hand-over): it is continued. */
+    public ProcessInfo takeOver(int group, int pid, TraceOptions options) {
+        return lifecycle.attach(group, pid, options, true);
     }
 
-    /** Starts {@code spec} stopped before its first instruction; {@code started} completes at its exec. */
-    public Spawn.Child launch(LaunchSpec spec, TraceOptions options, CompletableFuture<ProcessInfo> started) {
-        return lifecycle.launch(spec, options, started);
+    /**
+     * Starts {@code spec} stopped before its first instruction, in the new group {@code group};
+     * {@code started} completes at its exec, with the group stopped (ENTRY).
+     */
+    public Spawn.Child launch(int group, LaunchSpec spec, TraceOptions options, CompletableFuture<ProcessInfo> started) {
+        return lifecycle.launch(group, spec, options, started);
     }
 
-    /** Stops every thread of {@code pid}; {@code done} completes when all are stopped. */
-    public void pause(int pid, CompletableFuture<Void> done) {
-        allStop.pause(pid, done);
+    /** Stops every thread of every process of group {@code group}; {@code done} completes when all are stopped. */
+    public void pause(int group, CompletableFuture<Void> done) {
+        allStop.pause(group(group), done);
     }
 
-    /** Resumes every thread of {@code pid}, delivering any signal a thread was stopped with. */
-    public void resume(int pid) {
-        allStop.resume(pid);
+    /** Resumes every process of the group, delivering any signal a thread was stopped with. */
+    public void resume(int group) {
+        allStop.resume(group(group));
     }
 
-    /** Lets the process go, exactly as it was. */
-    public void detach(int pid, CompletableFuture<Void> done) {
-        lifecycle.detach(pid, done);
+    /** Lets every process of the group go, exactly as it was; {@code done} completes when none is traced. */
+    public void detach(int group, CompletableFuture<Void> done) {
+        lifecycle.detachGroup(group(group), done);
     }
 
-    /** Detaches leaving the process stopped, for another tracer to take over. */
-    public void handOver(int pid, CompletableFuture<Void> done) {
-        lifecycle.handOver(pid, done);
+    /** SIGKILLs every process of the group; {@code done} completes once all have been reported exited. */
+    public void kill(int group, CompletableFuture<Void> done) {
+        lifecycle.killGroup(group(group), done);
     }
 
-    /** SIGKILLs the process; {@code done} completes once it has been reported exited. */
-    public void kill(int pid, CompletableFuture<Void> done) {
-        lifecycle.kill(pid, done);
+    /** Continues a fork child handed over stopped (see {@link TraceEvent.ProcessHandedOver}) that no session took. */
+    public void release(int handedOverChild) {
+        lifecycle.release(handedOverChild, false);
     }
 
     /** Completes with the wait status of our own untraced child {@code pid} once it exits. */
     public void childExit(int pid, CompletableFuture<Integer> status) {
         lifecycle.childExit(pid, status);
+    }
+
+    /**
+     * Runs {@code work} with stopped thread {@code tid} of group {@code group}: the {@link Tracee}
+     * it gets is valid only during the call. Fails fast if the thread is not the group's or not stopped.
+     */
+    public <T> T inspect(int group, int tid, Inspection<T> work) throws Exception {
+        TracedThread t = table.thread(tid);
+        if (t == null || t.proc.group != group(group)) {
+            throw new TraceException("thread " + tid + " is not a thread of this session (it may have exited)");
+        }
+        if (t.state() != State.STOPPED) {
+            throw new TraceException("thread " + tid + " is not stopped");
+        }
+        LiveTracee tracee = new LiveTracee(t.proc.pid, tid);
+        try {
+            return work.inspect(tracee);
+        } finally {
+            tracee.valid = false;
+        }
+    }
+
+    /** A {@link Tracee} over the kernel, refusing every use once its inspection is over. */
+    private final class LiveTracee implements Tracee {
+        private final int pid;
+        private final int tid;
+        boolean valid = true;
+
+        LiveTracee(int pid, int tid) {
+            this.pid = pid;
+            this.tid = tid;
+        }
+
+        private void check() {
+            if (!valid) {
+                throw new IllegalStateException("a Tracee is valid only inside its inspection");
+            }
+        }
+
+        @Override public int pid() { return pid; }
+        @Override public int tid() { return tid; }
+
+        @Override
+        public Registers registers() {
+            check();
+            return kernel.registers(tid);
+        }
+
+        @Override
+        public void setRegisters(Registers registers) {
+            check();
+            kernel.setRegisters(tid, registers);
+        }
+
+        @Override
+        public int read(long address, byte[] into) {
+            check();
+            return kernel.readMemory(pid, address, into);
+        }
+
+        @Override
+        public void write(long address, byte[] bytes) {
+            check();
+            kernel.writeMemory(pid, address, bytes);
+        }
     }
 
     // ------------------------------------------------------------------ queries
@@ -122,21 +241,36 @@ public final class Engine {
         return table.pids();
     }
 
+    /** The ids of the groups we trace. */
+    public List<Integer> groups() {
+        return new ArrayList<>(groups.keySet());
+    }
+
+    /** The processes of group {@code group}, the first one first. */
+    public List<Integer> processes(int group) {
+        List<Integer> pids = new ArrayList<>();
+        for (TracedProcess p : group(group).members) {
+            pids.add(p.pid);
+        }
+        return pids;
+    }
+
     /** Is {@code tid} a thread we hold stopped? */
     public boolean isStopped(int tid) {
         TracedThread t = table.thread(tid);
         return t != null && t.state() == State.STOPPED;
     }
 
-    /** The threads of {@code pid} that are alive now. */
-    public List<ThreadInfo> threads(int pid) {
-        TracedProcess p = process(pid);
-        allStop.noticeZombieLeader(p);
-        List<ThreadInfo> list = new ArrayList<>(p.threads.size());
-        for (TracedThread t : p.threads.values()) {
-            if (t.state() != State.GONE) {
-                String name = kernel.comm(pid, t.tid);
-                list.add(new ThreadInfo(pid, t.tid, name != null ? name : t.name, t.state() == State.STOPPED));
+    /** The threads alive now of every process of group {@code group}. */
+    public List<ThreadInfo> threads(int group) {
+        List<ThreadInfo> list = new ArrayList<>();
+        for (TracedProcess p : group(group).members) {
+            allStop.noticeZombieLeader(p);
+            for (TracedThread t : p.threads.values()) {
+                if (t.state() != State.GONE) {
+                    String name = kernel.comm(p.pid, t.tid);
+                    list.add(new ThreadInfo(p.pid, t.tid, name != null ? name : t.name, t.state() == State.STOPPED));
+                }
             }
         }
         return list;
@@ -217,13 +351,9 @@ public final class Engine {
             return;
         }
         boolean stops = p.policy.stops(sig);
-        emit(new TraceEvent.SignalReceived(p.pid, t.tid, sig, stops));
+        emit(p.group, new TraceEvent.SignalReceived(p.pid, t.tid, sig, stops));
         if (stops && p.mode == Mode.RUNNING) {
-            p.reason = StopReason.SIGNAL;
-            p.reasonTid = t.tid;
-            p.reasonSignal = sig;
-            t.stopped(sig, false);
-            allStop.startPause(p);
+            allStop.stopForSignal(t, sig);
         } else {
             allStop.held(t, sig, false);
         }
@@ -263,7 +393,7 @@ public final class Engine {
     private void adoptFirstSeen(TracedProcess p, int tid, int status) {
         TracedThread t = table.addThread(p, tid, 0, State.NEW, p.name);
         ThreadTable.remember(table.awaitingCloneEvent, tid);
-        emit(new TraceEvent.ThreadStarted(p.pid, tid, 0, Origin.FIRST_SEEN, t.name));
+        emit(p.group, new TraceEvent.ThreadStarted(p.pid, tid, 0, Origin.FIRST_SEEN, t.name));
         onStop(t, status);
     }
 
@@ -297,16 +427,15 @@ public final class Engine {
             p.name = leader.name;
         }
         if (p.mode == Mode.LAUNCHING) {
-            // The trampoline became the program: this is its entry point.
+            // The trampoline became the program: this is its entry point (the group stops: ENTRY).
             p.mode = Mode.PAUSED;
-            p.reason = StopReason.ENTRY;
-            emit(new TraceEvent.ThreadStarted(p.pid, p.pid, 0, Origin.LAUNCHED, leader.name));
-            emit(new TraceEvent.Stopped(p.pid, StopReason.ENTRY, p.pid, 0));
+            emit(p.group, new TraceEvent.ThreadStarted(p.pid, p.pid, 0, Origin.LAUNCHED, leader.name));
+            allStop.checkGroup(p.group);
             p.launch.complete(new ProcessInfo(p.pid, p.name, 1));
             p.launch = null;
             return;
         }
-        emit(new TraceEvent.ProcessExec(p.pid, path, oldTid));
+        emit(p.group, new TraceEvent.ProcessExec(p.pid, path, oldTid));
         allStop.held(leader, 0, false);
     }
 
@@ -327,6 +456,10 @@ public final class Engine {
         }
         table.remove(p);
         if (p.launch != null) {
+            if (p.group != null) {
+                p.group.members.remove(p);
+                groups.remove(p.group.id); // never started: no events of it were news
+            }
             p.launch.completeExceptionally(new TraceException("the program " + p.name + " did not start: "
                     + WaitStatus.describe(status) + " (see its stderr)"));
             return;
@@ -334,11 +467,12 @@ public final class Engine {
         reportExited(t, status);
         int code = WaitStatus.exited(status) ? WaitStatus.exitCode(status) : -1;
         int sig = WaitStatus.signaled(status) ? WaitStatus.termSignal(status) : -1;
-        emit(new TraceEvent.ProcessExited(p.pid, code, sig));
+        emit(p.group, new TraceEvent.ProcessExited(p.pid, code, sig));
         ProcessExitedException gone = new ProcessExitedException(p.pid, describeExit(code, sig));
         p.pauseWaiters.forEach(f -> f.completeExceptionally(gone));
         p.detachWaiters.forEach(f -> f.completeExceptionally(gone));
         p.exitWaiters.forEach(f -> f.complete(null));
+        leftGroup(p, code, sig);
     }
 
     static String describeExit(int code, int sig) {
@@ -349,7 +483,7 @@ public final class Engine {
     void reportExited(TracedThread t, int status) {
         if (!t.exitReported) {
             t.exitReported = true;
-            emit(new TraceEvent.ThreadExited(t.proc.pid, t.tid, status));
+            emit(t.proc.group, new TraceEvent.ThreadExited(t.proc.pid, t.tid, status));
         }
     }
 }

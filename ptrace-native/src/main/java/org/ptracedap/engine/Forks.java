@@ -69,14 +69,14 @@ final class Forks {
             boolean thread = engine.kernel.isThreadOf(p.pid, child) || engine.kernel.tgid(child) != child;
             if (thread) {
                 TracedThread t = table.addThread(p, child, parent.tid, State.NEW, parent.name);
-                engine.emit(new TraceEvent.ThreadStarted(p.pid, child, parent.tid, Origin.CLONE, t.name));
+                engine.emit(p.group, new TraceEvent.ThreadStarted(p.pid, child, parent.tid, Origin.CLONE, t.name));
                 return;
             }
         }
         ForkKind kind = event == PTRACE_EVENT_FORK ? ForkKind.FORK
                 : event == PTRACE_EVENT_VFORK ? ForkKind.VFORK : ForkKind.CLONE;
         if (p.follow == FollowFork.PARENT) {
-            engine.emit(new TraceEvent.ProcessForked(p.pid, parent.tid, child, kind, false));
+            engine.emit(p.group, new TraceEvent.ProcessForked(p.pid, parent.tid, child, kind, false));
             if (!table.detachedEarly.remove(child)) {
                 ThreadTable.remember(table.detachAtNextStop, child); // its first stop is on its way; let it go then
             }
@@ -103,9 +103,10 @@ final class Forks {
     }
 
     /**
-     * Takes on a forked child as a traced process of its own, held before its first instruction
-     * (it reports {@code Stopped(ENTRY)} once its first stop is in); with {@link FollowFork#CHILD}
-     * the parent is then let go.
+     * Takes on a forked child as a traced process, held before its first instruction until its
+     * first stop is in: then it runs with its parent's group (or stays stopped with it, if the
+     * group is being paused) — or, with {@link TraceOptions#childSessions}, it is handed over to a
+     * session of its own. With {@link FollowFork#CHILD} the parent is then let go.
      */
     private void followChild(TracedProcess p, int parentTid, int child, ForkKind kind) {
         ThreadTable table = engine.table;
@@ -115,11 +116,16 @@ final class Forks {
         TracedProcess c = new TracedProcess(child, Mode.PAUSING, p.name);
         c.follow = p.follow;
         c.policy = p.policy;
-        c.reason = StopReason.ENTRY;
+        TracedGroup g = p.group != null ? p.group : p.handOverFrom;
+        if (g != null && g.options.childSessions()) {
+            c.handOverFrom = g;
+        } else if (g != null) {
+            g.join(c);
+        }
         table.add(c);
         TracedThread main = table.addThread(c, child, parentTid, State.NEW, p.name);
-        engine.emit(new TraceEvent.ProcessForked(p.pid, parentTid, child, kind, true));
-        engine.emit(new TraceEvent.ThreadStarted(child, child, parentTid, Origin.FORK, main.name));
+        engine.emit(p.group, new TraceEvent.ProcessForked(p.pid, parentTid, child, kind, true));
+        engine.emit(c.group, new TraceEvent.ThreadStarted(child, child, parentTid, Origin.FORK, main.name));
         EarlyChild early = earlyChildren.remove(child);
         if (early != null) {
             engine.onStop(main, early.status());

@@ -22,6 +22,18 @@ public interface Kernel {
 
     long eventMsg(int tid);
 
+    /** PTRACE_GETREGS of a stopped thread. */
+    Registers registers(int tid);
+
+    /** PTRACE_SETREGS of a stopped thread. */
+    void setRegisters(int tid, Registers registers);
+
+    /** Reads process memory; the number of bytes read (fewer at unmapped memory, 0 if none). */
+    int readMemory(int pid, long address, byte[] into);
+
+    /** Writes process memory (text too); throws {@link org.ptracedap.sys.SyscallException} if it cannot. */
+    void writeMemory(int pid, long address, byte[] bytes);
+
     void kill(int pid, int sig);
 
     /** Is {@code tid} a thread of process {@code pid} right now? */
@@ -51,4 +63,7 @@ public interface Kernel {
 
     /** Starts the gated trampoline for a launch (see {@link Spawn#gated}). */
     Spawn.Child spawnGated(LaunchSpec spec);
+
+    /** Runs {@code task} on the tracer thread (with the engine) after {@code millis}. */
+    void schedule(long millis, Runnable task);
 }

@@ -44,7 +44,7 @@ final class Lifecycle {
      * ({@link #handOver}): once seized, it is continued with a SIGCONT of ours that is delivered
      * without being reported.
      */
-    ProcessInfo attach(int pid, TraceOptions options, boolean handedOver) {
+    ProcessInfo attach(int groupId, int pid, TraceOptions options, boolean handedOver) {
         Kernel kernel = engine.kernel;
         if (pid <= 0) {
             throw new TraceException("invalid process id " + pid + ": give the pid of a running process");
@@ -74,6 +74,8 @@ final class Lifecycle {
         TracedProcess proc = new TracedProcess(pid, Mode.RUNNING, name);
         proc.follow = options.follow();
         proc.policy = options.signals();
+        TracedGroup group = engine.newGroup(groupId, pid, options, TracedGroup.Mode.RUNNING, StopReason.PAUSE);
+        group.join(proc);
         engine.table.add(proc);
         List<TracedThread> found = new ArrayList<>();
         found.add(engine.table.addThread(proc, pid, 0, State.RUNNING, name));
@@ -89,7 +91,7 @@ final class Lifecycle {
         for (TracedThread t : found) {
             // The names of the others are not read here: a thousand reads of /proc (~10 µs each,
             // kernel-bound) would delay the attach for listeners that may never need them.
-            engine.emit(new TraceEvent.ThreadStarted(pid, t.tid, 0, Origin.ATTACHED, t.tid == pid ? name : null));
+            engine.emit(group, new TraceEvent.ThreadStarted(pid, t.tid, 0, Origin.ATTACHED, t.tid == pid ? name : null));
         }
         if (handedOver) {
             proc.ourSigconts++;
@@ -184,7 +186,7 @@ final class Lifecycle {
      * Returns the trampoline child (for its output pipes); {@code started} completes at the
      * program's exec, with the process paused (reason {@link StopReason#ENTRY}).
      */
-    Spawn.Child launch(LaunchSpec spec, TraceOptions options, CompletableFuture<ProcessInfo> started) {
+    Spawn.Child launch(int groupId, LaunchSpec spec, TraceOptions options, CompletableFuture<ProcessInfo> started) {
         Kernel kernel = engine.kernel;
         Spawn.Child child = kernel.spawnGated(spec);
         int pid = child.pid();
@@ -214,6 +216,9 @@ final class Lifecycle {
         proc.follow = options.follow();
         proc.policy = options.signals();
         proc.launch = started;
+        TracedGroup group = engine.newGroup(groupId, pid, options, TracedGroup.Mode.PAUSING, StopReason.ENTRY);
+        group.reasonTid = pid;
+        group.join(proc);
         engine.table.add(proc);
         engine.table.addThread(proc, pid, 0, State.RUNNING, name);
         child.release();
@@ -229,22 +234,55 @@ final class Lifecycle {
         switch (p.mode) {
             case PAUSED -> finishDetach(p);
             case PAUSING -> { }
-            default -> {
-                p.quietPause = true;
-                p.reason = StopReason.PAUSE;
-                engine.allStop.startPause(p);
-            }
+            default -> engine.allStop.startPause(p);
+        }
+    }
+
+    /** Detaches every process of {@code g}; {@code done} completes when none is left. */
+    void detachGroup(TracedGroup g, CompletableFuture<Void> done) {
+        g.endWaiters.add(done);
+        for (TracedProcess p : new ArrayList<>(g.members)) {
+            detach(p.pid, new CompletableFuture<>());
+        }
+    }
+
+    /** Kills every process of {@code g}; {@code done} completes when all have been reported exited. */
+    void killGroup(TracedGroup g, CompletableFuture<Void> done) {
+        g.endWaiters.add(done);
+        for (TracedProcess p : new ArrayList<>(g.members)) {
+            kill(p.pid, new CompletableFuture<>());
         }
     }
 
     /**
-     * Detaches leaving the process stopped (a SIGSTOP taken as we let go), so that another
-     * tracer can seize it before it runs a single instruction untraced. A fresh fork child has
-     * no pending signal of its own to lose.
+     * A fork child held at its first stop, for a session of its own: detached leaving it stopped
+     * (a SIGSTOP taken as we let go), so that another tracer can seize it before it runs a single
+     * instruction untraced (a fresh fork child has no pending signal of its own to lose). The
+     * parent's group hears of it; if no tracer has taken it after the patience, it is continued.
      */
-    void handOver(int pid, CompletableFuture<Void> done) {
-        engine.process(pid).leaveStopped = true;
-        detach(pid, done);
+    void handOverChild(TracedProcess child) {
+        TracedGroup from = child.handOverFrom;
+        child.leaveStopped = true;
+        child.detachWaiters.add(new CompletableFuture<>());
+        finishDetach(child);
+        engine.emit(from, new TraceEvent.ProcessHandedOver(from.leaderPid, child.pid));
+        engine.kernel.schedule(Tracer.HANDOVER_PATIENCE_SECONDS * 1000L, () -> release(child.pid, true));
+    }
+
+    /**
+     * Continues a child we left stopped for a session that declined it ({@code onlyIfUntaken}
+     * false), or that never came: still stopped and untraced after the patience.
+     */
+    void release(int child, boolean onlyIfUntaken) {
+        Kernel kernel = engine.kernel;
+        if (onlyIfUntaken && (kernel.statusInt(child, "TracerPid") != 0 || kernel.state(child, child) != 'T')) {
+            return; // taken over (or gone)
+        }
+        try {
+            kernel.kill(child, Signals.SIGCONT);
+        } catch (SyscallException e) {
+            // exited meanwhile
+        }
     }
 
     /** The process is paused for a detach: let every thread go. */
@@ -272,10 +310,16 @@ final class Lifecycle {
         }
         table.remove(p);
         if (p.announced) {
-            engine.emit(new TraceEvent.Detached(p.pid));
+            engine.emit(p.group, new TraceEvent.Detached(p.pid));
         }
         p.detachWaiters.forEach(f -> f.complete(null));
         p.pauseWaiters.forEach(f -> f.completeExceptionally(new TraceException("detached from process " + p.pid)));
+        if (p.announced) {
+            engine.leftGroup(p, -1, -1);
+        } else if (p.group != null) {
+            p.group.members.remove(p); // an attach that failed half-way: its group never was
+            engine.groups.remove(p.group.id);
+        }
     }
 
     /** SIGKILLs the process; {@code done} completes once it has been reported exited. */

@@ -11,9 +11,23 @@ import org.ptracedap.sys.SyscallException;
 final class LinuxKernel implements Kernel {
     private final Ptrace ptrace;
     private final int self = LibC.getpid();
+    /** Puts work on the tracer thread's queue. */
+    private final java.util.function.Consumer<Runnable> onTracer;
+    private final java.util.concurrent.ScheduledExecutorService timer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ptrace-timer");
+                t.setDaemon(true);
+                return t;
+            });
 
-    LinuxKernel(Ptrace ptrace) {
+    LinuxKernel(Ptrace ptrace, java.util.function.Consumer<Runnable> onTracer) {
         this.ptrace = ptrace;
+        this.onTracer = onTracer;
+    }
+
+    @Override
+    public void schedule(long millis, Runnable task) {
+        timer.schedule(() -> onTracer.accept(task), millis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     @Override public void seize(int tid, int options) { ptrace.seize(tid, options); }
@@ -22,6 +36,17 @@ final class LinuxKernel implements Kernel {
     @Override public void listen(int tid) { ptrace.listen(tid); }
     @Override public void detach(int tid, int sig) { ptrace.detach(tid, sig); }
     @Override public long eventMsg(int tid) { return ptrace.getEventMsg(tid); }
+
+    @Override
+    public Registers registers(int tid) {
+        long[] w = new long[Registers.WORDS];
+        ptrace.getRegs(tid, w);
+        return Registers.of(w);
+    }
+
+    @Override public void setRegisters(int tid, Registers r) { ptrace.setRegs(tid, r.words()); }
+    @Override public int readMemory(int pid, long address, byte[] into) { return ptrace.readMemory(pid, address, into); }
+    @Override public void writeMemory(int pid, long address, byte[] bytes) { ptrace.writeMemory(pid, address, bytes); }
 
     @Override
     public void kill(int pid, int sig) {

@@ -55,10 +55,14 @@ public sealed interface TraceEvent {
     /** A thread is gone; {@code status} is a wait status ({@link org.ptracedap.sys.WaitStatus}), -1 if unknown (exec). */
     record ThreadExited(int pid, int tid, int status) implements TraceEvent {}
 
-    /** Every thread of the process is stopped. {@code tid} and {@code signal} are 0 unless reason is SIGNAL. */
+    /**
+     * Every thread of every process of the group {@code pid} is stopped (one event for the group).
+     * {@code tid}: the signalled thread (SIGNAL), the launched one (ENTRY), else 0; {@code signal}
+     * is 0 unless reason is SIGNAL.
+     */
     record Stopped(int pid, StopReason reason, int tid, int signal) implements TraceEvent {}
 
-    /** Every thread of the process runs again. */
+    /** Every thread of every process of the group {@code pid} runs again. */
     record Resumed(int pid) implements TraceEvent {}
 
     /** A thread was about to receive a signal; {@code stops} tells whether the policy stops for it. */
@@ -79,6 +83,21 @@ public sealed interface TraceEvent {
 
     /** We stopped tracing the process; it runs on. */
     record Detached(int pid) implements TraceEvent {}
+
+    /**
+     * A fork child of process {@code pid} was left stopped, untraced, before its first instruction,
+     * for a debug session of its own to take over ({@link TraceOptions#childSessions}). If no
+     * tracer takes it within {@link Tracer#HANDOVER_PATIENCE_SECONDS}, or it is
+     * {@linkplain TraceGroup#release released}, it is continued untraced.
+     */
+    record ProcessHandedOver(int pid, int childPid) implements TraceEvent {}
+
+    /**
+     * The group {@code pid} has no process left (they exited, were detached or handed over): its
+     * last exit code, or the signal that killed it, of the last process that exited (both -1 if
+     * none exited).
+     */
+    record GroupEnded(int pid, int exitCode, int signal) implements TraceEvent {}
 
     /** Output of a launched program. */
     record Output(int pid, Stream stream, String text) implements TraceEvent {

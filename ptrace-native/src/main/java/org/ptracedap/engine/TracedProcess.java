@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.ptracedap.engine.TraceEvent.StopReason;
 
 /**
  * One traced process: its threads, its all-stop mode and why it is stopped, and the futures of
@@ -22,11 +21,6 @@ final class TracedProcess {
     private final Set<TracedThread> awaiting = new LinkedHashSet<>();
     Mode mode;
     String name;
-    StopReason reason = StopReason.PAUSE;
-    int reasonTid;
-    int reasonSignal;
-    /** Pause for a detach: no Stopped event. */
-    boolean quietPause;
     boolean resumeWhenPaused;
     final List<CompletableFuture<Void>> pauseWaiters = new ArrayList<>();
     final List<CompletableFuture<Void>> detachWaiters = new ArrayList<>();
@@ -40,6 +34,10 @@ final class TracedProcess {
     boolean announced = true;
     /** SIGCONTs of ours (after taking over a stopped process) to deliver without reporting. */
     int ourSigconts;
+    /** The group it belongs to; null for a fork child being handed over to a session of its own. */
+    TracedGroup group;
+    /** A fork child to hand over to another tracer at its first stop: the group of its parent. */
+    TracedGroup handOverFrom;
 
     TracedProcess(int pid, Mode mode, String name) {
         this.pid = pid;

@@ -50,7 +50,10 @@ public final class Tracer implements AutoCloseable {
     private static Tracer shared;
 
     private final LinkedBlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
-    private final LinkedBlockingQueue<TraceEvent> events = new LinkedBlockingQueue<>();
+    /** An event and the id of the group it belongs to (0: none). */
+    private record Routed(int group, TraceEvent event) {}
+
+    private final LinkedBlockingQueue<Routed> events = new LinkedBlockingQueue<>();
     private final List<Consumer<TraceEvent>> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> batchEndHooks = new CopyOnWriteArrayList<>();
     private final Semaphore armWaiter = new Semaphore(0);
@@ -70,7 +73,7 @@ public final class Tracer implements AutoCloseable {
     // tracer-thread state
     private Engine engine;
     /** Events the engine emitted and not yet handed to the events thread: one hand-off per batch. */
-    private final ArrayList<TraceEvent> outbox = new ArrayList<>();
+    private final ArrayList<Routed> outbox = new ArrayList<>();
     private boolean waiterArmed;
     private boolean noChildren = true;
     private long lastBusy;
@@ -165,74 +168,80 @@ public final class Tracer implements AutoCloseable {
         commands.add(r);
     }
 
-    /** Seizes every thread of a running process, traced as {@code options} say; it keeps running. */
-    public CompletableFuture<ProcessInfo> attach(int pid, TraceOptions options) {
-        return call(() -> engine.attach(pid, options));
-    }
+    // ------------------------------------------------------------------ groups
 
-    /** Like {@link #attach}, for a process another tracer left stopped for us ({@link #handOver}): it is continued. */
-    public CompletableFuture<ProcessInfo> takeOver(int pid, TraceOptions options) {
-        return call(() -> engine.takeOver(pid, options));
-    }
+    /** How long a fork child handed over stopped waits for a tracer before it is continued untraced. */
+    public static final int HANDOVER_PATIENCE_SECONDS = 10;
 
-    /** Detaches leaving the process stopped, for another tracer to take over (a child debug session). */
-    public CompletableFuture<Void> handOver(int pid) {
-        return callAsync(done -> engine.handOver(pid, done));
-    }
+    private final java.util.concurrent.atomic.AtomicInteger nextGroup = new java.util.concurrent.atomic.AtomicInteger();
+    /** The groups by id, for routing their events; a group leaves after its GroupEnded was dispatched. */
+    private final Map<Integer, TraceGroup> groups = new ConcurrentHashMap<>();
 
     /**
-     * Starts a program stopped before its first instruction (a {@code Stopped(ENTRY)} event),
-     * traced as {@code options} say; {@code onSpawn} gets the pid on the tracer thread before any
-     * event of the new process is emitted, so a listener can recognise all of them.
+     * A new, empty group: attach or launch a process with it. Every event of its processes goes to
+     * {@code listener}, on the events thread, in the order the engine emitted them (the global
+     * listeners see them too).
      */
-    public CompletableFuture<ProcessInfo> launch(LaunchSpec spec, TraceOptions options, java.util.function.IntConsumer onSpawn) {
+    public TraceGroup group(Consumer<TraceEvent> listener) {
+        TraceGroup g = new TraceGroup(this, nextGroup.incrementAndGet(), listener);
+        groups.put(g.id(), g);
+        return g;
+    }
+
+    void forget(TraceGroup g) {
+        groups.remove(g.id());
+    }
+
+    CompletableFuture<ProcessInfo> attach(int group, int pid, TraceOptions options, boolean takeOver) {
+        return call(() -> takeOver ? engine.takeOver(group, pid, options) : engine.attach(group, pid, options));
+    }
+
+    CompletableFuture<ProcessInfo> launch(int group, LaunchSpec spec, TraceOptions options) {
         return callAsync(started -> {
-            Spawn.Child child = engine.launch(spec.resolved(), options, started);
-            onSpawn.accept(child.pid());
+            Spawn.Child child = engine.launch(group, spec.resolved(), options, started);
             CountDownLatch open = new CountDownLatch(2);
             openOutput.put(child.pid(), open);
-            pump(child.pid(), child.stdoutFd(), Output.Stream.STDOUT, open);
-            pump(child.pid(), child.stderrFd(), Output.Stream.STDERR, open);
+            pump(group, child.pid(), child.stdoutFd(), Output.Stream.STDOUT, open);
+            pump(group, child.pid(), child.stderrFd(), Output.Stream.STDERR, open);
         });
     }
 
-    /** All-stop: completes when every thread, including any born meanwhile, is stopped. */
-    public CompletableFuture<Void> pauseAll(int pid) {
-        return callAsync(done -> engine.pause(pid, done));
+    CompletableFuture<Void> pause(int group) {
+        return callAsync(done -> engine.pause(group, done));
     }
 
-    /** Resumes every thread, delivering the signals they were stopped with. */
-    public CompletableFuture<Void> resumeAll(int pid) {
+    CompletableFuture<Void> resume(int group) {
         return call(() -> {
-            engine.resume(pid);
+            engine.resume(group);
             return null;
         });
     }
 
-    /** Stops tracing; the process runs on as if never traced. */
-    public CompletableFuture<Void> detach(int pid) {
-        return callAsync(done -> engine.detach(pid, done));
+    CompletableFuture<Void> detach(int group) {
+        return callAsync(done -> engine.detach(group, done));
     }
 
-    /** Kills the process; completes once its exit was reported. */
-    public CompletableFuture<Void> kill(int pid) {
-        return callAsync(done -> engine.kill(pid, done));
+    CompletableFuture<Void> kill(int group) {
+        return callAsync(done -> engine.kill(group, done));
     }
 
-    public CompletableFuture<List<ThreadInfo>> threads(int pid) {
-        return call(() -> engine.threads(pid));
+    CompletableFuture<List<ThreadInfo>> threads(int group) {
+        return call(() -> engine.threads(group));
     }
 
-    /** The registers of a stopped thread: {@code struct user_regs_struct}, 27 words. */
-    public CompletableFuture<long[]> registers(int tid) {
+    CompletableFuture<List<Integer>> processes(int group) {
+        return call(() -> engine.processes(group));
+    }
+
+    CompletableFuture<Void> release(int child) {
         return call(() -> {
-            if (!engine.isStopped(tid)) {
-                throw new TraceException("thread " + tid + " is not stopped");
-            }
-            long[] regs = new long[27];
-            ptrace.getRegs(tid, regs);
-            return regs;
+            engine.release(child);
+            return null;
         });
+    }
+
+    <T> CompletableFuture<T> inspect(int group, int tid, Inspection<T> work) {
+        return call(() -> engine.inspect(group, tid, work));
     }
 
     /** The exit status of one of our own untraced children (e.g. a sample a test started). */
@@ -251,7 +260,7 @@ public final class Tracer implements AutoCloseable {
 
     private void runTracer(CompletableFuture<Void> ready) {
         ptrace = new Ptrace();
-        engine = new Engine(new LinuxKernel(ptrace), outbox::add);
+        engine = new Engine(new LinuxKernel(ptrace, commands::add), (group, e) -> outbox.add(new Routed(group, e)));
         ready.complete(null);
         while (!closed) {
             try {
@@ -381,7 +390,7 @@ public final class Tracer implements AutoCloseable {
     }
 
     private void runEvents() {
-        java.util.ArrayDeque<TraceEvent> batch = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Routed> batch = new java.util.ArrayDeque<>();
         while (!closed) {
             try {
                 batch.add(events.take());
@@ -389,23 +398,23 @@ public final class Tracer implements AutoCloseable {
                 return;
             }
             events.drainTo(batch, 1024);
-            TraceEvent e;
-            while ((e = batch.poll()) != null) {
-                if (e instanceof TraceEvent.ProcessExited x && openOutput.containsKey(x.pid())) {
+            Routed r;
+            while ((r = batch.poll()) != null) {
+                if (r.event() instanceof TraceEvent.ProcessExited x && openOutput.containsKey(x.pid())) {
                     // Its last output may still be in the pipe or queued behind this event: let it go first.
                     awaitOutputClosed(x.pid());
                     events.drainTo(batch);
-                    List<TraceEvent> rest = new ArrayList<>(batch);
+                    List<Routed> rest = new ArrayList<>(batch);
                     batch.clear();
-                    for (TraceEvent r : rest) {
-                        if (r instanceof Output o && o.pid() == x.pid()) {
-                            dispatch(r);
+                    for (Routed o : rest) {
+                        if (o.event() instanceof Output out && out.pid() == x.pid()) {
+                            dispatch(o);
                         } else {
-                            batch.add(r);
+                            batch.add(o);
                         }
                     }
                 }
-                dispatch(e);
+                dispatch(r);
             }
             for (Runnable hook : batchEndHooks) {
                 hook.run();
@@ -430,13 +439,25 @@ public final class Tracer implements AutoCloseable {
         batchEndHooks.remove(hook);
     }
 
-    private void dispatch(TraceEvent e) {
+    private void dispatch(Routed r) {
+        TraceEvent e = r.event();
         for (Consumer<TraceEvent> l : listeners) {
-            try {
-                l.accept(e);
-            } catch (RuntimeException ex) {
-                System.err.println("ptrace-dap: event listener failed on " + e + ": " + ex);
+            deliver(l, e);
+        }
+        TraceGroup g = r.group() != 0 ? groups.get(r.group()) : null;
+        if (g != null) {
+            deliver(g.listener(), e);
+            if (e instanceof TraceEvent.GroupEnded) {
+                groups.remove(g.id());
             }
+        }
+    }
+
+    private static void deliver(Consumer<TraceEvent> l, TraceEvent e) {
+        try {
+            l.accept(e);
+        } catch (RuntimeException ex) {
+            System.err.println("ptrace-dap: event listener failed on " + e + ": " + ex);
         }
     }
 
@@ -453,7 +474,7 @@ public final class Tracer implements AutoCloseable {
     }
 
     /** Copies a launched program's output pipe into {@link Output} events, decoded as UTF-8. */
-    private void pump(int pid, int fd, Output.Stream stream, CountDownLatch open) {
+    private void pump(int group, int pid, int fd, Output.Stream stream, CountDownLatch open) {
         if (fd < 0) {
             open.countDown();
             return;
@@ -484,7 +505,7 @@ public final class Tracer implements AutoCloseable {
                     in.compact();
                     out.flip();
                     if (out.hasRemaining()) {
-                        events.add(new Output(pid, stream, out.toString()));
+                        events.add(new Routed(group, new Output(pid, stream, out.toString())));
                     }
                     out.clear();
                 }
@@ -504,10 +525,10 @@ public final class Tracer implements AutoCloseable {
             return;
         }
         try {
-            List<Integer> pids = call(() -> engine.processes()).get(5, TimeUnit.SECONDS);
-            for (int pid : pids) {
+            List<Integer> ids = call(() -> engine.groups()).get(5, TimeUnit.SECONDS);
+            for (int id : ids) {
                 try {
-                    detach(pid).get(5, TimeUnit.SECONDS);
+                    detach(id).get(5, TimeUnit.SECONDS);
                 } catch (Exception e) {
                     // exited meanwhile
                 }

@@ -37,6 +37,7 @@ public final class LibC {
     public static final int PTRACE_CONT = 7;
     public static final int PTRACE_KILL = 8;
     public static final int PTRACE_GETREGS = 12;
+    public static final int PTRACE_SETREGS = 13;
     public static final int PTRACE_DETACH = 17;
     public static final int PTRACE_SETOPTIONS = 0x4200;
     public static final int PTRACE_GETEVENTMSG = 0x4201;
@@ -131,6 +132,12 @@ public final class LibC {
 
     /** {@code ssize_t write(int fd, const void *buf, size_t count)}; -1 and errno on error. */
     public static native long write(int fd, byte[] buf, long count) throws LastErrorException;
+
+    /** {@code ssize_t pread(int fd, void *buf, size_t count, off_t offset)}; -1 and errno on error. */
+    public static native long pread(int fd, byte[] buf, long count, long offset) throws LastErrorException;
+
+    /** {@code ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset)}; -1 and errno on error. */
+    public static native long pwrite(int fd, byte[] buf, long count, long offset) throws LastErrorException;
 
     /** {@code int close(int fd)}; -1 and errno on error. */
     public static native int close(int fd) throws LastErrorException;

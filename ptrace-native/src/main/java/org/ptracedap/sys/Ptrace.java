@@ -95,6 +95,94 @@ public final class Ptrace {
         }
     }
 
+    /** Writes {@code struct user_regs_struct} (27 words) from {@code regs}. */
+    public void setRegs(int tid, long[] regs) {
+        checkThread();
+        try (Memory m = new Memory(27 * 8)) {
+            m.write(0, regs, 0, 27);
+            LibC.ptrace(LibC.PTRACE_SETREGS, tid, 0, m);
+        } catch (LastErrorException e) {
+            throw fail("PTRACE_SETREGS", tid, e);
+        }
+    }
+
+    /**
+     * Reads the tracee's memory at {@code address} into {@code into} through {@code /proc/PID/mem}
+     * (one pread; the tracer's access is what the kernel checks, so this too stays on the tracer
+     * thread). Returns the number of bytes read: fewer than asked where the range ends unmapped.
+     */
+    public int readMemory(int pid, long address, byte[] into) {
+        checkThread();
+        int fd = openMem(pid, 0 /* O_RDONLY */);
+        try {
+            int done = 0;
+            while (done < into.length) {
+                byte[] rest = done == 0 ? into : new byte[into.length - done];
+                long n;
+                try {
+                    n = LibC.pread(fd, rest, rest.length, address + done);
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() == LibC.EINTR) {
+                        continue;
+                    }
+                    if (done > 0 || e.getErrorCode() == EIO) {
+                        break; // unmapped from here on
+                    }
+                    throw new SyscallException("pread(/proc/" + pid + "/mem, 0x" + Long.toHexString(address) + ")", e.getErrorCode());
+                }
+                if (n <= 0) {
+                    break;
+                }
+                if (rest != into) {
+                    System.arraycopy(rest, 0, into, done, (int) n);
+                }
+                done += (int) n;
+            }
+            return done;
+        } finally {
+            closeQuietly(fd);
+        }
+    }
+
+    /**
+     * Writes {@code bytes} at {@code address} through {@code /proc/PID/mem}, which writes read-only
+     * text too (FOLL_FORCE, for the tracer: DESIGN.md §7) — where {@code process_vm_writev} fails.
+     */
+    public void writeMemory(int pid, long address, byte[] bytes) {
+        checkThread();
+        int fd = openMem(pid, 2 /* O_RDWR */);
+        try {
+            long n = LibC.pwrite(fd, bytes, bytes.length, address);
+            if (n != bytes.length) {
+                throw new SyscallException("pwrite(/proc/" + pid + "/mem, 0x" + Long.toHexString(address) + "): " + n
+                        + " of " + bytes.length + " bytes", EIO);
+            }
+        } catch (LastErrorException e) {
+            throw new SyscallException("pwrite(/proc/" + pid + "/mem, 0x" + Long.toHexString(address) + ")", e.getErrorCode());
+        } finally {
+            closeQuietly(fd);
+        }
+    }
+
+    private static final int EIO = 5;
+
+    private static int openMem(int pid, int flags) {
+        byte[] path = ("/proc/" + pid + "/mem\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try {
+            return LibC.open(path, flags | 0x80000 /* O_CLOEXEC */);
+        } catch (LastErrorException e) {
+            throw new SyscallException("open(/proc/" + pid + "/mem)", e.getErrorCode());
+        }
+    }
+
+    private static void closeQuietly(int fd) {
+        try {
+            LibC.close(fd);
+        } catch (LastErrorException e) {
+            // nothing to do
+        }
+    }
+
     /** {@code waitpid(-1, &status, __WALL|WNOHANG)}: a tid (status in {@link #lastStatus()}), 0 if none, -1 if no children. */
     public int pollWait() {
         return pollWait(-1);

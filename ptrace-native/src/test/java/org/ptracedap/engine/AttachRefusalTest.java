@@ -51,6 +51,11 @@ class AttachRefusalTest {
         @Override public int selfPid() { return SELF; }
         @Override public boolean blockedInRead(int pid) { return false; }
         @Override public Spawn.Child spawnGated(LaunchSpec spec) { throw new UnsupportedOperationException(); }
+        @Override public void schedule(long millis, Runnable task) { throw new AssertionError("nothing to schedule"); }
+        @Override public Registers registers(int tid) { throw new AssertionError("not attached"); }
+        @Override public void setRegisters(int tid, Registers r) { throw new AssertionError("not attached"); }
+        @Override public int readMemory(int pid, long address, byte[] into) { throw new AssertionError("not attached"); }
+        @Override public void writeMemory(int pid, long address, byte[] bytes) { throw new AssertionError("not attached"); }
 
         @Override
         public int statusInt(int pid, String field) {
@@ -62,8 +67,8 @@ class AttachRefusalTest {
     }
 
     private static NotPermittedException refusal(RefusingKernel k) {
-        Engine e = new Engine(k, ev -> { });
-        return assertInstanceOf(NotPermittedException.class, assertThrows(TraceException.class, () -> e.attach(TARGET, TraceOptions.defaults())));
+        Engine e = new Engine(k, (g, ev) -> { });
+        return assertInstanceOf(NotPermittedException.class, assertThrows(TraceException.class, () -> e.attach(1, TARGET, TraceOptions.defaults())));
     }
 
     @Test

@@ -22,13 +22,14 @@ class AttachUnderThreadChurnTest {
         try (Sample prog = Sample.start("chapter_threads", "1", "20")) {
             prog.awaitOutput("thread 20 started");
             for (int round = 1; round <= 20; round++) {
+                TraceGroup group = tracer.group(e -> { });
                 try {
-                    tracer.attach(prog.pid, TraceOptions.defaults()).get(LONG.toSeconds(), TimeUnit.SECONDS);
+                    group.attach(prog.pid, TraceOptions.defaults()).get(LONG.toSeconds(), TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     int left = ProcFs.statusInt(prog.pid, "TracerPid");
                     fail("attach " + round + " failed: " + e.getCause() + "; TracerPid afterwards: " + left, e.getCause());
                 }
-                tracer.detach(prog.pid).get(LONG.toSeconds(), TimeUnit.SECONDS);
+                group.detach().get(LONG.toSeconds(), TimeUnit.SECONDS);
                 for (int tid : ProcFs.tasks(prog.pid)) {
                     int t = ProcFs.statusInt(tid, "TracerPid"); // -1: the thread is gone
                     assertTrue(t <= 0, "round " + round + ": thread " + tid + " still traced by " + t);

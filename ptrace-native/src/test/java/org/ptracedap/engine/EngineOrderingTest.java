@@ -30,8 +30,8 @@ class EngineOrderingTest {
     @BeforeEach
     void attachToProcess100() {
         kernel = new ScriptedKernel().thread(PID, PID);
-        engine = new Engine(kernel, events::add);
-        engine.attach(PID, TraceOptions.defaults());
+        engine = new Engine(kernel, (g, ev) -> events.add(ev));
+        engine.attach(PID, PID, TraceOptions.defaults());
         assertEquals(List.of(new ThreadStarted(PID, PID, 0, Origin.ATTACHED, "prog")), events);
         assertEquals(List.of("seize 100"), kernel.take());
         events.clear();
@@ -181,7 +181,8 @@ class EngineOrderingTest {
         exit(101, 0);
         exit(PID, 0);
         assertEquals(List.of(PID, 101), exited(), "exactly once each");
-        assertEquals(new TraceEvent.ProcessExited(PID, 0, -1), events.get(events.size() - 1));
+        assertEquals(List.of(new TraceEvent.ProcessExited(PID, 0, -1), new TraceEvent.GroupEnded(PID, 0, -1)),
+                events.subList(events.size() - 2, events.size()));
     }
 
     @Test
@@ -207,7 +208,8 @@ class EngineOrderingTest {
         engine.onWaitStatus(PID, WaitStatus.ofSignal(SIGKILL));
         assertTrue(paused.isCompletedExceptionally());
         assertEquals(List.of(101, PID), exited());
-        assertEquals(new TraceEvent.ProcessExited(PID, -1, SIGKILL), events.get(events.size() - 1));
+        assertEquals(List.of(new TraceEvent.ProcessExited(PID, -1, SIGKILL), new TraceEvent.GroupEnded(PID, -1, SIGKILL)),
+                events.subList(events.size() - 2, events.size()));
         assertFalse(engine.isTraced(PID));
     }
 
@@ -272,7 +274,8 @@ class EngineOrderingTest {
         List<String> calls = kernel.take();
         assertEquals(List.of("interrupt 100", "interrupt 101", "detach 100 0", "detach 101 " + SIGUSR2), calls);
         assertFalse(events.stream().anyMatch(e -> e instanceof TraceEvent.Stopped), "a detach is not a user-visible stop");
-        assertEquals(new TraceEvent.Detached(PID), events.get(events.size() - 1));
+        assertEquals(List.of(new TraceEvent.Detached(PID), new TraceEvent.GroupEnded(PID, -1, -1)),
+                events.subList(events.size() - 2, events.size()));
         assertFalse(engine.isTraced(PID));
     }
 
@@ -280,8 +283,8 @@ class EngineOrderingTest {
     void attachRescansUntilNoNewThreadAppears() {
         ScriptedKernel k = new ScriptedKernel().thread(300, 300).thread(300, 301).thread(300, 302);
         List<TraceEvent> evs = new ArrayList<>();
-        Engine e = new Engine(k, evs::add);
-        ProcessInfo info = e.attach(300, TraceOptions.defaults());
+        Engine e = new Engine(k, (g, ev) -> evs.add(ev));
+        ProcessInfo info = e.attach(300, 300, TraceOptions.defaults());
         assertEquals(3, info.threads());
         assertEquals(List.of("seize 300", "seize 301", "seize 302"), k.take());
         assertEquals(3, evs.size());
@@ -290,15 +293,44 @@ class EngineOrderingTest {
     @Test
     void attachErrorsSayWhatIsWrong() {
         ScriptedKernel k = new ScriptedKernel().thread(300, 300).thread(300, 301);
-        Engine e = new Engine(k, ev -> { });
-        TraceException notThere = assertThrows(NoSuchProcessException.class, () -> e.attach(999, TraceOptions.defaults()));
+        Engine e = new Engine(k, (g, ev) -> { });
+        TraceException notThere = assertThrows(NoSuchProcessException.class, () -> e.attach(999, 999, TraceOptions.defaults()));
         assertTrue(notThere.getMessage().contains("no process with pid 999"), notThere.getMessage());
-        TraceException thread = assertThrows(TraceException.class, () -> e.attach(301, TraceOptions.defaults()));
+        TraceException thread = assertThrows(TraceException.class, () -> e.attach(301, 301, TraceOptions.defaults()));
         assertTrue(thread.getMessage().contains("301 is a thread of process 300"), thread.getMessage());
-        assertThrows(TraceException.class, () -> e.attach(1, TraceOptions.defaults()), "ourselves");
-        e.attach(300, TraceOptions.defaults());
-        TraceException twice = assertThrows(TraceException.class, () -> e.attach(300, TraceOptions.defaults()));
+        assertThrows(TraceException.class, () -> e.attach(1, 1, TraceOptions.defaults()), "ourselves");
+        e.attach(300, 300, TraceOptions.defaults());
+        TraceException twice = assertThrows(TraceException.class, () -> e.attach(300, 300, TraceOptions.defaults()));
         assertTrue(twice.getMessage().contains("already attached"), twice.getMessage());
+    }
+
+    // --------------------------------------------------------------- inspecting a stopped thread
+
+    @Test
+    void inspectReadsRegistersAndMemoryOfAStoppedThreadOnly() throws Exception {
+        long[] w = new long[Registers.WORDS];
+        w[16] = 0x401000; // rip
+        w[19] = 0x7ffc0000; // rsp
+        kernel.registers(PID, Registers.of(w)).memory(0x401000, (byte) 0x55, (byte) 0x48);
+        TraceException running = assertThrows(TraceException.class, () -> engine.inspect(PID, PID, t -> t.registers()));
+        assertTrue(running.getMessage().contains("not stopped"), running.getMessage());
+        engine.pause(PID, new CompletableFuture<>());
+        firstStop(PID);
+        kernel.take();
+        Tracee[] kept = new Tracee[1];
+        long pc = engine.inspect(PID, PID, t -> {
+            kept[0] = t;
+            byte[] two = new byte[4];
+            assertEquals(2, t.read(t.registers().pc(), two), "two bytes are mapped, then nothing");
+            assertEquals(0x55, two[0]);
+            t.setRegisters(t.registers().withPc(0x401001));
+            return t.registers().pc();
+        });
+        assertEquals(0x401001, pc);
+        assertEquals(List.of("getregs 100", "getregs 100", "setregs 100 rip=0x401001", "getregs 100"), kernel.take());
+        assertThrows(IllegalStateException.class, () -> kept[0].registers(), "a Tracee is valid only inside its inspection");
+        assertThrows(TraceException.class, () -> engine.inspect(PID, 999, t -> t.registers()), "not a thread of the group");
+        assertEquals(0x7ffc0000, Registers.of(Registers.of(w).words()).sp(), "words() is the inverse of of()");
     }
 
     // --------------------------------------------------------------- follow-fork
@@ -307,8 +339,8 @@ class EngineOrderingTest {
         ScriptedKernel k = new ScriptedKernel().thread(PID, PID);
         kernel = k;
         events.clear();
-        Engine e = new Engine(k, events::add);
-        e.attach(PID, TraceOptions.defaults().withFollow(follow));
+        Engine e = new Engine(k, (g, ev) -> events.add(ev));
+        e.attach(PID, PID, TraceOptions.defaults().withFollow(follow));
         k.take();
         events.clear();
         return e;
@@ -320,7 +352,7 @@ class EngineOrderingTest {
     }
 
     @Test
-    void followBothTakesOnTheChildHeldAtEntryInEitherOrder() {
+    void followBothTakesOnTheChildHeldAtEntryInEitherOrderAndRunsItWithTheGroup() {
         for (boolean childFirst : new boolean[] {false, true}) {
             Engine e = following(FollowFork.BOTH);
             kernel.forked(PID, 200);
@@ -334,16 +366,69 @@ class EngineOrderingTest {
             }
             assertEquals(List.of(
                     new TraceEvent.ProcessForked(PID, PID, 200, TraceEvent.ForkKind.FORK, true),
-                    new ThreadStarted(200, 200, PID, Origin.FORK, "prog"),
-                    new TraceEvent.Stopped(200, StopReason.ENTRY, 0, 0)), events, "child first: " + childFirst);
-            assertEquals(List.of("cont 100 0"), kernel.take(), "the parent runs on; the child is held");
-            e.resume(200);
-            assertEquals(List.of("cont 200 0"), kernel.take());
+                    new ThreadStarted(200, 200, PID, Origin.FORK, "prog")), events,
+                    "child first: " + childFirst + "; no stop of its own: it joins the running group");
+            List<String> calls = kernel.take();
+            assertTrue(calls.containsAll(List.of("cont 100 0", "cont 200 0")), "both run: " + calls);
+            assertEquals(List.of(PID, 200), e.processes(PID));
             kernel.gone(200);
             e.onWaitStatus(200, WaitStatus.ofExit(0));
             assertEquals(new TraceEvent.ProcessExited(200, 0, -1), events.get(events.size() - 1));
             assertTrue(e.isTraced(PID));
+            assertEquals(List.of(PID), e.processes(PID));
         }
+    }
+
+    @Test
+    void aGroupPausesAndResumesAllItsProcessesWithOneEventEach() {
+        Engine e = following(FollowFork.BOTH);
+        kernel.forked(PID, 200);
+        forkEvent(e, PID, 200);
+        e.onWaitStatus(200, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
+        kernel.take();
+        events.clear();
+        CompletableFuture<Void> paused = new CompletableFuture<>();
+        e.pause(PID, paused);
+        assertEquals(List.of("interrupt 100", "interrupt 200"), kernel.take());
+        e.onWaitStatus(PID, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
+        assertFalse(paused.isDone(), "the child is not stopped yet");
+        assertEquals(List.of(), events);
+        e.onWaitStatus(200, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
+        assertTrue(paused.isDone());
+        assertEquals(List.of(new TraceEvent.Stopped(PID, StopReason.PAUSE, 0, 0)), events, "one stop for the group");
+        e.resume(PID);
+        assertEquals(List.of("cont 100 0", "cont 200 0"), kernel.take());
+        assertEquals(new TraceEvent.Resumed(PID), events.get(events.size() - 1));
+        assertEquals(1, events.stream().filter(ev -> ev instanceof TraceEvent.Resumed).count());
+    }
+
+    @Test
+    void aSignalThatStopsInOneProcessStopsTheWholeGroup() {
+        Engine e = following(FollowFork.BOTH);
+        kernel.forked(PID, 200);
+        forkEvent(e, PID, 200);
+        e.onWaitStatus(200, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
+        kernel.take();
+        events.clear();
+        e.onWaitStatus(200, WaitStatus.ofStop(SIGUSR1, 0));
+        assertEquals(List.of("interrupt 100"), kernel.take(), "the other process is stopped too");
+        e.onWaitStatus(PID, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
+        assertEquals(new TraceEvent.Stopped(PID, StopReason.SIGNAL, 200, SIGUSR1), events.get(events.size() - 1));
+        e.resume(PID);
+        assertEquals(List.of("cont 100 0", "cont 200 " + SIGUSR1), kernel.take(), "the signal is delivered on resume");
+    }
+
+    @Test
+    void aGroupEndsWhenItsLastProcessIsGoneWithTheLastExitCode() {
+        Engine e = following(FollowFork.CHILD);
+        kernel.forked(PID, 200);
+        forkEvent(e, PID, 200);
+        e.onWaitStatus(200, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
+        assertFalse(events.stream().anyMatch(ev -> ev instanceof TraceEvent.GroupEnded), "the child is left");
+        kernel.gone(200);
+        e.onWaitStatus(200, WaitStatus.ofExit(3));
+        assertEquals(new TraceEvent.GroupEnded(PID, 3, -1), events.get(events.size() - 1));
+        assertEquals(List.of(), e.groups());
     }
 
     @Test
@@ -375,26 +460,37 @@ class EngineOrderingTest {
     }
 
     @Test
-    void handOverLeavesTheChildStoppedForTheNextTracer() {
-        Engine e = following(FollowFork.BOTH);
+    void childSessionsHandEachChildOverStoppedAndReleaseItIfNoTracerTakesIt() {
+        ScriptedKernel k = new ScriptedKernel().thread(PID, PID);
+        kernel = k;
+        events.clear();
+        Engine e = new Engine(k, (g, ev) -> events.add(ev));
+        e.attach(PID, PID, TraceOptions.defaults().withFollow(FollowFork.BOTH).withChildSessions(true));
+        k.take();
+        events.clear();
         kernel.forked(PID, 200);
         forkEvent(e, PID, 200);
         e.onWaitStatus(200, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
-        kernel.take();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        e.handOver(200, done);
-        assertTrue(done.isDone());
-        assertEquals(List.of("kill 200 " + SIGSTOP, "detach 200 0"), kernel.take(),
+        List<String> calls = k.take();
+        assertTrue(calls.containsAll(List.of("kill 200 " + SIGSTOP, "detach 200 0", "schedule 10000ms")), calls.toString());
+        assertTrue(calls.indexOf("kill 200 " + SIGSTOP) < calls.indexOf("detach 200 0"),
                 "a signal given to PTRACE_DETACH from an event stop would be dropped: queue SIGSTOP first");
         assertFalse(e.isTraced(200));
+        assertEquals(List.of(PID), e.processes(PID), "not a member of the parent's group");
+        assertTrue(events.contains(new TraceEvent.ProcessHandedOver(PID, 200)), events.toString());
+        k.stopped(200);
+        k.runScheduled(); // the patience is over: untraced and still stopped → continued
+        assertEquals(List.of("kill 200 " + SIGCONT), k.take());
+        e.release(200);
+        assertEquals(List.of("kill 200 " + SIGCONT), k.take(), "released at once when the client declines");
     }
 
     @Test
     void aProcessHandedOverIsContinuedWithASigcontOfOursThatIsNotReported() {
         ScriptedKernel k = new ScriptedKernel().thread(300, 300);
         List<TraceEvent> evs = new ArrayList<>();
-        Engine e = new Engine(k, evs::add);
-        e.takeOver(300, TraceOptions.defaults());
+        Engine e = new Engine(k, (g, ev) -> evs.add(ev));
+        e.takeOver(300, 300, TraceOptions.defaults());
         assertEquals(List.of("seize 300", "kill 300 " + SIGCONT), k.take());
         e.onWaitStatus(300, WaitStatus.ofStop(SIGCONT, 0));
         assertEquals(List.of("cont 300 " + SIGCONT), k.take());

@@ -26,16 +26,14 @@ class FollowForkTest {
     /** Every process the test saw: checked for stray stops at the end, killed if traced. */
     private final Set<Integer> seen = ConcurrentHashMap.newKeySet();
     private final Set<Integer> children = ConcurrentHashMap.newKeySet();
-    /** Like the trace command: a followed child starts held; start it. */
+    /** Every process the test saw (a followed child runs with its group: nothing to start). */
     private final Consumer<TraceEvent> starter = e -> {
         if (e instanceof ProcessForked f) {
             seen.add(f.childPid());
             children.add(f.childPid());
         }
-        if (e instanceof TraceEvent.Stopped s && s.reason() == StopReason.ENTRY && children.contains(s.pid())) {
-            tracer.resumeAll(s.pid());
-        }
     };
+    private TraceGroup group;
 
     FollowForkTest() {
         tracer.addListener(starter);
@@ -45,22 +43,26 @@ class FollowForkTest {
     void cleanUp() throws Exception {
         tracer.removeListener(starter);
         rec.close();
+        boolean traced = false;
         for (int pid : seen) {
-            if (ProcFs.exists(pid) && ProcFs.statusInt(pid, "TracerPid") == ProcFs.statusInt((int) ProcessHandle.current().pid(), "Tgid")) {
-                try {
-                    tracer.kill(pid).get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    // exited meanwhile
-                }
+            traced |= ProcFs.exists(pid) && ProcFs.statusInt(pid, "TracerPid") == ProcFs.statusInt((int) ProcessHandle.current().pid(), "Tgid");
+        }
+        if (traced && group != null) {
+            try {
+                group.kill().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // exited meanwhile
             }
         }
     }
 
     private int launch(FollowFork follow, String sample, String... args) throws Exception {
-        ProcessInfo info = tracer.launch(LaunchSpec.of(bin(sample).toString(), List.of(args)), TraceOptions.defaults().withFollow(follow), seen::add)
+        group = tracer.group(e -> { });
+        ProcessInfo info = group.launch(LaunchSpec.of(bin(sample).toString(), List.of(args)), TraceOptions.defaults().withFollow(follow))
                 .get(LONG.toSeconds(), TimeUnit.SECONDS);
+        seen.add(info.pid());
         rec.await(info.pid(), TraceEvent.Stopped.class, s -> s.reason() == StopReason.ENTRY);
-        tracer.resumeAll(info.pid()).get(LONG.toSeconds(), TimeUnit.SECONDS);
+        group.resume().get(LONG.toSeconds(), TimeUnit.SECONDS);
         return info.pid();
     }
 
@@ -131,10 +133,10 @@ class FollowForkTest {
         for (FollowFork follow : FollowFork.values()) {
             int pid = launch(follow, "fork_exec", "20", "vfork");
             // pause while vforks come and go: a vfork parent cannot stop until its child execs
-            for (int i = 0; i < 5 && tracer.threads(pid).handle((t, e) -> e == null).get(); i++) {
+            for (int i = 0; i < 5 && group.threads().handle((t, e) -> e == null).get(); i++) {
                 try {
-                    tracer.pauseAll(pid).get(LONG.toSeconds(), TimeUnit.SECONDS);
-                    tracer.resumeAll(pid).get(LONG.toSeconds(), TimeUnit.SECONDS);
+                    group.pause().get(LONG.toSeconds(), TimeUnit.SECONDS);
+                    group.resume().get(LONG.toSeconds(), TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     break; // exited or let go (follow child) meanwhile
                 }

@@ -106,10 +106,21 @@ final class ScriptedKernel implements Kernel {
         return list;
     }
 
+    private final Set<Integer> jobStopped = new HashSet<>();
+
+    /** /proc shows it stopped ('T'): job control, or left stopped by a hand-over. */
+    ScriptedKernel stopped(int tid) {
+        jobStopped.add(tid);
+        return this;
+    }
+
     @Override
     public char state(int pid, int tid) {
         if (zombies.contains(tid)) {
             return 'Z';
+        }
+        if (jobStopped.contains(tid)) {
+            return 'T';
         }
         return isThreadOf(pid, tid) ? 'S' : '?';
     }
@@ -124,5 +135,66 @@ final class ScriptedKernel implements Kernel {
     @Override
     public Spawn.Child spawnGated(LaunchSpec spec) {
         throw new UnsupportedOperationException("scripted kernel cannot launch");
+    }
+
+    /** Registers the test gives a thread ({@link #registers(int, Registers)}); all zero if none. */
+    private final Map<Integer, Registers> regs = new HashMap<>();
+    /** Memory of the processes, a page at a time: address → byte, what the test put there. */
+    private final Map<Long, Byte> memory = new HashMap<>();
+
+    ScriptedKernel registers(int tid, Registers r) {
+        regs.put(tid, r);
+        return this;
+    }
+
+    ScriptedKernel memory(long address, byte... bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            memory.put(address + i, bytes[i]);
+        }
+        return this;
+    }
+
+    @Override
+    public Registers registers(int tid) {
+        calls.add("getregs " + tid);
+        return regs.getOrDefault(tid, Registers.of(new long[Registers.WORDS]));
+    }
+
+    @Override
+    public void setRegisters(int tid, Registers r) {
+        calls.add("setregs " + tid + " rip=0x" + Long.toHexString(r.rip()));
+        regs.put(tid, r);
+    }
+
+    @Override
+    public int readMemory(int pid, long address, byte[] into) {
+        int n = 0;
+        while (n < into.length && memory.containsKey(address + n)) {
+            into[n] = memory.get(address + n);
+            n++;
+        }
+        return n;
+    }
+
+    @Override
+    public void writeMemory(int pid, long address, byte[] bytes) {
+        calls.add("write " + pid + " 0x" + Long.toHexString(address) + " " + bytes.length);
+        memory(address, bytes);
+    }
+
+    /** Tasks the engine scheduled, with their delay: a test runs them when it wants ({@link #runScheduled}). */
+    final List<Runnable> scheduled = new ArrayList<>();
+
+    @Override
+    public void schedule(long millis, Runnable task) {
+        calls.add("schedule " + millis + "ms");
+        scheduled.add(task);
+    }
+
+    /** Runs every task scheduled so far (their time has come). */
+    void runScheduled() {
+        List<Runnable> due = new ArrayList<>(scheduled);
+        scheduled.clear();
+        due.forEach(Runnable::run);
     }
 }

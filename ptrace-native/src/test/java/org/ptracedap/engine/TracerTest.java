@@ -24,6 +24,16 @@ class TracerTest {
     private final Tracer tracer = Tracer.shared();
     private final Recorder rec = new Recorder();
     private final List<Integer> launched = new ArrayList<>();
+    /** The group of each process the test traces (every event also reaches {@link #rec}). */
+    private final java.util.Map<Integer, TraceGroup> groups = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private TraceGroup g(int pid) {
+        return groups.get(pid);
+    }
+
+    private TraceGroup newGroup() {
+        return tracer.group(e -> { });
+    }
 
     @AfterEach
     void killWhatWeLaunched() throws Exception {
@@ -31,7 +41,7 @@ class TracerTest {
         for (int pid : launched) {
             if (tracer.call(() -> ProcFs.exists(pid)).get() && ProcFs.statusInt(pid, "TracerPid") > 0) {
                 try {
-                    tracer.kill(pid).get(30, TimeUnit.SECONDS);
+                    g(pid).kill().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     // exited meanwhile
                 }
@@ -40,8 +50,10 @@ class TracerTest {
     }
 
     private int launch(String sample, String... args) throws Exception {
-        ProcessInfo info = tracer.launch(LaunchSpec.of(bin(sample).toString(), List.of(args)), TraceOptions.defaults(), pid -> { })
+        TraceGroup group = newGroup();
+        ProcessInfo info = group.launch(LaunchSpec.of(bin(sample).toString(), List.of(args)), TraceOptions.defaults())
                 .get(LONG.toSeconds(), TimeUnit.SECONDS);
+        groups.put(info.pid(), group);
         launched.add(info.pid());
         rec.await(info.pid(), TraceEvent.Stopped.class, s -> s.reason() == StopReason.ENTRY);
         return info.pid();
@@ -62,7 +74,7 @@ class TracerTest {
     @Test
     void cloneStormOf10000ThreadsIsFollowedExactly() throws Exception {
         int pid = launch("clone_storm", "10000");
-        get(tracer.resumeAll(pid));
+        get(g(pid).resume());
         assertEquals(0, rec.awaitExit(pid).exitCode());
         assertEquals(10_001, rec.assertEachThreadOnce(pid));
         long firstSeen = rec.of(pid, TraceEvent.ThreadStarted.class).stream()
@@ -75,22 +87,24 @@ class TracerTest {
     void attachFindsAll1001ThreadsAndDetachLeavesTheProgramWorking() throws Exception {
         try (Sample s = Sample.start("idle_threads", "1000")) {
             s.awaitOutput("ready");
-            ProcessInfo info = get(tracer.attach(s.pid, TraceOptions.defaults()));
+            TraceGroup group = newGroup();
+            groups.put(s.pid, group);
+            ProcessInfo info = get(group.attach(s.pid, TraceOptions.defaults()));
             assertEquals(1001, info.threads());
-            assertEquals(1001, get(tracer.threads(s.pid)).size());
-            List<TraceEvent.ThreadStarted> started = rec.of(s.pid, TraceEvent.ThreadStarted.class);
+            assertEquals(1001, get(g(s.pid).threads()).size());
+            List<TraceEvent.ThreadStarted> started = rec.awaitCount(s.pid, TraceEvent.ThreadStarted.class, 1001);
             assertEquals(1001, started.size());
             assertTrue(started.stream().allMatch(t -> t.origin() == Origin.ATTACHED));
             assertEquals(List.of("idle_threads"), started.stream().filter(t -> t.name() != null)
                     .map(TraceEvent.ThreadStarted::name).toList(), "only the main thread's name is read at attach");
-            assertEquals(1000, get(tracer.threads(s.pid)).stream().filter(t -> t.name().matches("idle-\\d+")).count(),
+            assertEquals(1000, get(g(s.pid).threads()).stream().filter(t -> t.name().matches("idle-\\d+")).count(),
                     "the thread list reads each name");
 
-            get(tracer.pauseAll(s.pid));
+            get(g(s.pid).pause());
             assertAllStopped(s.pid);
-            assertTrue(get(tracer.threads(s.pid)).stream().allMatch(ThreadInfo::stopped));
-            get(tracer.resumeAll(s.pid));
-            get(tracer.detach(s.pid));
+            assertTrue(get(g(s.pid).threads()).stream().allMatch(ThreadInfo::stopped));
+            get(g(s.pid).resume());
+            get(g(s.pid).detach());
 
             assertEquals(0, ProcFs.statusInt(s.pid, "TracerPid"));
             for (int tid : ProcFs.tasks(s.pid)) {
@@ -108,13 +122,13 @@ class TracerTest {
     @Test
     void twoHundredPauseResumeCyclesDuringACloneStormLoseNoThread() throws Exception {
         int pid = launch("clone_storm", "100000", "64");
-        get(tracer.resumeAll(pid));
+        get(g(pid).resume());
         for (int i = 0; i < 200; i++) {
-            get(tracer.pauseAll(pid));
+            get(g(pid).pause());
             if (i % 25 == 0) {
                 assertAllStopped(pid);
             }
-            get(tracer.resumeAll(pid));
+            get(g(pid).resume());
         }
         assertEquals(0, rec.awaitExit(pid).exitCode());
         long stops = rec.of(pid, TraceEvent.Stopped.class).stream().filter(s -> s.reason() == StopReason.PAUSE).count();
@@ -126,7 +140,7 @@ class TracerTest {
     @Test
     void execFromANonLeaderThreadRebuildsTheThreadTable() throws Exception {
         int pid = launch("exec_from_thread");
-        get(tracer.resumeAll(pid));
+        get(g(pid).resume());
         assertEquals(0, rec.awaitExit(pid).exitCode());
         TraceEvent.ProcessExec exec = rec.await(pid, TraceEvent.ProcessExec.class, e -> true);
         assertNotEquals(pid, exec.oldTid(), "the exec came from a non-leader thread");
@@ -138,15 +152,17 @@ class TracerTest {
     @Test
     void mainThreadExitingFirstIsReportedOnceAndDoesNotBlockAPause() throws Exception {
         int pid = launch("main_exits_first", "4", "3000");
-        get(tracer.resumeAll(pid));
+        get(g(pid).resume());
         rec.awaitOutput(pid, "main leaving");
         Sample.await("the main thread to become a zombie", () -> ProcFs.state(pid, pid) == 'Z');
-        get(tracer.pauseAll(pid));
+        get(g(pid).pause());
         assertAllStopped(pid);
+        // its exit is reported by the pause (noticed there); the events reach us off the tracer thread
+        rec.await(pid, TraceEvent.ThreadExited.class, t -> t.tid() == pid);
         assertEquals(List.of(pid), rec.of(pid, TraceEvent.ThreadExited.class).stream()
                 .map(TraceEvent.ThreadExited::tid).collect(Collectors.toList()));
-        assertFalse(get(tracer.threads(pid)).stream().anyMatch(t -> t.tid() == pid));
-        get(tracer.resumeAll(pid));
+        assertFalse(get(g(pid).threads()).stream().anyMatch(t -> t.tid() == pid));
+        get(g(pid).resume());
         assertEquals(0, rec.awaitExit(pid).exitCode());
         assertEquals(5, rec.assertEachThreadOnce(pid));
     }
@@ -154,7 +170,7 @@ class TracerTest {
     @Test
     void forkedChildIsLetGoAndRunsUntraced() throws Exception {
         int pid = launch("fork_exec");
-        get(tracer.resumeAll(pid));
+        get(g(pid).resume());
         assertEquals(0, rec.awaitExit(pid).exitCode());
         TraceEvent.ProcessForked fork = rec.await(pid, TraceEvent.ProcessForked.class, e -> true);
         assertFalse(fork.followed());
@@ -166,17 +182,17 @@ class TracerTest {
     @Test
     void theProgramsOwnSignalsStopTheSessionAndAreDeliveredOnce() throws Exception {
         int pid = launch("signal_counter");
-        get(tracer.resumeAll(pid));
+        get(g(pid).resume());
         rec.awaitOutput(pid, "ready");
         org.ptracedap.sys.LibC.kill(pid, Signals.SIGUSR1);
         TraceEvent.Stopped stop = rec.await(pid, TraceEvent.Stopped.class, s -> s.reason() == StopReason.SIGNAL);
         assertEquals(Signals.SIGUSR1, stop.signal());
         assertAllStopped(pid);
-        get(tracer.resumeAll(pid));
+        get(g(pid).resume());
         rec.awaitOutput(pid, "count=1");
         org.ptracedap.sys.LibC.kill(pid, Signals.SIGTERM);
         rec.await(pid, TraceEvent.Stopped.class, s -> s.signal() == Signals.SIGTERM);
-        get(tracer.resumeAll(pid));
+        get(g(pid).resume());
         assertEquals(0, rec.awaitExit(pid).exitCode());
         rec.awaitOutput(pid, "signal_counter: total 1");
     }
@@ -186,12 +202,55 @@ class TracerTest {
         Assumptions.assumeTrue(Files.isExecutable(java.nio.file.Path.of(System.getProperty("ptracedap.samples", "")
                 , "go_threads")), "go_threads is built only when Go is installed");
         int pid = launch("go_threads", "50", "200");
-        get(tracer.resumeAll(pid));
+        get(g(pid).resume());
         assertEquals(0, rec.awaitExit(pid).exitCode());
         int threads = rec.assertEachThreadOnce(pid);
         assertTrue(threads >= 51, "Go made " + threads + " threads");
         assertFalse(rec.of(pid, TraceEvent.Stopped.class).stream().anyMatch(s -> s.reason() == StopReason.SIGNAL),
                 "Go's own SIGURG must not stop the session");
+    }
+
+    /**
+     * At a launched program's entry (the dynamic loader's first instruction), the bytes at rip
+     * read through a {@link Tracee} are those of the file mapped there (per /proc/PID/maps), and
+     * read-only text can be written (an int3) and restored — what breakpoints will do.
+     */
+    @Test
+    void aTraceeReadsAndWritesTheStoppedProgramsMemory() throws Exception {
+        int pid = launch("idle_threads", "1");
+        long rip = get(g(pid).registers(pid)).pc();
+        String[] mapping = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/maps")).stream()
+                .map(l -> l.split("\\s+")).filter(f -> {
+                    String[] range = f[0].split("-");
+                    return Long.parseUnsignedLong(range[0], 16) <= rip && rip < Long.parseUnsignedLong(range[1], 16);
+                }).findFirst().orElseThrow();
+        assertTrue(mapping[1].startsWith("r-x"), "rip is in text: " + String.join(" ", mapping));
+        long fileOffset = Long.parseUnsignedLong(mapping[2], 16) + rip - Long.parseUnsignedLong(mapping[0].split("-")[0], 16);
+        byte[] expected = new byte[16];
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(mapping[5], "r")) {
+            f.seek(fileOffset);
+            f.readFully(expected);
+        }
+        byte[][] seen = get(g(pid).inspect(pid, t -> {
+            byte[] before = new byte[16];
+            assertEquals(16, t.read(rip, before));
+            t.write(rip, new byte[] {(byte) 0xcc});
+            byte[] trapped = new byte[1];
+            t.read(rip, trapped);
+            t.write(rip, new byte[] {before[0]});
+            byte[] after = new byte[16];
+            t.read(rip, after);
+            return new byte[][] {before, trapped, after};
+        }));
+        assertArrayEquals(expected, seen[0], "the bytes of " + mapping[5] + " at offset 0x" + Long.toHexString(fileOffset));
+        assertEquals((byte) 0xcc, seen[1][0], "text is writable by the tracer");
+        assertArrayEquals(expected, seen[2], "restored");
+        assertEquals(0, (int) get(g(pid).inspect(pid, t -> t.read(0, new byte[8]))), "address 0 is not mapped: nothing read");
+        get(g(pid).resume());
+        rec.awaitOutput(pid, "ready");
+        org.ptracedap.sys.LibC.kill(pid, Signals.SIGUSR1); // blocked and sigwait()ed: no signal stop
+        assertEquals(0, rec.awaitExit(pid).exitCode(), "the program runs as before");
+        rec.awaitOutput(pid, "idle_threads: 1 threads joined");
     }
 
     @Test
@@ -201,14 +260,14 @@ class TracerTest {
             missing++;
         }
         int nobody = missing;
-        ExecutionException e = assertThrows(ExecutionException.class, () -> get(tracer.attach(nobody, TraceOptions.defaults())));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> get(newGroup().attach(nobody, TraceOptions.defaults())));
         assertInstanceOf(NoSuchProcessException.class, e.getCause());
         assertTrue(e.getCause().getMessage().contains("no process with pid " + nobody), e.getCause().getMessage());
 
         try (Sample holder = Sample.start("traced_child")) {
             holder.awaitOutput("ready ");
             int child = Integer.parseInt(holder.output().split("ready ")[1].trim().split("\\s")[0]);
-            ExecutionException refused = assertThrows(ExecutionException.class, () -> get(tracer.attach(child, TraceOptions.defaults())));
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> get(newGroup().attach(child, TraceOptions.defaults())));
             NotPermittedException np = assertInstanceOf(NotPermittedException.class, refused.getCause());
             assertEquals(holder.pid, np.tracerPid());
             assertTrue(np.getMessage().contains("already traced by process " + holder.pid + " (\"traced_child\")"),
@@ -217,7 +276,7 @@ class TracerTest {
         try (Sample idle = Sample.start("idle_threads", "2")) {
             idle.awaitOutput("ready");
             int tid = ProcFs.tasks(idle.pid).stream().filter(t -> t != idle.pid).findFirst().orElseThrow();
-            ExecutionException thread = assertThrows(ExecutionException.class, () -> get(tracer.attach(tid, TraceOptions.defaults())));
+            ExecutionException thread = assertThrows(ExecutionException.class, () -> get(newGroup().attach(tid, TraceOptions.defaults())));
             assertTrue(thread.getCause().getMessage().contains(tid + " is a thread of process " + idle.pid));
         }
     }
@@ -225,26 +284,28 @@ class TracerTest {
     @Test
     void launchErrorsSayWhatIsWrong() throws Exception {
         ExecutionException e = assertThrows(ExecutionException.class,
-                () -> get(tracer.launch(LaunchSpec.of("/nonexistent/prog", List.of()), TraceOptions.defaults(), pid -> { })));
+                () -> get(newGroup().launch(LaunchSpec.of("/nonexistent/prog", List.of()), TraceOptions.defaults())));
         assertTrue(e.getCause().getMessage().contains("/nonexistent/prog does not exist"), e.getCause().getMessage());
         java.nio.file.Path plain = Files.createTempFile("ptrace-dap-test", ".txt");
         plain.toFile().deleteOnExit();
         ExecutionException notExec = assertThrows(ExecutionException.class,
-                () -> get(tracer.launch(LaunchSpec.of(plain.toString(), List.of()), TraceOptions.defaults(), pid -> { })));
+                () -> get(newGroup().launch(LaunchSpec.of(plain.toString(), List.of()), TraceOptions.defaults())));
         assertTrue(notExec.getCause().getMessage().contains("is not an executable file"), notExec.getCause().getMessage());
         ExecutionException noPath = assertThrows(ExecutionException.class,
-                () -> get(tracer.launch(LaunchSpec.of("no-such-program-xyz", List.of()), TraceOptions.defaults(), pid -> { })));
+                () -> get(newGroup().launch(LaunchSpec.of("no-such-program-xyz", List.of()), TraceOptions.defaults())));
         assertTrue(noPath.getCause().getMessage().contains("not found in PATH"), noPath.getCause().getMessage());
     }
 
     @Test
     void launchPassesArgumentsEnvironmentAndDirectoryVerbatim() throws Exception {
         String tricky = "a b 'c' \"d\"; echo $HOME `x`";
-        ProcessInfo info = get(tracer.launch(new LaunchSpec("/bin/sh",
+        TraceGroup group = newGroup();
+        ProcessInfo info = get(group.launch(new LaunchSpec("/bin/sh",
                 List.of("-c", "printf '%s|%s|%s\\n' \"$1\" \"$FOO\" \"$PWD\"", "sh", tricky),
-                java.util.Map.of("FOO", "bar baz", "PATH", "/usr/bin:/bin"), "/tmp"), TraceOptions.defaults(), pid -> { }));
+                java.util.Map.of("FOO", "bar baz", "PATH", "/usr/bin:/bin"), "/tmp"), TraceOptions.defaults()));
+        groups.put(info.pid(), group);
         launched.add(info.pid());
-        get(tracer.resumeAll(info.pid()));
+        get(group.resume());
         assertEquals(0, rec.awaitExit(info.pid()).exitCode());
         rec.awaitOutput(info.pid(), tricky + "|bar baz|/tmp\n");
     }

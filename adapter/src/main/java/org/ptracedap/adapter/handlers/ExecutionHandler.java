@@ -25,9 +25,7 @@ public final class ExecutionHandler {
         int threadId = args != null && args.getThreadId() > 0 ? args.getThreadId() : pid;
         // Issued after the response is written, so the stopped event can never overtake it.
         transport.afterResponse("pause", () -> {
-            CompletableFuture<?>[] all = session.processes().stream()
-                    .map(p -> session.tracer().pauseAll(p)).toArray(CompletableFuture[]::new);
-            CompletableFuture.allOf(all).whenComplete((v, e) -> {
+            session.group().pause().whenComplete((v, e) -> {
                 if (e == null) {
                     session.stoppedByPause(threadId);
                 } else if (!session.exited()) {
@@ -40,9 +38,7 @@ public final class ExecutionHandler {
 
     public CompletableFuture<ContinueResponse> resume(ContinueArguments args) {
         Guards.debuggee(session, "continue");
-        CompletableFuture<?>[] all = session.processes().stream()
-                .map(p -> session.tracer().resumeAll(p).exceptionally(e -> null)).toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(all).thenApply(v -> {
+        return session.group().resume().exceptionally(e -> null).thenApply(v -> {
             transport.afterResponse("continue", session::continued);
             ContinueResponse r = new ContinueResponse();
             r.setAllThreadsContinued(true);

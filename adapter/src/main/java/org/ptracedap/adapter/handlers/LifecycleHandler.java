@@ -15,6 +15,7 @@ import org.ptracedap.adapter.Session;
 import org.ptracedap.engine.FollowFork;
 import org.ptracedap.engine.LaunchSpec;
 import org.ptracedap.engine.ProcessInfo;
+import org.ptracedap.engine.TraceGroup;
 import org.ptracedap.engine.TraceOptions;
 import org.ptracedap.engine.TraceException;
 
@@ -54,19 +55,20 @@ public final class LifecycleHandler {
         int pid = args.pid("processId");
         FollowFork follow = followFork(args.string("followFork", "parent"));
         boolean handover = args.bool("handover", false);
-        TraceOptions options = new TraceOptions(follow, args.signals("signals"));
+        TraceOptions options = traceOptions(follow, args);
         if (args.bool("trace", false)) {
             session.log.enableToStderr();
         }
-        if (!session.begin(Session.Kind.ATTACHING, pid, follow)) {
+        TraceGroup group = session.begin(Session.Kind.ATTACHING, pid, follow);
+        if (group == null) {
             throw alreadyDebugging();
         }
-        return session.starting((handover ? session.tracer().takeOver(pid, options) : session.tracer().attach(pid, options)).handle((info, error) -> {
+        return session.starting((handover ? group.takeOver(pid, options) : group.attach(pid, options)).handle((info, error) -> {
             if (error != null) {
                 session.failed();
                 throw ErrorMapper.toException(error);
             }
-            session.started(Session.Kind.ATTACHED, false);
+            session.started(Session.Kind.ATTACHED, info.pid(), false);
             announceProcess(info, ProcessEventArgumentsStartMethod.ATTACH);
             return null;
         }));
@@ -82,14 +84,15 @@ public final class LifecycleHandler {
         LaunchSpec spec = new LaunchSpec(program, args.strings("args"), args.environment("env"), args.string("cwd", null));
         boolean stopOnEntry = args.bool("stopOnEntry", false);
         FollowFork follow = followFork(args.string("followFork", "parent"));
-        TraceOptions options = new TraceOptions(follow, args.signals("signals"));
+        TraceOptions options = traceOptions(follow, args);
         if (args.bool("trace", false)) {
             session.log.enableToStderr();
         }
-        if (!session.begin(Session.Kind.LAUNCHING, -1, follow)) {
+        TraceGroup group = session.begin(Session.Kind.LAUNCHING, -1, follow);
+        if (group == null) {
             throw alreadyDebugging();
         }
-        return session.starting(session.tracer().launch(spec, options, session::launchedAs).handle((info, error) -> {
+        return session.starting(group.launch(spec, options).handle((info, error) -> {
             if (error != null) {
                 session.failed();
                 Throwable cause = error.getCause() != null ? error.getCause() : error;
@@ -98,7 +101,7 @@ public final class LifecycleHandler {
                 }
                 throw ErrorMapper.toException(error);
             }
-            session.started(Session.Kind.LAUNCHED, stopOnEntry);
+            session.started(Session.Kind.LAUNCHED, info.pid(), stopOnEntry);
             announceProcess(info, ProcessEventArgumentsStartMethod.LAUNCH);
             boolean configuredAlready;
             synchronized (startLock) {
@@ -112,6 +115,11 @@ public final class LifecycleHandler {
             }
             return null;
         }));
+    }
+
+    /** How the engine traces the program: followed children get sessions of their own when the client can start them. */
+    private TraceOptions traceOptions(FollowFork follow, Args args) {
+        return new TraceOptions(follow, args.signals("signals"), follow == FollowFork.BOTH && session.clientStartsSessions());
     }
 
     private static FollowFork followFork(String text) {
@@ -163,7 +171,7 @@ public final class LifecycleHandler {
             }
             return CompletableFuture.completedFuture(null);
         }
-        return session.tracer().resumeAll(session.pid()).exceptionally(e -> null);
+        return session.group().resume().exceptionally(e -> null);
     }
 
     /**
@@ -183,10 +191,9 @@ public final class LifecycleHandler {
             }
             boolean terminate = args != null && args.getTerminateDebuggee() != null
                     ? args.getTerminateDebuggee() : kind == Session.Kind.LAUNCHED;
-            return CompletableFuture.allOf(session.processes().stream()
-                    .map(p -> (terminate ? session.tracer().kill(p) : session.tracer().detach(p))
-                            .exceptionally(e -> null)) // exited meanwhile: nothing left to let go
-                    .toArray(CompletableFuture[]::new));
+            TraceGroup group = session.group();
+            return (terminate ? group.kill() : group.detach())
+                    .exceptionally(e -> null); // exited meanwhile: nothing left to let go
         });
     }
 
@@ -200,7 +207,6 @@ public final class LifecycleHandler {
     /** Ends the debuggee (SIGKILL); the exited and terminated events follow. */
     public CompletableFuture<Void> terminate() {
         Guards.debuggee(session, "terminate");
-        return CompletableFuture.allOf(session.processes().stream()
-                .map(p -> session.tracer().kill(p).exceptionally(e -> null)).toArray(CompletableFuture[]::new));
+        return session.group().kill().exceptionally(e -> null);
     }
 }

@@ -15,6 +15,7 @@ import org.ptracedap.adapter.DapError;
 import org.ptracedap.adapter.ErrorMapper;
 import org.ptracedap.adapter.Session;
 import org.ptracedap.adapter.symbols.Symbolizer;
+import org.ptracedap.engine.Registers;
 
 /**
  * stackTrace, scopes, variables for a stopped thread. For now a thread has one frame, its top:
@@ -23,16 +24,6 @@ import org.ptracedap.adapter.symbols.Symbolizer;
  * the scope's variablesReference are the tid.
  */
 public final class StackHandler {
-    /** Registers in the order people read them, with their index in {@code struct user_regs_struct}. */
-    private static final String[] NAMES = {
-        "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11", "r12", "r13",
-        "r14", "r15", "rip", "eflags", "cs", "ss", "ds", "es", "fs", "gs", "fs_base", "gs_base", "orig_rax"
-    };
-    private static final int[] INDEX = {
-        10, 5, 11, 12, 13, 14, 4, 19, 9, 8, 7, 6, 3, 2, 1, 0, 16, 18, 17, 20, 23, 24, 25, 26, 21, 22, 15
-    };
-    private static final int RIP = 16;
-
     private final Session session;
 
     public StackHandler(Session session) {
@@ -44,7 +35,7 @@ public final class StackHandler {
         int tid = args.getThreadId();
         int pid = session.ownerOf(tid);
         return registers(tid).thenApply(regs -> {
-            long rip = regs[RIP];
+            long rip = regs.pc();
             Symbolizer.Location where = session.symbolizer.locate(pid, rip);
             StackFrame top = new StackFrame();
             top.setId(tid);
@@ -66,7 +57,7 @@ public final class StackHandler {
         registers.setName("Registers");
         registers.setPresentationHint(ScopePresentationHint.REGISTERS);
         registers.setVariablesReference(args.getFrameId());
-        registers.setNamedVariables(NAMES.length);
+        registers.setNamedVariables(REGISTER_COUNT);
         registers.setExpensive(false);
         ScopesResponse r = new ScopesResponse();
         r.setScopes(new Scope[] {registers});
@@ -76,11 +67,12 @@ public final class StackHandler {
     public CompletableFuture<VariablesResponse> variables(VariablesArguments args) {
         Guards.debuggee(session, "show variables");
         return registers(args.getVariablesReference()).thenApply(regs -> {
-            Variable[] vars = new Variable[NAMES.length];
-            for (int i = 0; i < NAMES.length; i++) {
+            java.util.List<Registers.Named> named = regs.inReadingOrder();
+            Variable[] vars = new Variable[named.size()];
+            for (int i = 0; i < vars.length; i++) {
                 vars[i] = new Variable();
-                vars[i].setName(NAMES[i]);
-                vars[i].setValue(String.format("0x%016x", regs[INDEX[i]]));
+                vars[i].setName(named.get(i).name());
+                vars[i].setValue(String.format("0x%016x", named.get(i).value()));
                 vars[i].setVariablesReference(0);
             }
             VariablesResponse r = new VariablesResponse();
@@ -89,8 +81,10 @@ public final class StackHandler {
         });
     }
 
-    private CompletableFuture<long[]> registers(int tid) {
-        return session.tracer().registers(tid).handle((regs, error) -> {
+    private static final int REGISTER_COUNT = Registers.of(new long[Registers.WORDS]).inReadingOrder().size();
+
+    private CompletableFuture<Registers> registers(int tid) {
+        return session.group().registers(tid).handle((regs, error) -> {
             if (error != null) {
                 throw DapError.NOT_STOPPED.because("thread " + tid + " is not stopped: pause the program first ("
                         + ErrorMapper.toException(error).getMessage() + ")");

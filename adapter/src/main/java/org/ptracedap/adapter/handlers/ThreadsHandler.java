@@ -24,20 +24,15 @@ public final class ThreadsHandler {
             none.setThreads(new Thread[0]);
             return CompletableFuture.completedFuture(none);
         }
-        int main = Guards.debuggee(session, "list threads");
-        List<CompletableFuture<List<ThreadInfo>>> lists = new ArrayList<>();
-        for (int p : session.processes()) {
-            lists.add(session.tracer().threads(p).exceptionally(e -> List.of()));
-        }
-        return CompletableFuture.allOf(lists.toArray(new CompletableFuture[0])).thenApply(v -> {
+        Guards.debuggee(session, "list threads");
+        return session.group().threads().exceptionally(e -> List.of()).thenApply(list -> {
+            int main = session.pid();
             List<Thread> threads = new ArrayList<>();
-            for (CompletableFuture<List<ThreadInfo>> list : lists) {
-                for (ThreadInfo t : list.join()) {
-                    Thread dap = new Thread();
-                    dap.setId(t.tid());
-                    dap.setName(t.pid() == main ? name(t) : t.name() + " (pid " + t.pid() + ", tid " + t.tid() + ")");
-                    threads.add(dap);
-                }
+            for (ThreadInfo t : list) {
+                Thread dap = new Thread();
+                dap.setId(t.tid());
+                dap.setName(t.pid() == main ? name(t) : t.name() + " (pid " + t.pid() + ", tid " + t.tid() + ")");
+                threads.add(dap);
             }
             ThreadsResponse r = new ThreadsResponse();
             r.setThreads(threads.toArray(new Thread[0]));
