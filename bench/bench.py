@@ -48,6 +48,7 @@ GDB = ["gdb", "-nx", "-batch", "-iex", "set debuginfod enabled off"]
 
 SMALL, LARGE = 2000, 10000
 IDLE_THREADS = 1000
+HUGE_IDLE = 10000  # the all-stop scaling rows (issue 13): 10,001 threads with main
 
 # ---------------------------------------------------------------------------- processes
 
@@ -481,9 +482,10 @@ def attach_floor(idle, S, keep):
                   r"detach_ms=([\d.]+) total_ms=([\d.]+)", o)
     check(rc == 0 and m and int(m[1]) == idle.n + 1 and int(m[2]) == idle.n + 1, f"floor_attach: rc={rc} {o!r}")
     if keep:
-        S.add(("attach", "floor", "list"), float(m[4]))
-        S.add(("attach", "floor", "total"), float(m[7]))
-        S.add(("attach", "floor", "wall"), (t1 - t0) * 1e3)
+        k = "attach" if idle.n == IDLE_THREADS else ("attach", idle.n + 1)
+        S.add((k, "floor", "list"), float(m[4]))
+        S.add((k, "floor", "total"), float(m[7]))
+        S.add((k, "floor", "wall"), (t1 - t0) * 1e3)
     return f"floor={float(m[4]):.0f}/{(t1 - t0) * 1e3:.0f}ms"
 
 
@@ -525,10 +527,11 @@ def attach_dap_warm(idle, S, keep):
         if a.p.pid in PROCS:
             kill(a.p)
     if keep:
-        S.add(("attach", "dap", "attach"), (t1 - t0) * 1e3)
-        S.add(("attach", "dap", "list"), (t2 - t0) * 1e3)
-        S.add(("attach", "dap", "detach"), (t3 - t2) * 1e3)
-        S.add(("attach", "dap", "events-at-list"), events_then)
+        k = "attach" if idle.n == IDLE_THREADS else ("attach", idle.n + 1)
+        S.add((k, "dap", "attach"), (t1 - t0) * 1e3)
+        S.add((k, "dap", "list"), (t2 - t0) * 1e3)
+        S.add((k, "dap", "detach"), (t3 - t2) * 1e3)
+        S.add((k, "dap", "events-at-list"), events_then)
     return f"dap={(t2 - t0) * 1e3:.0f}ms"
 
 
@@ -685,9 +688,28 @@ def pause_dap(idle, rounds, S):
     return "dap=" + ",".join(f"{x:.0f}" for x in got)
 
 
+def bench_attach_huge(rounds, S):
+    """Attach to 10,001 threads: the floor's seize-all + names, and the adapter's attach → threads (warm)."""
+    log(f"== 2b. attach to {HUGE_IDLE:,} idle threads (+ main): {rounds} rounds + 1 warm-up")
+    idle = Idle(HUGE_IDLE)
+    try:
+        for r in range(rounds + 1):
+            wait_quiet(f"attach-huge round {r}")
+            line = []
+            for fn in order([attach_floor, attach_dap_warm], r):
+                idle.untraced(30)
+                line.append(fn(idle, S, r > 0))
+            log(f"  {'warm-up' if r == 0 else f'round {r}'}: " + " ".join(line))
+        idle.finish()
+    finally:
+        if idle.p.pid in PROCS:
+            kill(idle.p)
+
+
 def bench_pause(sessions, rounds, S):
-    log(f"== 3. pause: {sessions} sessions x {rounds} rounds (+1 warm-up round each), 1 and {IDLE_THREADS + 1:,} threads")
-    for n in (0, IDLE_THREADS):
+    log(f"== 3. pause: {sessions} sessions x {rounds} rounds (+1 warm-up round each), 1, {IDLE_THREADS + 1:,} "
+        f"and {HUGE_IDLE + 1:,} threads")
+    for n in (0, IDLE_THREADS, HUGE_IDLE):
         idle = Idle(n)
         try:
             for s in range(sessions):
@@ -823,6 +845,8 @@ def report(S, args, started, elapsed):
     A = lambda v, m: S.get(("attach", v, m))  # noqa: E731
     if A("floor", "list"):
         attach_section(S, w, A)
+    if S.get((("attach", HUGE_IDLE + 1), "floor", "list")):
+        attach_huge_section(S, w)
     if S.get(("pause", IDLE_THREADS + 1, "floor", "pause")):
         pause_section(S, w)
     st = lambda *k: S.get(("start",) + k)  # noqa: E731
@@ -913,6 +937,26 @@ def attach_section(S, w, A):
 
 
 
+def attach_huge_section(S, w):
+    k = ("attach", HUGE_IDLE + 1)
+    fl = med(S.get((k, "floor", "list")))
+    w(f"### 2b. Attach to {HUGE_IDLE:,} idle threads ({HUGE_IDLE + 1:,} with main)")
+    w("")
+    w("As the warm rows of section 2, at ten times the threads.")
+    w("")
+    w("| variant | what is timed | median ms (min–max) | × floor |")
+    w("|---|---|---|---|")
+    for label, what, xs, f_ in [
+        ("minimal C attach-all (floor)", f"seize all + read {HUGE_IDLE + 1:,} names", S.get((k, "floor", "list")), None),
+        ("minimal C attach-all (floor)", "+ interrupt all, detach all (in-process)", S.get((k, "floor", "total")), None),
+        ("adapter via DAP, warm", "`attach` request → `attach` response", S.get((k, "dap", "attach")), fl),
+        ("adapter via DAP, warm", f"**`attach` request → `threads` response ({HUGE_IDLE + 1:,})**", S.get((k, "dap", "list")), fl),
+        ("adapter via DAP, warm", "`disconnect` request → response (detached)", S.get((k, "dap", "detach")), None),
+    ]:
+        w(f"| {label} | {what} | {fmt(med(xs), 1)} ({rng(xs, 1)}) | {ratio(med(xs), f_) if f_ else '—'} |")
+    w("")
+
+
 def pause_section(S, w):
     w("### 3. All-stop pause")
     w("")
@@ -924,8 +968,10 @@ def pause_section(S, w):
     w("")
     w("| threads | variant | median ms | p90 | min–max | rounds | × floor |")
     w("|---|---|---|---|---|---|---|")
-    for n in (1, IDLE_THREADS + 1):
+    for n in (1, IDLE_THREADS + 1, HUGE_IDLE + 1):
         P = lambda v, m: S.get(("pause", n, v, m))  # noqa: E731
+        if not P("floor", "pause"):
+            continue
         fp = med(P("floor", "pause"))
         for label, xs, f_ in [
             ("floor: interrupt all → all stopped (`waitpid(TID)`)", P("floor", "pause"), None),
@@ -940,6 +986,13 @@ def pause_section(S, w):
             w(f"| {n:,} | {label} | {fmt(med(xs), 1)} | {fmt(p90(xs), 1)} | {rng(xs, 1)} | {len(xs)} | "
               f"{ratio(med(xs), f_) if f_ else '—'} |")
     w("")
+    big, small = S.get(("pause", HUGE_IDLE + 1, "dap", "pause")), S.get(("pause", IDLE_THREADS + 1, "dap", "pause"))
+    if big and small:
+        floor_big = med(S.get(("pause", HUGE_IDLE + 1, "floor", "pause")))
+        w(f"Scaling: DAP `pause` → `stopped` at {HUGE_IDLE + 1:,} threads is {ratio(med(big), med(small))} the "
+          f"{IDLE_THREADS + 1:,}-thread time (10× the threads) and {ratio(med(big), floor_big)} the floor's "
+          f"interrupt-all → all-stopped at {HUGE_IDLE + 1:,}.")
+        w("")
 
 
 
@@ -996,6 +1049,13 @@ def targets_section(S, w, pt, floor, gdb, A, st):
     w(target_row("attach to 1,000 threads → complete DAP thread list (warm)", med(A("dap", "list")), "≤ 100 ms", 100, "ms"))
     w(target_row("DAP `pause` → `stopped`, 1,001 threads", med(S.get(("pause", IDLE_THREADS + 1, "dap", "pause"))),
                  "≤ 30 ms", 30, "ms"))
+    big = med(S.get(("pause", HUGE_IDLE + 1, "dap", "pause")))
+    small = med(S.get(("pause", IDLE_THREADS + 1, "dap", "pause")))
+    floor_big = med(S.get(("pause", HUGE_IDLE + 1, "floor", "pause")))
+    w(target_row(f"DAP `pause` → `stopped`, {HUGE_IDLE + 1:,} threads ÷ floor's interrupt-all", big / floor_big,
+                 "≤ 2×", 2, "×", (big, floor_big)).replace("µs/thread", "ms"))
+    w(target_row(f"DAP `pause` → `stopped`, {HUGE_IDLE + 1:,} ÷ {IDLE_THREADS + 1:,} threads", big / small,
+                 "≤ 11×", 11, "×", (big, small)).replace("µs/thread", "ms"))
     w(target_row("process start → `initialize` response", med(st("adapter", "initialize")), "≤ 250 ms", 250, "ms"))
     w(target_row(f"adapter peak RSS, {LARGE:,}-thread storm", med([x / 1024 for x in S.get(("rss", "dap"))]),
                  "≤ 150 MB", 150, "MB"))
@@ -1093,6 +1153,8 @@ def main():
             section("storm", bench_storm, args, storm_rounds, S)
         if "attach" in only:
             section("attach", bench_attach, args, attach_rounds, S)
+        if "attach" in only or "attach10k" in only:
+            section("attach10k", bench_attach_huge, args, max(2, attach_rounds // 2), S)
         if "pause" in only:
             section("pause", bench_pause, args, pause_sessions, pause_rounds, S)
         if "start" in only:

@@ -2,7 +2,6 @@ package org.ptracedap.adapter;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.lsp4j.debug.Capabilities;
 import org.eclipse.lsp4j.debug.ConfigurationDoneArguments;
 import org.eclipse.lsp4j.debug.ContinueArguments;
@@ -26,10 +25,14 @@ import org.eclipse.lsp4j.debug.VariablesArguments;
 import org.eclipse.lsp4j.debug.VariablesResponse;
 import org.eclipse.lsp4j.debug.services.IDebugProtocolServer;
 import org.ptracedap.adapter.handlers.BreakpointsHandler;
+import org.ptracedap.adapter.handlers.Capable;
 import org.ptracedap.adapter.handlers.ExecutionHandler;
 import org.ptracedap.adapter.handlers.LifecycleHandler;
 import org.ptracedap.adapter.handlers.StackHandler;
 import org.ptracedap.adapter.handlers.ThreadsHandler;
+import org.ptracedap.adapter.errors.ErrorMapper;
+import org.ptracedap.adapter.session.Session;
+import org.ptracedap.adapter.wire.DapTransport;
 
 /**
  * The switchboard: LSP4J calls these on its reader thread; each passes typed arguments to a
@@ -50,7 +53,16 @@ public final class DapServer implements IDebugProtocolServer {
         this.stack = new StackHandler(session);
     }
 
-    @Override public CompletableFuture<Capabilities> initialize(InitializeRequestArguments a) { return lifecycle.initialize(a); }
+    /** What initialize announces: each handler declares the capabilities it provides, and only those. */
+    private Capabilities capabilities() {
+        Capabilities c = new Capabilities();
+        for (Capable h : new Capable[] {lifecycle, threads, execution, stack, breakpoints}) {
+            h.declare(c);
+        }
+        return c;
+    }
+
+    @Override public CompletableFuture<Capabilities> initialize(InitializeRequestArguments a) { return lifecycle.initialize(a, capabilities()); }
     @Override public CompletableFuture<Void> attach(Map<String, Object> a) { return lifecycle.attach(a); }
     @Override public CompletableFuture<Void> launch(Map<String, Object> a) { return lifecycle.launch(a); }
     @Override public CompletableFuture<Void> configurationDone(ConfigurationDoneArguments a) { return lifecycle.configurationDone(); }
@@ -66,13 +78,8 @@ public final class DapServer implements IDebugProtocolServer {
     @Override public CompletableFuture<SetFunctionBreakpointsResponse> setFunctionBreakpoints(SetFunctionBreakpointsArguments a) { return breakpoints.setFunctionBreakpoints(a); }
     @Override public CompletableFuture<SetExceptionBreakpointsResponse> setExceptionBreakpoints(SetExceptionBreakpointsArguments a) { return breakpoints.setExceptionBreakpoints(a); }
 
-    /** The client went away without disconnecting: attached → detach, launched → kill; then end. */
-    void clientGone() {
-        try {
-            lifecycle.disconnect(null).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            System.err.println("ptrace-dap: cleanup after the client left: " + e);
-        }
-        lifecycle.end();
+    /** What a disconnect without arguments does (attached: detach; launched: kill), for a client that left. */
+    CompletableFuture<Void> disconnectQuietly() {
+        return lifecycle.disconnect(null);
     }
 }

@@ -11,9 +11,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.ptracedap.adapter.DapTransport;
-import org.ptracedap.adapter.ProtocolLog;
-import org.ptracedap.adapter.Session;
+import org.ptracedap.adapter.Adapter;
+import org.ptracedap.adapter.wire.ProtocolLog;
 import org.ptracedap.engine.Tracer;
 
 /**
@@ -70,7 +69,7 @@ final class DapCommand {
         // Load the engine (JNA's first load is slow) while the client says hello.
         CompletableFuture<Tracer> tracer = CompletableFuture.supplyAsync(Tracer::shared);
         if (port < 0) {
-            DapTransport.serve(new Session(tracer, protocolLog), System.in, stdout);
+            Adapter.serve(tracer, protocolLog, System.in, stdout);
             return 0;
         }
         return listen(port, tracer, protocolLog);
@@ -83,7 +82,7 @@ final class DapCommand {
                 Socket client = server.accept();
                 Thread t = new Thread(() -> {
                     try (client; InputStream in = client.getInputStream(); OutputStream out = client.getOutputStream()) {
-                        DapTransport.serve(new Session(tracer, log), in, out);
+                        Adapter.serve(tracer, log, in, out);
                     } catch (IOException | RuntimeException e) {
                         System.err.println("ptrace-dap: session ended: " + e);
                     }

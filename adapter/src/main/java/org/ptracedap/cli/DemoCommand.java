@@ -1,6 +1,5 @@
 package org.ptracedap.cli;
 
-import java.io.IOException;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintStream;
@@ -30,9 +29,8 @@ import org.eclipse.lsp4j.debug.launch.DSPLauncher;
 import org.eclipse.lsp4j.debug.services.IDebugProtocolClient;
 import org.eclipse.lsp4j.debug.services.IDebugProtocolServer;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
-import org.ptracedap.adapter.DapTransport;
-import org.ptracedap.adapter.ProtocolLog;
-import org.ptracedap.adapter.Session;
+import org.ptracedap.adapter.Adapter;
+import org.ptracedap.adapter.wire.ProtocolLog;
 import org.ptracedap.engine.Tracer;
 
 /**
@@ -63,7 +61,7 @@ final class DemoCommand {
         PipedInputStream clientIn = new PipedInputStream(fromAdapter, 1 << 16);
         CompletableFuture<Tracer> tracer = CompletableFuture.supplyAsync(Tracer::shared);
         java.lang.Thread server = new java.lang.Thread(() ->
-                DapTransport.serve(new Session(tracer, new ProtocolLog(null)), adapterIn, fromAdapter), "demo-adapter");
+                Adapter.serve(tracer, new ProtocolLog(null), adapterIn, fromAdapter), "demo-adapter");
         server.setDaemon(true);
         server.start();
 

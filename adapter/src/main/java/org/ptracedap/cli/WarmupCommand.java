@@ -12,9 +12,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.ptracedap.adapter.DapTransport;
-import org.ptracedap.adapter.ProtocolLog;
-import org.ptracedap.adapter.Session;
+import org.ptracedap.adapter.Adapter;
+import org.ptracedap.adapter.wire.DapTransport;
+import org.ptracedap.adapter.wire.ProtocolLog;
 import org.ptracedap.engine.Tracer;
 import org.ptracedap.sys.LibC;
 import org.ptracedap.sys.Signals;
@@ -126,7 +126,7 @@ final class WarmupCommand {
             InputStream adapterIn = Channels.newInputStream(requests.source());
             OutputStream fromAdapter = Channels.newOutputStream(replies.sink());
             InputStream clientIn = Channels.newInputStream(replies.source());
-            Thread server = new Thread(() -> DapTransport.serve(new Session(tracer, new ProtocolLog(null)),
+            Thread server = new Thread(() -> Adapter.serve(tracer, new ProtocolLog(null),
                     adapterIn, fromAdapter), "warmup-adapter");
             server.setDaemon(true);
             server.start();

@@ -25,9 +25,10 @@ import org.ptracedap.engine.Sample;
 import org.ptracedap.engine.Tracer;
 import org.ptracedap.sys.ProcFs;
 import org.ptracedap.testing.Wait;
+import org.ptracedap.adapter.wire.ProtocolLog;
 
 /**
- * Fuzzes the transport and the request dispatch in-process: {@link DapTransport#serve} on a pair
+ * Fuzzes the transport and the request dispatch in-process: {@link Adapter#serve} on a pair
  * of pipes, fed at least 10,000 generated frames per run ({@link FuzzFrames}; seeded, so a
  * failure names the seed and the round that reproduce it: {@code -Dfuzz.seed=S -Dfuzz.frames=N}).
  *
@@ -383,7 +384,7 @@ class DapFuzzTest {
                 afterDisconnect = true;
             }
         }
-        assertEquals(List.of(), session.thrown, where + ": DapTransport.serve must not throw");
+        assertEquals(List.of(), session.thrown, where + ": Adapter.serve must not throw");
         assertEquals(List.of(), uncaught, where + ": no adapter thread may die of an exception");
     }
 
@@ -422,10 +423,9 @@ class DapFuzzTest {
         private final BytePipe fromAdapter = new BytePipe();
 
         InProcess() {
-            Session session = new Session(CompletableFuture.completedFuture(Tracer.shared()), new ProtocolLog(null));
             server = new Thread(() -> {
                 try {
-                    DapTransport.serve(session, toAdapter.in, fromAdapter.out);
+                    Adapter.serve(CompletableFuture.completedFuture(Tracer.shared()), new ProtocolLog(null), toAdapter.in, fromAdapter.out);
                 } catch (Throwable t) {
                     thrown.add(t);
                 } finally {
@@ -440,7 +440,7 @@ class DapFuzzTest {
         void awaitEnd(String what) throws InterruptedException {
             server.join(Sample.LONG.toMillis());
             if (server.isAlive()) {
-                fail(what + " (DapTransport.serve still running)");
+                fail(what + " (Adapter.serve still running)");
             }
             client.awaitClosed();
         }

@@ -5,7 +5,6 @@ import static org.ptracedap.sys.LibC.*;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.ptracedap.engine.TraceEvent.Origin;
 import org.ptracedap.engine.TraceEvent.StopReason;
 import org.ptracedap.engine.TracedProcess.Mode;

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.ptracedap.engine.TraceEvent.ForkKind;
 import org.ptracedap.engine.TraceEvent.Origin;
-import org.ptracedap.engine.TraceEvent.StopReason;
 import org.ptracedap.engine.TracedProcess.Mode;
 import org.ptracedap.engine.TracedThread.State;
 

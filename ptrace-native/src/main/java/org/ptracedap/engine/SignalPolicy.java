@@ -33,6 +33,18 @@ public final class SignalPolicy {
         return new SignalPolicy(s);
     }
 
+    /**
+     * Like {@link #withSilent(int, boolean)} for a signal given by name ("SIGUSR1", "USR1") or
+     * number ("10"); IllegalArgumentException if there is no such signal.
+     */
+    public SignalPolicy withSilent(String signal, boolean passSilently) {
+        int sig = parse(signal);
+        if (sig <= 0 || sig > 64) {
+            throw new IllegalArgumentException("unknown signal '" + signal + "'");
+        }
+        return withSilent(sig, passSilently);
+    }
+
     public SignalPolicy withSilent(int sig, boolean passSilently) {
         BitSet s = (BitSet) silent.clone();
         s.set(sig, passSilently);

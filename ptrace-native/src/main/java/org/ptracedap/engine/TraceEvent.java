@@ -60,7 +60,11 @@ public sealed interface TraceEvent {
      * {@code tid}: the signalled thread (SIGNAL), the launched one (ENTRY), else 0; {@code signal}
      * is 0 unless reason is SIGNAL.
      */
-    record Stopped(int pid, StopReason reason, int tid, int signal) implements TraceEvent {}
+    record Stopped(int pid, StopReason reason, int tid, int signal) implements TraceEvent {
+        public String signalName() {
+            return Signals.name(signal);
+        }
+    }
 
     /** Every thread of every process of the group {@code pid} runs again. */
     record Resumed(int pid) implements TraceEvent {}
@@ -79,7 +83,11 @@ public sealed interface TraceEvent {
     record ProcessExec(int pid, String path, int oldTid) implements TraceEvent {}
 
     /** The process is gone: exit code, or the signal that killed it (the other is -1). */
-    record ProcessExited(int pid, int exitCode, int signal) implements TraceEvent {}
+    record ProcessExited(int pid, int exitCode, int signal) implements TraceEvent {
+        public String signalName() {
+            return Signals.name(signal);
+        }
+    }
 
     /** We stopped tracing the process; it runs on. */
     record Detached(int pid) implements TraceEvent {}

@@ -15,7 +15,7 @@ import org.eclipse.lsp4j.debug.SourceBreakpoint;
  * Clients send setBreakpoints anyway; each breakpoint is answered unverified, with a message
  * the editor shows on hover, so nothing pretends to work.
  */
-public final class BreakpointsHandler {
+public final class BreakpointsHandler implements Capable {
     static final String NOT_YET = "ptrace-dap does not support breakpoints yet; use pause to stop the program";
 
     public CompletableFuture<SetBreakpointsResponse> setBreakpoints(SetBreakpointsArguments args) {

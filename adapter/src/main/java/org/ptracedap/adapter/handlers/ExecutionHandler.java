@@ -4,14 +4,14 @@ import java.util.concurrent.CompletableFuture;
 import org.eclipse.lsp4j.debug.ContinueArguments;
 import org.eclipse.lsp4j.debug.ContinueResponse;
 import org.eclipse.lsp4j.debug.PauseArguments;
-import org.ptracedap.adapter.DapTransport;
-import org.ptracedap.adapter.Session;
+import org.ptracedap.adapter.wire.DapTransport;
+import org.ptracedap.adapter.session.Session;
 
 /**
  * pause and continue, all-stop: every thread stops, every thread resumes. Both answer at once;
  * the {@code stopped} event follows the pause response when every thread has stopped.
  */
-public final class ExecutionHandler {
+public final class ExecutionHandler implements Capable {
     private final Session session;
     private final DapTransport transport;
 

@@ -1,7 +1,7 @@
 package org.ptracedap.adapter.handlers;
 
-import org.ptracedap.adapter.DapError;
-import org.ptracedap.adapter.Session;
+import org.ptracedap.adapter.errors.DapError;
+import org.ptracedap.adapter.session.Session;
 
 /** Checks shared by the handlers: is there a debuggee to act on? Each failure says what to do. */
 final class Guards {

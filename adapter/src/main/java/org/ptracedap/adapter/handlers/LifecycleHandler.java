@@ -7,46 +7,40 @@ import org.eclipse.lsp4j.debug.DisconnectArguments;
 import org.eclipse.lsp4j.debug.InitializeRequestArguments;
 import org.eclipse.lsp4j.debug.ProcessEventArguments;
 import org.eclipse.lsp4j.debug.ProcessEventArgumentsStartMethod;
-import org.ptracedap.adapter.Args;
-import org.ptracedap.adapter.DapError;
-import org.ptracedap.adapter.DapTransport;
-import org.ptracedap.adapter.ErrorMapper;
-import org.ptracedap.adapter.Session;
+import org.ptracedap.adapter.handlers.Args;
+import org.ptracedap.adapter.errors.DapError;
+import org.ptracedap.adapter.wire.DapTransport;
+import org.ptracedap.adapter.errors.ErrorMapper;
+import org.ptracedap.adapter.session.Session;
 import org.ptracedap.engine.FollowFork;
 import org.ptracedap.engine.LaunchSpec;
 import org.ptracedap.engine.ProcessInfo;
 import org.ptracedap.engine.TraceGroup;
 import org.ptracedap.engine.TraceOptions;
-import org.ptracedap.engine.TraceException;
 
 /** initialize, attach, launch, configurationDone, disconnect, terminate: the life of a session. */
-public final class LifecycleHandler {
+public final class LifecycleHandler implements Capable {
     private final Session session;
     private final DapTransport transport;
-    /** configurationDone and the end of a launch may come in either order (VS Code: configurationDone first). */
-    private final Object startLock = new Object();
-    private boolean configured;
-    private boolean launched;
 
     public LifecycleHandler(Session session, DapTransport transport) {
         this.session = session;
         this.transport = transport;
     }
 
-    /** Capabilities are honest: only what works is announced. */
-    public CompletableFuture<Capabilities> initialize(InitializeRequestArguments client) {
+    /** Answers with {@code capabilities}: what the handlers declared (see {@link Capable}). */
+    public CompletableFuture<Capabilities> initialize(InitializeRequestArguments client, Capabilities capabilities) {
         session.clientCapabilities(client != null && Boolean.TRUE.equals(client.getSupportsStartDebuggingRequest()));
         // 'initialized' must follow the response, never overtake it (eclipse-lsp4j/lsp4j#229)
         transport.afterResponse("initialize", () -> session.client().initialized());
-        return CompletableFuture.completedFuture(capabilities());
+        return CompletableFuture.completedFuture(capabilities);
     }
 
-    private static Capabilities capabilities() {
-        Capabilities c = new Capabilities();
+    @Override
+    public void declare(Capabilities c) {
         c.setSupportsConfigurationDoneRequest(true);
         c.setSupportsTerminateRequest(true);
         c.setSupportTerminateDebuggee(true);
-        return c;
     }
 
     public CompletableFuture<Void> attach(Map<String, Object> arguments) {
@@ -59,11 +53,11 @@ public final class LifecycleHandler {
         if (args.bool("trace", false)) {
             session.log.enableToStderr();
         }
-        TraceGroup group = session.begin(Session.Kind.ATTACHING, pid, follow);
+        CompletableFuture<TraceGroup> group = session.begin(Session.Kind.ATTACHING, pid, follow);
         if (group == null) {
             throw alreadyDebugging();
         }
-        return session.starting((handover ? group.takeOver(pid, options) : group.attach(pid, options)).handle((info, error) -> {
+        return session.starting(group.thenCompose(g -> handover ? g.takeOver(pid, options) : g.attach(pid, options)).handle((info, error) -> {
             if (error != null) {
                 session.failed();
                 throw ErrorMapper.toException(error);
@@ -88,33 +82,23 @@ public final class LifecycleHandler {
         if (args.bool("trace", false)) {
             session.log.enableToStderr();
         }
-        TraceGroup group = session.begin(Session.Kind.LAUNCHING, -1, follow);
+        CompletableFuture<TraceGroup> group = session.begin(Session.Kind.LAUNCHING, -1, follow);
         if (group == null) {
             throw alreadyDebugging();
         }
-        return session.starting(group.launch(spec, options).handle((info, error) -> {
+        return session.starting(group.thenCompose(g -> g.launch(spec, options)).handle((info, error) -> {
             if (error != null) {
                 session.failed();
-                Throwable cause = error.getCause() != null ? error.getCause() : error;
-                if (cause instanceof TraceException) {
-                    throw DapError.LAUNCH_FAILED.because(cause.getMessage());
-                }
-                throw ErrorMapper.toException(error);
+                throw ErrorMapper.launchFailed(error);
             }
             session.started(Session.Kind.LAUNCHED, info.pid(), stopOnEntry);
             announceProcess(info, ProcessEventArgumentsStartMethod.LAUNCH);
-            boolean configuredAlready;
-            synchronized (startLock) {
-                launched = true;
-                configuredAlready = configured;
-            }
-            if (configuredAlready) {
-                // VS Code sends configurationDone before it has the launch response: start now.
-                // The entry stop goes out before the response, or VS Code takes the program for running.
-                startProgram(false);
-            }
-            return null;
-        }));
+            return session.launched();
+        }).thenCompose(configuredAlready -> configuredAlready
+                // VS Code sends configurationDone before it has the launch response: start now. The
+                // entry stop goes out before the response, or VS Code takes the program for running.
+                ? startProgram(false)
+                : CompletableFuture.completedFuture(null)));
     }
 
     /** How the engine traces the program: followed children get sessions of their own when the client can start them. */
@@ -148,11 +132,8 @@ public final class LifecycleHandler {
     /** Breakpoints are set (none exist yet): a launched program starts, or is announced stopped on entry. */
     public CompletableFuture<Void> configurationDone() {
         Guards.notEnded(session);
-        synchronized (startLock) {
-            configured = true;
-            if (!launched) {
-                return CompletableFuture.completedFuture(null); // a launch in flight starts the program when it is done
-            }
+        if (!session.configured()) {
+            return CompletableFuture.completedFuture(null); // a launch in flight starts the program when it is done
         }
         return startProgram(true);
     }
@@ -163,13 +144,14 @@ public final class LifecycleHandler {
             return CompletableFuture.completedFuture(null);
         }
         if (session.stopOnEntry()) {
-            session.awaitThreadAnnounced(session.pid());
+            // The entry stop follows the main thread's 'thread started' event (or VS Code takes
+            // the thread for running) and, in configurationDone, its response.
+            CompletableFuture<Void> announced = session.announced(session.pid());
             if (inConfigurationDone) {
-                transport.afterResponse("configurationDone", session::stoppedOnEntry);
-            } else {
-                session.stoppedOnEntry();
+                transport.afterResponse("configurationDone", () -> announced.thenRun(session::stoppedOnEntry));
+                return CompletableFuture.completedFuture(null);
             }
-            return CompletableFuture.completedFuture(null);
+            return announced.thenRun(session::stoppedOnEntry);
         }
         return session.group().resume().exceptionally(e -> null);
     }
@@ -195,13 +177,6 @@ public final class LifecycleHandler {
             return (terminate ? group.kill() : group.detach())
                     .exceptionally(e -> null); // exited meanwhile: nothing left to let go
         });
-    }
-
-    /** Ends the session without waiting for a response to be written (the client is gone). */
-    public void end() {
-        if (!session.ended()) {
-            session.finish();
-        }
     }
 
     /** Ends the debuggee (SIGKILL); the exited and terminated events follow. */

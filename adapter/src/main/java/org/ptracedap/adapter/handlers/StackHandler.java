@@ -11,10 +11,9 @@ import org.eclipse.lsp4j.debug.StackTraceResponse;
 import org.eclipse.lsp4j.debug.Variable;
 import org.eclipse.lsp4j.debug.VariablesArguments;
 import org.eclipse.lsp4j.debug.VariablesResponse;
-import org.ptracedap.adapter.DapError;
-import org.ptracedap.adapter.ErrorMapper;
-import org.ptracedap.adapter.Session;
-import org.ptracedap.adapter.symbols.Symbolizer;
+import org.ptracedap.adapter.errors.ErrorMapper;
+import org.ptracedap.adapter.session.Session;
+import org.ptracedap.debuginfo.Symbolizer;
 import org.ptracedap.engine.Registers;
 
 /**
@@ -23,7 +22,7 @@ import org.ptracedap.engine.Registers;
  * in libc.so.6}); its one scope is Registers (x86-64 general-purpose registers). The frame id and
  * the scope's variablesReference are the tid.
  */
-public final class StackHandler {
+public final class StackHandler implements Capable {
     private final Session session;
 
     public StackHandler(Session session) {
@@ -86,8 +85,7 @@ public final class StackHandler {
     private CompletableFuture<Registers> registers(int tid) {
         return session.group().registers(tid).handle((regs, error) -> {
             if (error != null) {
-                throw DapError.NOT_STOPPED.because("thread " + tid + " is not stopped: pause the program first ("
-                        + ErrorMapper.toException(error).getMessage() + ")");
+                throw ErrorMapper.notStopped(tid, error);
             }
             return regs;
         });

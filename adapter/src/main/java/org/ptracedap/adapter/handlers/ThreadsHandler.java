@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.lsp4j.debug.Thread;
 import org.eclipse.lsp4j.debug.ThreadsResponse;
-import org.ptracedap.adapter.Session;
+import org.ptracedap.adapter.session.Session;
 import org.ptracedap.engine.ThreadInfo;
 
 /** threads: the live threads right now, running or stopped. DAP thread id = OS tid. */
-public final class ThreadsHandler {
+public final class ThreadsHandler implements Capable {
     private final Session session;
 
     public ThreadsHandler(Session session) {

@@ -1,4 +1,4 @@
-package org.ptracedap.adapter.symbols;
+package org.ptracedap.sys;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.ptracedap.adapter;
+package org.ptracedap.adapter.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

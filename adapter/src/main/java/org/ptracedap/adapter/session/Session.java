@@ -1,9 +1,6 @@
-package org.ptracedap.adapter;
+package org.ptracedap.adapter.session;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -19,12 +16,12 @@ import org.eclipse.lsp4j.debug.StoppedEventArgumentsReason;
 import org.eclipse.lsp4j.debug.TerminatedEventArguments;
 import org.eclipse.lsp4j.debug.ThreadEventArgumentsReason;
 import org.eclipse.lsp4j.debug.services.IDebugProtocolClient;
-import org.ptracedap.adapter.symbols.Symbolizer;
+import org.ptracedap.debuginfo.Symbolizer;
 import org.ptracedap.engine.FollowFork;
 import org.ptracedap.engine.TraceEvent;
 import org.ptracedap.engine.TraceGroup;
 import org.ptracedap.engine.Tracer;
-import org.ptracedap.sys.Signals;
+import org.ptracedap.adapter.wire.ProtocolLog;
 
 /**
  * One debug session: its group of processes in the engine ({@link TraceGroup}: the attached or
@@ -96,10 +93,6 @@ public final class Session implements Consumer<TraceEvent> {
         return t != null && t.onEventThread();
     }
 
-    /** The engine; waits for it to be loaded. */
-    public Tracer tracer() {
-        return tracer.join();
-    }
 
     /** Sends a DAP {@code thread} event: reason ("started", "exited") and thread id. */
     @FunctionalInterface
@@ -163,10 +156,11 @@ public final class Session implements Consumer<TraceEvent> {
     }
 
     /**
-     * Claims the session for a debuggee, with a new group in the engine whose events come here;
-     * null if it already has one.
+     * Claims the session for a debuggee (null if it already has one); completes with a new group
+     * in the engine whose events come here, once the engine is loaded (never waited for here: this
+     * runs on LSP4J's reader thread).
      */
-    public synchronized TraceGroup begin(Kind how, int pidIfKnown, FollowFork follow) {
+    public synchronized CompletableFuture<TraceGroup> begin(Kind how, int pidIfKnown, FollowFork follow) {
         if (kind != Kind.NONE || hadDebuggee) {
             return null;
         }
@@ -178,10 +172,30 @@ public final class Session implements Consumer<TraceEvent> {
         TraceGroup old = group;
         if (old != null) {
             old.close(); // a failed attempt's group: nothing of it is traced
+            group = null;
         }
-        group = tracer().group(this);
         groupEnded = false;
-        return group;
+        return tracer.thenApply(t -> {
+            TraceGroup g = t.group(this);
+            group = g;
+            return g;
+        });
+    }
+
+    // configurationDone and the end of a launch may come in either order (VS Code: configurationDone first)
+    private boolean configured;
+    private boolean launchDone;
+
+    /** configurationDone came; true if the launch is done already (the program is to start now). */
+    public synchronized boolean configured() {
+        configured = true;
+        return launchDone;
+    }
+
+    /** The launch is done; true if configurationDone came already (the program is to start now). */
+    public synchronized boolean launched() {
+        launchDone = true;
+        return configured;
     }
 
     public void started(Kind how, int pid, boolean stopOnEntry) {
@@ -220,6 +234,10 @@ public final class Session implements Consumer<TraceEvent> {
     /** The session is over; later requests get a clear error and engine events are ignored. */
     public void finish() {
         ended = true;
+        synchronized (announceLock) {
+            announcing.values().forEach(f -> f.complete(null));
+            announcing.clear();
+        }
         TraceGroup g = group;
         if (g != null) {
             g.close();
@@ -236,15 +254,18 @@ public final class Session implements Consumer<TraceEvent> {
             return;
         }
         if (e instanceof TraceEvent.ThreadStarted t) {
-            threadOwner.put(t.tid(), t.pid());
             threadEvents.send(ThreadEventArgumentsReason.STARTED, t.tid());
+            synchronized (announceLock) {
+                threadOwner.put(t.tid(), t.pid());
+            }
+            threadAnnounced(t.tid());
         } else if (e instanceof TraceEvent.ThreadExited t) {
             threadOwner.remove(t.tid());
             threadEvents.send(ThreadEventArgumentsReason.EXITED, t.tid());
         } else if (e instanceof TraceEvent.Stopped s && s.reason() == TraceEvent.StopReason.SIGNAL) {
             // The engine stopped the whole group; the entry stop belongs to configurationDone, a
             // pause's stop to the pause request.
-            String name = Signals.name(s.signal());
+            String name = s.signalName();
             StoppedEventArguments args = new StoppedEventArguments();
             args.setAllThreadsStopped(true);
             args.setReason(StoppedEventArgumentsReason.EXCEPTION);
@@ -271,7 +292,7 @@ public final class Session implements Consumer<TraceEvent> {
             }
         } else if (e instanceof TraceEvent.ProcessExited x) {
             console("process " + x.pid() + (x.exitCode() >= 0 ? " exited with code " + x.exitCode()
-                    : " was killed by " + Signals.name(x.signal())) + "\n");
+                    : " was killed by " + x.signalName()) + "\n");
             left(x.pid());
         } else if (e instanceof TraceEvent.Detached d) {
             if (!disconnecting && !(d.pid() == pid && joined.isEmpty())) { // not the session's end
@@ -328,15 +349,32 @@ public final class Session implements Consumer<TraceEvent> {
         client.continued(args);
     }
 
+    /** Hooks waiting for a thread's {@code thread started} event to have been sent (guarded by announceLock). */
+    private final Map<Integer, CompletableFuture<Void>> announcing = new java.util.HashMap<>();
+    private final Object announceLock = new Object();
+
     /**
-     * Waits (briefly, bounded) until the event thread has announced thread {@code tid}: a
-     * {@code stopped} event sent from another thread must not overtake that thread's
-     * {@code thread started} event, or VS Code takes the thread for running.
+     * Completes once thread {@code tid}'s {@code thread started} event has been sent (at once if
+     * it has): a {@code stopped} event sent from another thread must not overtake it, or VS Code
+     * takes the thread for running. An after-event hook, like the transport's after-response ones:
+     * nobody waits or polls for it.
      */
-    public void awaitThreadAnnounced(int tid) {
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (!threadOwner.containsKey(tid) && System.nanoTime() < deadline && !ended) {
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+    public CompletableFuture<Void> announced(int tid) {
+        synchronized (announceLock) {
+            if (threadOwner.containsKey(tid) || ended) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return announcing.computeIfAbsent(tid, k -> new CompletableFuture<>());
+        }
+    }
+
+    private void threadAnnounced(int tid) {
+        CompletableFuture<Void> waiting;
+        synchronized (announceLock) {
+            waiting = announcing.remove(tid);
+        }
+        if (waiting != null) {
+            waiting.complete(null);
         }
     }
 

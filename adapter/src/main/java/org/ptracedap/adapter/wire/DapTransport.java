@@ -1,4 +1,4 @@
-package org.ptracedap.adapter;
+package org.ptracedap.adapter.wire;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,9 +24,10 @@ import org.eclipse.lsp4j.jsonrpc.debug.messages.DebugRequestMessage;
 import org.eclipse.lsp4j.jsonrpc.debug.messages.DebugResponseMessage;
 import org.eclipse.lsp4j.jsonrpc.json.StreamMessageConsumer;
 import org.eclipse.lsp4j.jsonrpc.messages.Message;
+import org.ptracedap.adapter.errors.DapError;
 
 /**
- * Wires a {@link DapServer} to a byte stream with LSP4J, adding what DAP needs and LSP4J lacks:
+ * Wires an {@link Endpoint} (the session's request methods) to a byte stream with LSP4J, adding what DAP needs and LSP4J lacks:
  * <ul>
  *   <li><b>seq</b>: LSP4J numbers a message when it is created, but messages are written in the
  *       order they are finished; we renumber each one as it is written, under one lock, so seq
@@ -36,7 +37,7 @@ import org.eclipse.lsp4j.jsonrpc.messages.Message;
  *       register work with {@link #afterResponse} and it runs right after that response is written.</li>
  *   <li><b>batched flushing</b>: events sent from the engine's event thread are flushed once
  *       per batch of engine events (a clone storm makes thousands), everything else at once.</li>
- *   <li>the protocol log, and the one error mapper.</li>
+ *   <li>exactly one response per request read ({@link RequestLedger}), and the protocol log.</li>
  * </ul>
  * Threads: LSP4J's reader thread calls the server; any thread may send (writes are serialised here).
  */
@@ -65,15 +66,15 @@ public final class DapTransport {
     }
 
     /** Creates the launcher; {@code startListening()} on it serves until the input ends. */
-    public Launcher<IDebugProtocolClient> launcher(DapServer server, InputStream in, OutputStream out,
-                                                   ExecutorService executor) {
+    private Launcher<IDebugProtocolClient> launcher(Endpoint endpoint, InputStream in, OutputStream out,
+                                                    ExecutorService executor) {
         return new DebugLauncher.Builder<IDebugProtocolClient>()
-                .setLocalService(server)
+                .setLocalService(endpoint.server())
                 .setRemoteInterface(IDebugProtocolClient.class)
                 .setInput(in)
                 .setOutput(out)
                 .setExecutorService(executor)
-                .setExceptionHandler(ErrorMapper::toResponseError)
+                .setExceptionHandler(endpoint::toResponseError)
                 .wrapMessages(this::wrap)
                 .create();
     }
@@ -324,22 +325,20 @@ public final class DapTransport {
         after.forEach(Runnable::run);
     }
 
-    /** Serves one client on the given streams until it disconnects or the input ends. */
-    public static void serve(Session session, InputStream in, OutputStream rawOut) {
-        DapTransport transport = new DapTransport(session.log);
-        DapServer server = new DapServer(session, transport);
-        BatchedOutput out = new BatchedOutput(rawOut, session);
-        transport.frames = out;
+    /** Serves {@code endpoint} to one client on the given streams until its session ends. */
+    public void serve(Endpoint endpoint, InputStream in, OutputStream rawOut) {
+        BatchedOutput out = new BatchedOutput(rawOut, endpoint::batchesWrites);
+        frames = out;
         Runnable flush = out::flushIfPending;
-        session.whenTracer(t -> t.onBatchEnd(flush));
+        endpoint.onBatchEnd(flush);
         ExecutorService executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "dap-io");
             t.setDaemon(true);
             return t;
         });
-        FrameFilter filter = new FrameFilter(in, transport);
-        Launcher<IDebugProtocolClient> launcher = transport.launcher(server, filter.input(), out, executor);
-        session.connect(launcher.getRemoteProxy(), transport::threadEvent);
+        FrameFilter filter = new FrameFilter(in, this);
+        Launcher<IDebugProtocolClient> launcher = launcher(endpoint, filter.input(), out, executor);
+        endpoint.connected(launcher.getRemoteProxy(), this);
         Thread reader = new Thread(filter, "dap-frames");
         reader.setDaemon(true);
         reader.start();
@@ -350,15 +349,15 @@ public final class DapTransport {
             } catch (Exception e) {
                 // cancelled at the end of the session, or the stream failed: either way it is over
             }
-            server.clientGone();
+            endpoint.inputEnded();
         }, "dap-eof");
         watcher.setDaemon(true);
         watcher.start();
         try {
-            session.end.join();
+            endpoint.end().join();
         } finally {
-            session.whenTracer(t -> t.removeBatchEnd(flush));
-            transport.close(out);
+            endpoint.removeBatchEnd(flush);
+            close(out);
             listening.cancel(true);
             executor.shutdownNow();
         }
@@ -370,12 +369,12 @@ public final class DapTransport {
      */
     private static final class BatchedOutput extends OutputStream {
         private final java.io.BufferedOutputStream out;
-        private final Session session;
+        private final java.util.function.BooleanSupplier batching;
         private boolean pending;
 
-        BatchedOutput(OutputStream raw, Session session) {
+        BatchedOutput(OutputStream raw, java.util.function.BooleanSupplier batching) {
             this.out = new java.io.BufferedOutputStream(raw, 1 << 16);
-            this.session = session;
+            this.batching = batching;
         }
 
         @Override
@@ -390,7 +389,7 @@ public final class DapTransport {
 
         @Override
         public synchronized void flush() throws java.io.IOException {
-            if (session.onEngineEventThread()) {
+            if (batching.getAsBoolean()) {
                 pending = true;
             } else {
                 out.flush();

@@ -1,4 +1,4 @@
-package org.ptracedap.adapter;
+package org.ptracedap.adapter.errors;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -13,6 +13,21 @@ import org.ptracedap.engine.TraceException;
 /** The one place where exceptions become DAP error responses (LSP4J's exception handler). */
 public final class ErrorMapper {
     private ErrorMapper() {}
+
+    /** A launch that failed: the engine's reason (the program does not exist, is not executable, …). */
+    public static ResponseErrorException launchFailed(Throwable t) {
+        Throwable cause = t instanceof CompletionException || t instanceof ExecutionException ? t.getCause() : t;
+        if (cause instanceof TraceException) {
+            return DapError.LAUNCH_FAILED.because(cause.getMessage());
+        }
+        return toException(t);
+    }
+
+    /** A request that needs thread {@code tid} stopped, and it is not. */
+    public static ResponseErrorException notStopped(int tid, Throwable t) {
+        return DapError.NOT_STOPPED.because("thread " + tid + " is not stopped: pause the program first ("
+                + toException(t).getMessage() + ")");
+    }
 
     public static ResponseError toResponseError(Throwable t) {
         return toException(t).getResponseError();

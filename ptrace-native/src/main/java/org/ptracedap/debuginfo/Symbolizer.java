@@ -1,4 +1,4 @@
-package org.ptracedap.adapter.symbols;
+package org.ptracedap.debuginfo;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,7 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.ptracedap.adapter.symbols.MemoryMaps.Mapping;
+import org.ptracedap.sys.MemoryMaps.Mapping;
+import org.ptracedap.sys.MemoryMaps;
 
 /**
  * Names addresses of a process: finds the mapping that holds an address, the ELF file behind

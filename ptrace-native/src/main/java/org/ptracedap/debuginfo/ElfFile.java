@@ -1,4 +1,4 @@
-package org.ptracedap.adapter.symbols;
+package org.ptracedap.debuginfo;
 
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.ptracedap.adapter;
+package org.ptracedap.adapter.wire;
 
 import java.io.PrintStream;
 

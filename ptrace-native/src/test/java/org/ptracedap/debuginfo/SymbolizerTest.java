@@ -1,4 +1,4 @@
-package org.ptracedap.adapter.symbols;
+package org.ptracedap.debuginfo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,7 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ptracedap.adapter.symbols.MemoryMaps.Mapping;
+import org.ptracedap.sys.MemoryMaps.Mapping;
+import org.ptracedap.sys.MemoryMaps;
 
 /**
  * Symbolizes addresses of this test JVM itself (libc functions found through JNA, its stack,

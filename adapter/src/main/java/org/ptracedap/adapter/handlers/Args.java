@@ -1,11 +1,11 @@
-package org.ptracedap.adapter;
+package org.ptracedap.adapter.handlers;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ptracedap.engine.SignalPolicy;
-import org.ptracedap.sys.Signals;
+import org.ptracedap.adapter.errors.DapError;
 
 /**
  * Reads the free-form arguments of {@code launch} and {@code attach} (JSON as LSP4J hands it
@@ -106,15 +106,15 @@ public final class Args {
             throw bad("'" + key + "' must be an object like {\"SIGUSR1\": \"pass\"}, not " + v);
         }
         for (Map.Entry<?, ?> e : m.entrySet()) {
-            int sig = Signals.parse(e.getKey().toString());
-            if (sig <= 0 || sig > 64) {
-                throw bad("'" + key + "': unknown signal '" + e.getKey() + "'");
-            }
             String action = String.valueOf(e.getValue());
             if (!action.equals("pass") && !action.equals("stop")) {
                 throw bad("'" + key + "." + e.getKey() + "' must be \"pass\" or \"stop\", not " + e.getValue());
             }
-            policy = policy.withSilent(sig, action.equals("pass"));
+            try {
+                policy = policy.withSilent(e.getKey().toString(), action.equals("pass"));
+            } catch (IllegalArgumentException unknown) {
+                throw bad("'" + key + "': unknown signal '" + e.getKey() + "'");
+            }
         }
         return policy;
     }

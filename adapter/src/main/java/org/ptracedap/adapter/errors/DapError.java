@@ -1,4 +1,4 @@
-package org.ptracedap.adapter;
+package org.ptracedap.adapter.errors;
 
 import java.util.Map;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
