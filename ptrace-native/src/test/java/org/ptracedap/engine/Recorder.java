@@ -53,6 +53,24 @@ final class Recorder implements Consumer<TraceEvent>, AutoCloseable {
         }
     }
 
+    /**
+     * Waits until {@code n} events of {@code type} of {@code pid} have reached the listeners, and
+     * returns them. A command's future completes as soon as its work is done on the tracer thread;
+     * the events that work emitted reach listeners on the events thread, maybe a little later.
+     */
+    synchronized <T extends TraceEvent> List<T> awaitCount(int pid, Class<T> type, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Sample.LONG.toNanos();
+        while (of(pid, type).size() < n) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                fail("timed out waiting for " + n + " " + type.getSimpleName() + " events of process " + pid
+                        + " (seen " + of(pid, type).size() + "); last events: " + tail(of(pid)));
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return of(pid, type);
+    }
+
     TraceEvent.ProcessExited awaitExit(int pid) throws InterruptedException {
         return await(pid, TraceEvent.ProcessExited.class, e -> true);
     }

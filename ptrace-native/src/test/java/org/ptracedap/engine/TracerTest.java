@@ -78,7 +78,7 @@ class TracerTest {
             ProcessInfo info = get(tracer.attach(s.pid));
             assertEquals(1001, info.threads());
             assertEquals(1001, get(tracer.threads(s.pid)).size());
-            List<TraceEvent.ThreadStarted> started = rec.of(s.pid, TraceEvent.ThreadStarted.class);
+            List<TraceEvent.ThreadStarted> started = rec.awaitCount(s.pid, TraceEvent.ThreadStarted.class, 1001);
             assertEquals(1001, started.size());
             assertTrue(started.stream().allMatch(t -> t.origin() == Origin.ATTACHED));
             assertEquals(List.of("idle_threads"), started.stream().filter(t -> t.name() != null)
@@ -143,6 +143,8 @@ class TracerTest {
         Sample.await("the main thread to become a zombie", () -> ProcFs.state(pid, pid) == 'Z');
         get(tracer.pauseAll(pid));
         assertAllStopped(pid);
+        // its exit is reported by the pause (noticed there); the events reach us off the tracer thread
+        rec.await(pid, TraceEvent.ThreadExited.class, t -> t.tid() == pid);
         assertEquals(List.of(pid), rec.of(pid, TraceEvent.ThreadExited.class).stream()
                 .map(TraceEvent.ThreadExited::tid).collect(Collectors.toList()));
         assertFalse(get(tracer.threads(pid)).stream().anyMatch(t -> t.tid() == pid));
