@@ -35,19 +35,26 @@ final class Recorder implements Consumer<TraceEvent>, AutoCloseable {
         return of(pid).stream().filter(type::isInstance).map(type::cast).collect(Collectors.toList());
     }
 
-    /** Waits for the first event of {@code pid} matching {@code p} after {@code from} events of it. */
+    /**
+     * Waits for the first event of {@code pid} matching {@code p}. A long workload (a storm of
+     * 100,000 threads on a loaded machine) may take minutes: the deadline is for a stall — no new
+     * event at all for {@link Sample#LONG} — not for the whole run.
+     */
     synchronized <T extends TraceEvent> T await(int pid, Class<T> type, Predicate<T> p) throws InterruptedException {
         long deadline = System.nanoTime() + Sample.LONG.toNanos();
+        int looked = 0; // events before this index did not match: look at each event once
         while (true) {
-            for (TraceEvent e : events) {
+            for (; looked < events.size(); looked++) {
+                TraceEvent e = events.get(looked);
                 if (e.pid() == pid && type.isInstance(e) && p.test(type.cast(e))) {
                     return type.cast(e);
                 }
+                deadline = System.nanoTime() + Sample.LONG.toNanos(); // progress: not a hang
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                fail("timed out waiting for a " + type.getSimpleName() + " of process " + pid
-                        + "; last events: " + tail(of(pid)));
+                fail("no " + type.getSimpleName() + " of process " + pid + " and no event at all for "
+                        + Sample.LONG.toSeconds() + " s; last events: " + tail(of(pid)));
             }
             wait(Math.max(1, left / 1_000_000));
         }
