@@ -49,7 +49,7 @@ public final class LifecycleHandler implements Capable {
         int pid = args.pid("processId");
         FollowFork follow = followFork(args.string("followFork", "parent"));
         boolean handover = args.bool("handover", false);
-        TraceOptions options = traceOptions(follow, args);
+        TraceOptions options = traceOptions(follow, args.signals("signals"));
         if (args.bool("trace", false)) {
             session.log.enableToStderr();
         }
@@ -78,7 +78,7 @@ public final class LifecycleHandler implements Capable {
         LaunchSpec spec = new LaunchSpec(program, args.strings("args"), args.environment("env"), args.string("cwd", null));
         boolean stopOnEntry = args.bool("stopOnEntry", false);
         FollowFork follow = followFork(args.string("followFork", "parent"));
-        TraceOptions options = traceOptions(follow, args);
+        TraceOptions options = traceOptions(follow, args.signals("signals"));
         if (args.bool("trace", false)) {
             session.log.enableToStderr();
         }
@@ -102,8 +102,8 @@ public final class LifecycleHandler implements Capable {
     }
 
     /** How the engine traces the program: followed children get sessions of their own when the client can start them. */
-    private TraceOptions traceOptions(FollowFork follow, Args args) {
-        return new TraceOptions(follow, args.signals("signals"), follow == FollowFork.BOTH && session.clientStartsSessions());
+    private TraceOptions traceOptions(FollowFork follow, org.ptracedap.engine.SignalPolicy signals) {
+        return new TraceOptions(follow, signals, follow == FollowFork.BOTH && session.clientStartsSessions());
     }
 
     private static FollowFork followFork(String text) {
