@@ -7,6 +7,7 @@ Python 3 standard library only. Every process started here is tracked by pid and
 (its whole process group, which is its own) on any exit, Ctrl-C included.
 """
 import argparse
+import shutil
 import atexit
 import datetime
 import glob
@@ -643,49 +644,72 @@ def pause_floor_any(idle, rounds, S):
     return pause_floor(idle, rounds, S, "pause", "floor-any")
 
 
-def pause_dap(idle, rounds, S):
-    a = Adapter("pause")
+LLDB_DAP = shutil.which("lldb-vscode-16") or shutil.which("lldb-dap-16")
+
+
+def pause_dap(idle, rounds, S, key="dap"):
+    """DAP pause → stopped, then continue, on one attached session. key "dap": our adapter;
+    "lldb-dap": lldb-vscode 16 (attach {"pid"}), which stops the process when it attaches."""
+    ours = key == "dap"
+    a = Adapter("pause-" + key, None if ours else [LLDB_DAP])
+    wait = 30 if ours else 300
     try:
         a.initialize()
-        a.dap.request("attach", {"processId": idle.pid})
-        a.dap.request("configurationDone", {})
+        if ours:
+            a.dap.request("attach", {"processId": idle.pid})
+        else:
+            a.dap.request("attach", {"pid": idle.pid}, timeout=wait)
+        mark = a.dap.mark()
+        a.dap.request("configurationDone", {}, timeout=wait)
+        if not ours:
+            # lldb-vscode stops the process at attach; configurationDone may continue it. Run it.
+            try:
+                a.dap.wait_event("continued", mark, 2)
+            except DapError:
+                a.dap.request("continue", {"threadId": idle.pid}, timeout=wait)
         got = []
         for r in range(rounds + 1):
             time.sleep(0.02)
             mark = a.dap.mark()
             t0 = time.perf_counter()
             seq = a.dap.send("pause", {"threadId": idle.pid})
-            t_resp, _ = a.dap.response(seq, "pause", 30)
-            _, t_stop, body = a.dap.wait_event("stopped", mark, 30)
-            check(body.get("allThreadsStopped") is True and body.get("reason") == "pause", f"stopped: {body}")
+            t_resp, _ = a.dap.response(seq, "pause", wait)
+            _, t_stop, body = a.dap.wait_event("stopped", mark, wait)
+            if ours:
+                check(body.get("allThreadsStopped") is True and body.get("reason") == "pause", f"stopped: {body}")
             mark = a.dap.mark()
             t2 = time.perf_counter()
-            t3, _ = a.dap.request("continue", {"threadId": idle.pid})
-            _, t4, _ = a.dap.wait_event("continued", mark, 30)
+            t3, _ = a.dap.request("continue", {"threadId": idle.pid}, timeout=wait)
+            if ours:
+                a.dap.wait_event("continued", mark, wait)
             if r > 0:
                 got.append((t_stop - t0) * 1e3)
-                S.add(("pause", idle.n + 1, "dap", "pause"), (t_stop - t0) * 1e3)
-                S.add(("pause", idle.n + 1, "dap", "response"), (t_resp - t0) * 1e3)
-                S.add(("pause", idle.n + 1, "dap", "continue"), (t3 - t2) * 1e3)
-                S.add(("pause", idle.n + 1, "dap", "cycle"), (t3 - t0) * 1e3)
+                S.add(("pause", idle.n + 1, key, "pause"), (t_stop - t0) * 1e3)
+                S.add(("pause", idle.n + 1, key, "response"), (t_resp - t0) * 1e3)
+                S.add(("pause", idle.n + 1, key, "continue"), (t3 - t2) * 1e3)
+                S.add(("pause", idle.n + 1, key, "cycle"), (t3 - t0) * 1e3)
         # every thread is stopped while paused: check /proc once
         mark = a.dap.mark()
-        a.dap.request("pause", {"threadId": idle.pid})
-        a.dap.wait_event("stopped", mark, 30)
+        a.dap.request("pause", {"threadId": idle.pid}, timeout=wait)
+        a.dap.wait_event("stopped", mark, wait)
         states = []
         for st in glob.glob(f"/proc/{idle.pid}/task/*/stat"):
             with open(st) as f:
                 states.append(f.read().rsplit(")", 1)[1].split()[0])
         check(len(states) == idle.n + 1 and all(s == "t" for s in states),
-              f"DAP pause: /proc shows states {sorted(set(states))} for {len(states)} threads")
-        a.close()
+              f"{key} pause: /proc shows states {sorted(set(states))} for {len(states)} threads")
+        a.close(wait)
     except BaseException:
-        log("adapter stderr: " + a.stderr()[-3000:])
+        log(f"{key} stderr: " + a.stderr()[-3000:])
         raise
     finally:
         if a.p.pid in PROCS:
             kill(a.p)
-    return "dap=" + ",".join(f"{x:.0f}" for x in got)
+    return f"{key}=" + ",".join(f"{x:.0f}" for x in got)
+
+
+def pause_lldb(idle, rounds, S):
+    return pause_dap(idle, rounds if idle.n < HUGE_IDLE else min(rounds, 2), S, "lldb-dap")
 
 
 def bench_attach_huge(rounds, S):
@@ -715,7 +739,8 @@ def bench_pause(sessions, rounds, S):
             for s in range(sessions):
                 wait_quiet(f"pause session {s}")
                 line = []
-                for fn in order([pause_floor, pause_floor_any, pause_dap], s):
+                variants = [pause_floor, pause_floor_any, pause_dap] + ([pause_lldb] if LLDB_DAP else [])
+                for fn in order(variants, s):
                     idle.untraced()
                     line.append(fn(idle, rounds, S))
                 log(f"  {n + 1} threads, session {s + 1}: " + " ".join(line))
@@ -961,7 +986,8 @@ def pause_section(S, w):
     w("### 3. All-stop pause")
     w("")
     w("DAP: `pause` request sent → `stopped` event received (allThreadsStopped), then `continue`; 20 ms "
-      "between rounds; a fresh adapter session per block of rounds, first round of each dropped. Floor: "
+      "between rounds; a fresh adapter session per block of rounds, first round of each dropped (lldb-dap 16 "
+      "likewise, attached with `{\"pid\"}`; at 10,001 threads 2 rounds per session). Floor: "
       "`PTRACE_INTERRUPT` every thread, then each stop collected with `waitpid(TID, __WALL)`, then `PTRACE_CONT` "
       "all. The same C loop collecting with `waitpid(-1, __WALL)` (as the engine does) is shown too: the kernel "
       "scans every tracee on each such call, O(n) per stop.")
@@ -979,6 +1005,8 @@ def pause_section(S, w):
             ("floor: pause + continue", P("floor", "cycle"), None),
             ("C loop with `waitpid(-1)`: interrupt all → all stopped", P("floor-any", "pause"), fp),
             ("**DAP: `pause` → `stopped`**", P("dap", "pause"), fp),
+            ("lldb-dap 16 (`lldb-vscode-16`): `pause` → `stopped`", P("lldb-dap", "pause"), fp),
+            ("lldb-dap 16: `continue` → `continue` response", P("lldb-dap", "continue"), None),
             ("DAP: `pause` → `pause` response", P("dap", "response"), None),
             ("DAP: `continue` → `continue` response", P("dap", "continue"), None),
             ("DAP: `pause` → … → `continue` response", P("dap", "cycle"), med(P("floor", "cycle"))),
