@@ -418,6 +418,30 @@ class EngineOrderingTest {
         assertEquals(List.of("cont 100 0", "cont 200 " + SIGUSR1), kernel.take(), "the signal is delivered on resume");
     }
 
+    /** Two processes of a group signalled at once: one stop for the group, both signals delivered on resume. */
+    @Test
+    void aSecondSignalDuringAGroupStopIsKeptForTheResume() {
+        Engine e = following(FollowFork.BOTH);
+        kernel.forked(PID, 200);
+        forkEvent(e, PID, 200);
+        e.onWaitStatus(200, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
+        kernel.take();
+        events.clear();
+        e.onWaitStatus(PID, WaitStatus.ofStop(SIGUSR1, 0));
+        assertEquals(List.of("interrupt 200"), kernel.take());
+        e.onWaitStatus(200, WaitStatus.ofStop(SIGUSR2, 0)); // its own signal comes instead of the interrupt's stop
+        assertEquals(List.of(), kernel.take(), "held: it is stopped now, with its signal pending");
+        assertEquals(1, events.stream().filter(ev -> ev instanceof TraceEvent.Stopped).count(), "one stop for the group");
+        assertEquals(new TraceEvent.Stopped(PID, StopReason.SIGNAL, PID, SIGUSR1), events.get(events.size() - 1));
+        e.resume(PID);
+        List<String> calls = kernel.take();
+        assertTrue(calls.contains("cont 100 " + SIGUSR1) && calls.contains("cont 200 " + SIGUSR2), calls.toString());
+        // The interrupt's own stop comes once it runs again: taken in stride, no second stop.
+        e.onWaitStatus(200, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
+        assertEquals(List.of("cont 200 0"), kernel.take());
+        assertEquals(1, events.stream().filter(ev -> ev instanceof TraceEvent.Stopped).count());
+    }
+
     @Test
     void aGroupEndsWhenItsLastProcessIsGoneWithTheLastExitCode() {
         Engine e = following(FollowFork.CHILD);
