@@ -1,0 +1,132 @@
+package org.ptracedap.debuginfo;
+
+import com.sun.jna.Callback;
+import com.sun.jna.Function;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+
+/**
+ * Bindings to elfutils' libdwfl (in {@code libdw.so.1}, Debian's {@code libdw1}), as in
+ * {@code <elfutils/libdwfl.h>}: C names verbatim, no logic. C {@code bool} results and arguments
+ * are mapped as {@code byte}. Facts measured here: DESIGN.md §7.
+ *
+ * <p>Callbacks and the structures of function pointers libdwfl keeps (Dwfl_Callbacks,
+ * Dwfl_Thread_Callbacks) are stored by pointer: the caller keeps them reachable for the Dwfl's
+ * life.
+ */
+public final class LibDw {
+    private LibDw() {}
+
+    public static final String SONAME = "libdw.so.1";
+    private static final NativeLibrary LIB;
+    private static final Throwable MISSING;
+
+    static {
+        NativeLibrary lib = null;
+        Throwable missing = null;
+        try {
+            lib = NativeLibrary.getInstance(SONAME);
+            Native.register(LibDw.class, lib);
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            missing = e;
+        }
+        LIB = lib;
+        MISSING = missing;
+    }
+
+    /** Null if libdw is here; otherwise what a person should do about it. */
+    public static String missing() {
+        return MISSING == null ? null : "libdw (" + SONAME + ") cannot be loaded: " + MISSING.getMessage()
+                + "; install it with `apt-get install libdw1`";
+    }
+
+    /** A function of libdw by name, for the standard callbacks ({@code dwfl_linux_proc_find_elf}, …). */
+    public static Function function(String name) {
+        return LIB.getFunction(name);
+    }
+
+    // Dwfl_Thread_Callbacks (libdwfl.h), each a C function pointer.
+
+    /** {@code pid_t (*next_thread)(Dwfl *dwfl, void *dwfl_arg, void **thread_argp)}. */
+    public interface NextThread extends Callback {
+        int invoke(Pointer dwfl, Pointer dwflArg, Pointer threadArgp);
+    }
+
+    /** {@code bool (*get_thread)(Dwfl *dwfl, pid_t tid, void *dwfl_arg, void **thread_argp)}. */
+    public interface GetThread extends Callback {
+        byte invoke(Pointer dwfl, int tid, Pointer dwflArg, Pointer threadArgp);
+    }
+
+    /** {@code bool (*memory_read)(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *dwfl_arg)}. */
+    public interface MemoryRead extends Callback {
+        byte invoke(Pointer dwfl, long addr, Pointer result, Pointer dwflArg);
+    }
+
+    /** {@code bool (*set_initial_registers)(Dwfl_Thread *thread, void *thread_arg)}. */
+    public interface SetInitialRegisters extends Callback {
+        byte invoke(Pointer thread, Pointer threadArg);
+    }
+
+    /** {@code void (*detach)(Dwfl *dwfl, void *dwfl_arg)}, and {@code thread_detach} alike. */
+    public interface Detach extends Callback {
+        void invoke(Pointer dwflOrThread, Pointer arg);
+    }
+
+    /** {@code int (*callback)(Dwfl_Frame *state, void *arg)} of dwfl_getthread_frames: DWARF_CB_OK (0) or DWARF_CB_ABORT (1). */
+    public interface FrameCallback extends Callback {
+        int invoke(Pointer frame, Pointer arg);
+    }
+
+    public static final int DWARF_CB_OK = 0;
+    public static final int DWARF_CB_ABORT = 1;
+
+    /** {@code Dwfl *dwfl_begin(const Dwfl_Callbacks *callbacks)}; NULL on error. */
+    public static native Pointer dwfl_begin(Pointer callbacks);
+
+    public static native void dwfl_end(Pointer dwfl);
+
+    public static native void dwfl_report_begin(Pointer dwfl);
+
+    /** {@code int dwfl_report_end(Dwfl *, int (*removed)(…), void *arg)}; 0 on success. */
+    public static native int dwfl_report_end(Pointer dwfl, Pointer removed, Pointer arg);
+
+    /** Reports the modules mapped in {@code pid} (from /proc/PID/maps); 0 on success, else an errno. */
+    public static native int dwfl_linux_proc_report(Pointer dwfl, int pid);
+
+    /** {@code bool dwfl_attach_state(Dwfl *, Elf *elf, pid_t pid, const Dwfl_Thread_Callbacks *, void *dwfl_arg)}. */
+    public static native byte dwfl_attach_state(Pointer dwfl, Pointer elf, int pid, Pointer threadCallbacks, Pointer dwflArg);
+
+    /** {@code int dwfl_getthread_frames(Dwfl *, pid_t tid, callback, void *arg)}: 0 when the unwind ended, -1 on error, else the callback's. */
+    public static native int dwfl_getthread_frames(Pointer dwfl, int tid, FrameCallback callback, Pointer arg);
+
+    /** {@code bool dwfl_frame_pc(Dwfl_Frame *, Dwarf_Addr *pc, bool *isactivation)}. */
+    public static native byte dwfl_frame_pc(Pointer frame, LongByReference pc, Pointer isActivation);
+
+    /** {@code bool dwfl_thread_state_registers(Dwfl_Thread *, int firstreg, unsigned nregs, const Dwarf_Word *regs)}. */
+    public static native byte dwfl_thread_state_registers(Pointer thread, int firstreg, int nregs, long[] regs);
+
+    public static native Pointer dwfl_addrmodule(Pointer dwfl, long address);
+
+    /** {@code const char *dwfl_module_addrinfo(Dwfl_Module *, GElf_Addr, GElf_Off *offset, GElf_Sym *sym, GElf_Word *shndxp, Elf **elfp, Dwarf_Addr *bias)}. */
+    public static native String dwfl_module_addrinfo(Pointer module, long address, LongByReference offset, Pointer sym,
+                                                     IntByReference shndx, PointerByReference elf, LongByReference bias);
+
+    public static native Pointer dwfl_module_getsrc(Pointer module, long address);
+
+    /** {@code const char *dwfl_lineinfo(Dwfl_Line *, Dwarf_Addr *addr, int *linep, int *colp, Dwarf_Word *mtime, Dwarf_Word *length)}. */
+    public static native String dwfl_lineinfo(Pointer line, LongByReference addr, IntByReference linep, IntByReference colp,
+                                              LongByReference mtime, LongByReference length);
+
+    /** {@code const char *dwfl_module_info(Dwfl_Module *, void ***userdata, Dwarf_Addr *start, Dwarf_Addr *end, …, const char **mainfile, const char **debugfile)}. */
+    public static native String dwfl_module_info(Pointer module, Pointer userdata, LongByReference start, LongByReference end,
+                                                 LongByReference dwbias, LongByReference symbias, PointerByReference mainfile,
+                                                 PointerByReference debugfile);
+
+    public static native int dwfl_errno();
+
+    public static native String dwfl_errmsg(int error);
+}
