@@ -346,6 +346,17 @@ class EngineOrderingTest {
         return e;
     }
 
+    /** Process PID followed with BOTH, and its fork child 200 joined to its group, both running. */
+    private Engine withJoinedChild() {
+        Engine e = following(FollowFork.BOTH);
+        kernel.forked(PID, 200);
+        forkEvent(e, PID, 200);
+        e.onWaitStatus(200, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
+        kernel.take();
+        events.clear();
+        return e;
+    }
+
     private void forkEvent(Engine e, int parent, int child) {
         kernel.eventMsg(parent, child);
         e.onWaitStatus(parent, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_FORK));
@@ -381,12 +392,7 @@ class EngineOrderingTest {
 
     @Test
     void aGroupPausesAndResumesAllItsProcessesWithOneEventEach() {
-        Engine e = following(FollowFork.BOTH);
-        kernel.forked(PID, 200);
-        forkEvent(e, PID, 200);
-        e.onWaitStatus(200, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
-        kernel.take();
-        events.clear();
+        Engine e = withJoinedChild();
         CompletableFuture<Void> paused = new CompletableFuture<>();
         e.pause(PID, paused);
         assertEquals(List.of("interrupt 100", "interrupt 200"), kernel.take());
@@ -404,12 +410,7 @@ class EngineOrderingTest {
 
     @Test
     void aSignalThatStopsInOneProcessStopsTheWholeGroup() {
-        Engine e = following(FollowFork.BOTH);
-        kernel.forked(PID, 200);
-        forkEvent(e, PID, 200);
-        e.onWaitStatus(200, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
-        kernel.take();
-        events.clear();
+        Engine e = withJoinedChild();
         e.onWaitStatus(200, WaitStatus.ofStop(SIGUSR1, 0));
         assertEquals(List.of("interrupt 100"), kernel.take(), "the other process is stopped too");
         e.onWaitStatus(PID, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
@@ -421,12 +422,7 @@ class EngineOrderingTest {
     /** Two processes of a group signalled at once: one stop for the group, both signals delivered on resume. */
     @Test
     void aSecondSignalDuringAGroupStopIsKeptForTheResume() {
-        Engine e = following(FollowFork.BOTH);
-        kernel.forked(PID, 200);
-        forkEvent(e, PID, 200);
-        e.onWaitStatus(200, WaitStatus.ofStop(SIGTRAP, PTRACE_EVENT_STOP));
-        kernel.take();
-        events.clear();
+        Engine e = withJoinedChild();
         e.onWaitStatus(PID, WaitStatus.ofStop(SIGUSR1, 0));
         assertEquals(List.of("interrupt 200"), kernel.take());
         e.onWaitStatus(200, WaitStatus.ofStop(SIGUSR2, 0)); // its own signal comes instead of the interrupt's stop
