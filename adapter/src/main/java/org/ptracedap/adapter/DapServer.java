@@ -9,6 +9,8 @@ import org.eclipse.lsp4j.debug.ContinueResponse;
 import org.eclipse.lsp4j.debug.DisconnectArguments;
 import org.eclipse.lsp4j.debug.InitializeRequestArguments;
 import org.eclipse.lsp4j.debug.PauseArguments;
+import org.eclipse.lsp4j.debug.ReadMemoryArguments;
+import org.eclipse.lsp4j.debug.ReadMemoryResponse;
 import org.eclipse.lsp4j.debug.ScopesArguments;
 import org.eclipse.lsp4j.debug.ScopesResponse;
 import org.eclipse.lsp4j.debug.SetBreakpointsArguments;
@@ -23,11 +25,14 @@ import org.eclipse.lsp4j.debug.TerminateArguments;
 import org.eclipse.lsp4j.debug.ThreadsResponse;
 import org.eclipse.lsp4j.debug.VariablesArguments;
 import org.eclipse.lsp4j.debug.VariablesResponse;
+import org.eclipse.lsp4j.debug.WriteMemoryArguments;
+import org.eclipse.lsp4j.debug.WriteMemoryResponse;
 import org.eclipse.lsp4j.debug.services.IDebugProtocolServer;
 import org.ptracedap.adapter.handlers.BreakpointsHandler;
 import org.ptracedap.adapter.handlers.Capable;
 import org.ptracedap.adapter.handlers.ExecutionHandler;
 import org.ptracedap.adapter.handlers.LifecycleHandler;
+import org.ptracedap.adapter.handlers.MemoryHandler;
 import org.ptracedap.adapter.handlers.StackHandler;
 import org.ptracedap.adapter.handlers.ThreadsHandler;
 import org.ptracedap.adapter.errors.ErrorMapper;
@@ -45,18 +50,20 @@ public final class DapServer implements IDebugProtocolServer {
     private final ExecutionHandler execution;
     private final StackHandler stack;
     private final BreakpointsHandler breakpoints = new BreakpointsHandler();
+    private final MemoryHandler memory;
 
     public DapServer(Session session, DapTransport transport) {
         this.lifecycle = new LifecycleHandler(session, transport);
         this.threads = new ThreadsHandler(session);
         this.execution = new ExecutionHandler(session, transport);
         this.stack = new StackHandler(session);
+        this.memory = new MemoryHandler(session, transport);
     }
 
     /** What initialize announces: each handler declares the capabilities it provides, and only those. */
     private Capabilities capabilities() {
         Capabilities c = new Capabilities();
-        for (Capable h : new Capable[] {lifecycle, threads, execution, stack, breakpoints}) {
+        for (Capable h : new Capable[] {lifecycle, threads, execution, stack, breakpoints, memory}) {
             h.declare(c);
         }
         return c;
@@ -74,6 +81,8 @@ public final class DapServer implements IDebugProtocolServer {
     @Override public CompletableFuture<StackTraceResponse> stackTrace(StackTraceArguments a) { return stack.stackTrace(a); }
     @Override public CompletableFuture<ScopesResponse> scopes(ScopesArguments a) { return stack.scopes(a); }
     @Override public CompletableFuture<VariablesResponse> variables(VariablesArguments a) { return stack.variables(a); }
+    @Override public CompletableFuture<ReadMemoryResponse> readMemory(ReadMemoryArguments a) { return memory.readMemory(a); }
+    @Override public CompletableFuture<WriteMemoryResponse> writeMemory(WriteMemoryArguments a) { return memory.writeMemory(a); }
     @Override public CompletableFuture<SetBreakpointsResponse> setBreakpoints(SetBreakpointsArguments a) { return breakpoints.setBreakpoints(a); }
     @Override public CompletableFuture<SetFunctionBreakpointsResponse> setFunctionBreakpoints(SetFunctionBreakpointsArguments a) { return breakpoints.setFunctionBreakpoints(a); }
     @Override public CompletableFuture<SetExceptionBreakpointsResponse> setExceptionBreakpoints(SetExceptionBreakpointsArguments a) { return breakpoints.setExceptionBreakpoints(a); }

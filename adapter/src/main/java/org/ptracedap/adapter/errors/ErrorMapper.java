@@ -29,6 +29,16 @@ public final class ErrorMapper {
                 + toException(t).getMessage() + ")");
     }
 
+    /** A memory write that failed: not stopped, or the address cannot be written. */
+    public static ResponseErrorException writeFailed(int tid, long address, int length, Throwable t) {
+        Throwable cause = t instanceof CompletionException || t instanceof ExecutionException ? t.getCause() : t;
+        String why = cause != null && cause.getMessage() != null ? cause.getMessage() : String.valueOf(cause);
+        if (why.contains("is not stopped")) {
+            return notStopped(tid, t);
+        }
+        return DapError.REQUEST_FAILED.because(String.format("cannot write %d bytes at 0x%x: %s", length, address, why));
+    }
+
     public static ResponseError toResponseError(Throwable t) {
         return toException(t).getResponseError();
     }

@@ -384,10 +384,12 @@ final class FrameFilter implements Runnable {
     }
 
     /** The required argument of the requests we serve (DAP schema), named when the arguments are missing. */
-    private static final Map<String, String> REQUIRED = Map.of(
-            "pause", "threadId", "continue", "threadId", "stackTrace", "threadId", "scopes", "frameId",
-            "variables", "variablesReference", "setBreakpoints", "source", "setFunctionBreakpoints", "breakpoints",
-            "setExceptionBreakpoints", "filters");
+    private static final Map<String, String> REQUIRED = Map.ofEntries(
+            Map.entry("pause", "threadId"), Map.entry("continue", "threadId"), Map.entry("stackTrace", "threadId"),
+            Map.entry("scopes", "frameId"), Map.entry("variables", "variablesReference"),
+            Map.entry("setBreakpoints", "source"), Map.entry("setFunctionBreakpoints", "breakpoints"),
+            Map.entry("setExceptionBreakpoints", "filters"), Map.entry("readMemory", "memoryReference, count"),
+            Map.entry("writeMemory", "memoryReference, data"));
 
     private static String kind(String gsonWord) {
         String w = gsonWord.toLowerCase().replace("an ", "").replace("a ", "");
