@@ -7,6 +7,8 @@ import org.eclipse.lsp4j.debug.ConfigurationDoneArguments;
 import org.eclipse.lsp4j.debug.ContinueArguments;
 import org.eclipse.lsp4j.debug.ContinueResponse;
 import org.eclipse.lsp4j.debug.DisconnectArguments;
+import org.eclipse.lsp4j.debug.ExceptionInfoArguments;
+import org.eclipse.lsp4j.debug.ExceptionInfoResponse;
 import org.eclipse.lsp4j.debug.InitializeRequestArguments;
 import org.eclipse.lsp4j.debug.PauseArguments;
 import org.eclipse.lsp4j.debug.ReadMemoryArguments;
@@ -30,6 +32,7 @@ import org.eclipse.lsp4j.debug.WriteMemoryResponse;
 import org.eclipse.lsp4j.debug.services.IDebugProtocolServer;
 import org.ptracedap.adapter.handlers.BreakpointsHandler;
 import org.ptracedap.adapter.handlers.Capable;
+import org.ptracedap.adapter.handlers.ExceptionHandler;
 import org.ptracedap.adapter.handlers.ExecutionHandler;
 import org.ptracedap.adapter.handlers.LifecycleHandler;
 import org.ptracedap.adapter.handlers.MemoryHandler;
@@ -51,6 +54,7 @@ public final class DapServer implements IDebugProtocolServer {
     private final StackHandler stack;
     private final BreakpointsHandler breakpoints = new BreakpointsHandler();
     private final MemoryHandler memory;
+    private final ExceptionHandler exceptions;
 
     public DapServer(Session session, DapTransport transport) {
         this.lifecycle = new LifecycleHandler(session, transport);
@@ -58,12 +62,13 @@ public final class DapServer implements IDebugProtocolServer {
         this.execution = new ExecutionHandler(session, transport);
         this.stack = new StackHandler(session);
         this.memory = new MemoryHandler(session, transport);
+        this.exceptions = new ExceptionHandler(session);
     }
 
     /** What initialize announces: each handler declares the capabilities it provides, and only those. */
     private Capabilities capabilities() {
         Capabilities c = new Capabilities();
-        for (Capable h : new Capable[] {lifecycle, threads, execution, stack, breakpoints, memory}) {
+        for (Capable h : new Capable[] {lifecycle, threads, execution, stack, breakpoints, memory, exceptions}) {
             h.declare(c);
         }
         return c;
@@ -81,6 +86,7 @@ public final class DapServer implements IDebugProtocolServer {
     @Override public CompletableFuture<StackTraceResponse> stackTrace(StackTraceArguments a) { return stack.stackTrace(a); }
     @Override public CompletableFuture<ScopesResponse> scopes(ScopesArguments a) { return stack.scopes(a); }
     @Override public CompletableFuture<VariablesResponse> variables(VariablesArguments a) { return stack.variables(a); }
+    @Override public CompletableFuture<ExceptionInfoResponse> exceptionInfo(ExceptionInfoArguments a) { return exceptions.exceptionInfo(a); }
     @Override public CompletableFuture<ReadMemoryResponse> readMemory(ReadMemoryArguments a) { return memory.readMemory(a); }
     @Override public CompletableFuture<WriteMemoryResponse> writeMemory(WriteMemoryArguments a) { return memory.writeMemory(a); }
     @Override public CompletableFuture<SetBreakpointsResponse> setBreakpoints(SetBreakpointsArguments a) { return breakpoints.setBreakpoints(a); }

@@ -211,6 +211,12 @@ public final class Engine {
         }
 
         @Override
+        public SignalInfo signalInfo() {
+            check();
+            return kernel.signalInfo(tid);
+        }
+
+        @Override
         public void setRegisters(Registers registers) {
             check();
             kernel.setRegisters(tid, registers);

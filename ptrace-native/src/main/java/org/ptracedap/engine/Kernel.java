@@ -22,6 +22,9 @@ public interface Kernel {
 
     long eventMsg(int tid);
 
+    /** PTRACE_GETSIGINFO of a thread stopped with a signal. */
+    SignalInfo signalInfo(int tid);
+
     /** PTRACE_GETREGS of a stopped thread. */
     Registers registers(int tid);
 

@@ -17,6 +17,12 @@ public interface Tracee {
 
     Registers registers();
 
+    /**
+     * The signal this thread is stopped with: meaningful for the thread a {@code Stopped(SIGNAL)}
+     * names, which stays in its signal-delivery stop until the group resumes.
+     */
+    SignalInfo signalInfo();
+
     void setRegisters(Registers registers);
 
     /**

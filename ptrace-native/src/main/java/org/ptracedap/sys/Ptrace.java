@@ -95,6 +95,21 @@ public final class Ptrace {
         }
     }
 
+    /**
+     * {@code PTRACE_GETSIGINFO}: the {@code siginfo_t} (128 bytes) of the signal a tracee is
+     * stopped with, as words: si_signo, si_errno, si_code (ints at 0, 4, 8) and the union from 16
+     * (si_pid and si_uid, ints at 16 and 20; or si_addr, a pointer at 16) — read by the caller.
+     */
+    public byte[] getSigInfo(int tid) {
+        checkThread();
+        try (Memory info = new Memory(128)) {
+            LibC.ptrace(LibC.PTRACE_GETSIGINFO, tid, 0, info);
+            return info.getByteArray(0, 128);
+        } catch (LastErrorException e) {
+            throw fail("PTRACE_GETSIGINFO", tid, e);
+        }
+    }
+
     /** Writes {@code struct user_regs_struct} (27 words) from {@code regs}. */
     public void setRegs(int tid, long[] regs) {
         checkThread();

@@ -155,6 +155,12 @@ final class ScriptedKernel implements Kernel {
     }
 
     @Override
+    public SignalInfo signalInfo(int tid) {
+        calls.add("getsiginfo " + tid);
+        return new SignalInfo(0, 0, 0, 0, 0);
+    }
+
+    @Override
     public Registers registers(int tid) {
         calls.add("getregs " + tid);
         return regs.getOrDefault(tid, Registers.of(new long[Registers.WORDS]));

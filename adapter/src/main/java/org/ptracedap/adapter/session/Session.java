@@ -51,6 +51,14 @@ public final class Session implements Consumer<TraceEvent> {
     private volatile Kind kind = Kind.NONE;
     /** The main process: the one attached or launched, or the followed child once it was let go. */
     private volatile int pid = -1;
+    /** The thread the group last stopped for with a signal (its signal-delivery stop), 0 once it runs again. */
+    private volatile int signalStop;
+
+    /** The thread stopped with the signal the session stopped for, or 0. */
+    public int signalStop() {
+        return signalStop;
+    }
+
     /** The group of processes this session debugs (made when an attach or launch begins). */
     private volatile TraceGroup group;
     /** The followed children that joined the group, newest last: one of them is the main process once the first leaves. */
@@ -263,6 +271,7 @@ public final class Session implements Consumer<TraceEvent> {
             threadOwner.remove(t.tid());
             threadEvents.send(ThreadEventArgumentsReason.EXITED, t.tid());
         } else if (e instanceof TraceEvent.Stopped s && s.reason() == TraceEvent.StopReason.SIGNAL) {
+            signalStop = s.tid();
             // The engine stopped the whole group; the entry stop belongs to configurationDone, a
             // pause's stop to the pause request.
             String name = s.signalName();
@@ -343,6 +352,7 @@ public final class Session implements Consumer<TraceEvent> {
     }
 
     public void continued() {
+        signalStop = 0;
         ContinuedEventArguments args = new ContinuedEventArguments();
         args.setThreadId(pid);
         args.setAllThreadsContinued(true);
