@@ -71,7 +71,6 @@ public final class Session implements Consumer<TraceEvent> {
     private volatile boolean clientStartsSessions;
     private volatile boolean hadDebuggee;
     private volatile boolean failedOnce;
-    private volatile int lastExitCode;
     private volatile boolean ended;
     /** disconnect is letting the processes go: their detaching is not the program's end. */
     private volatile boolean disconnecting;
