@@ -6,6 +6,8 @@ import org.eclipse.lsp4j.debug.Capabilities;
 import org.eclipse.lsp4j.debug.ConfigurationDoneArguments;
 import org.eclipse.lsp4j.debug.ContinueArguments;
 import org.eclipse.lsp4j.debug.ContinueResponse;
+import org.eclipse.lsp4j.debug.DisassembleArguments;
+import org.eclipse.lsp4j.debug.DisassembleResponse;
 import org.eclipse.lsp4j.debug.DisconnectArguments;
 import org.eclipse.lsp4j.debug.ExceptionInfoArguments;
 import org.eclipse.lsp4j.debug.ExceptionInfoResponse;
@@ -32,6 +34,7 @@ import org.eclipse.lsp4j.debug.WriteMemoryResponse;
 import org.eclipse.lsp4j.debug.services.IDebugProtocolServer;
 import org.ptracedap.adapter.handlers.BreakpointsHandler;
 import org.ptracedap.adapter.handlers.Capable;
+import org.ptracedap.adapter.handlers.DisassembleHandler;
 import org.ptracedap.adapter.handlers.ExceptionHandler;
 import org.ptracedap.adapter.handlers.ExecutionHandler;
 import org.ptracedap.adapter.handlers.LifecycleHandler;
@@ -55,6 +58,7 @@ public final class DapServer implements IDebugProtocolServer {
     private final BreakpointsHandler breakpoints = new BreakpointsHandler();
     private final MemoryHandler memory;
     private final ExceptionHandler exceptions;
+    private final DisassembleHandler disassembly;
 
     public DapServer(Session session, DapTransport transport) {
         this.lifecycle = new LifecycleHandler(session, transport);
@@ -63,12 +67,13 @@ public final class DapServer implements IDebugProtocolServer {
         this.stack = new StackHandler(session);
         this.memory = new MemoryHandler(session, transport);
         this.exceptions = new ExceptionHandler(session);
+        this.disassembly = new DisassembleHandler(session);
     }
 
     /** What initialize announces: each handler declares the capabilities it provides, and only those. */
     private Capabilities capabilities() {
         Capabilities c = new Capabilities();
-        for (Capable h : new Capable[] {lifecycle, threads, execution, stack, breakpoints, memory, exceptions}) {
+        for (Capable h : new Capable[] {lifecycle, threads, execution, stack, breakpoints, memory, exceptions, disassembly}) {
             h.declare(c);
         }
         return c;
@@ -86,6 +91,7 @@ public final class DapServer implements IDebugProtocolServer {
     @Override public CompletableFuture<StackTraceResponse> stackTrace(StackTraceArguments a) { return stack.stackTrace(a); }
     @Override public CompletableFuture<ScopesResponse> scopes(ScopesArguments a) { return stack.scopes(a); }
     @Override public CompletableFuture<VariablesResponse> variables(VariablesArguments a) { return stack.variables(a); }
+    @Override public CompletableFuture<DisassembleResponse> disassemble(DisassembleArguments a) { return disassembly.disassemble(a); }
     @Override public CompletableFuture<ExceptionInfoResponse> exceptionInfo(ExceptionInfoArguments a) { return exceptions.exceptionInfo(a); }
     @Override public CompletableFuture<ReadMemoryResponse> readMemory(ReadMemoryArguments a) { return memory.readMemory(a); }
     @Override public CompletableFuture<WriteMemoryResponse> writeMemory(WriteMemoryArguments a) { return memory.writeMemory(a); }

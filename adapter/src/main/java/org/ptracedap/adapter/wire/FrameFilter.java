@@ -389,7 +389,7 @@ final class FrameFilter implements Runnable {
             Map.entry("scopes", "frameId"), Map.entry("variables", "variablesReference"),
             Map.entry("setBreakpoints", "source"), Map.entry("setFunctionBreakpoints", "breakpoints"),
             Map.entry("setExceptionBreakpoints", "filters"), Map.entry("readMemory", "memoryReference, count"),
-            Map.entry("writeMemory", "memoryReference, data"));
+            Map.entry("writeMemory", "memoryReference, data"), Map.entry("disassemble", "memoryReference, instructionCount"));
 
     private static String kind(String gsonWord) {
         String w = gsonWord.toLowerCase().replace("an ", "").replace("a ", "");
