@@ -12,6 +12,8 @@ import org.eclipse.lsp4j.debug.DisconnectArguments;
 import org.eclipse.lsp4j.debug.ExceptionInfoArguments;
 import org.eclipse.lsp4j.debug.ExceptionInfoResponse;
 import org.eclipse.lsp4j.debug.InitializeRequestArguments;
+import org.eclipse.lsp4j.debug.ModulesArguments;
+import org.eclipse.lsp4j.debug.ModulesResponse;
 import org.eclipse.lsp4j.debug.PauseArguments;
 import org.eclipse.lsp4j.debug.ReadMemoryArguments;
 import org.eclipse.lsp4j.debug.ReadMemoryResponse;
@@ -39,6 +41,7 @@ import org.ptracedap.adapter.handlers.ExceptionHandler;
 import org.ptracedap.adapter.handlers.ExecutionHandler;
 import org.ptracedap.adapter.handlers.LifecycleHandler;
 import org.ptracedap.adapter.handlers.MemoryHandler;
+import org.ptracedap.adapter.handlers.ModulesHandler;
 import org.ptracedap.adapter.handlers.StackHandler;
 import org.ptracedap.adapter.handlers.ThreadsHandler;
 import org.ptracedap.adapter.errors.ErrorMapper;
@@ -59,6 +62,7 @@ public final class DapServer implements IDebugProtocolServer {
     private final MemoryHandler memory;
     private final ExceptionHandler exceptions;
     private final DisassembleHandler disassembly;
+    private final ModulesHandler modules;
 
     public DapServer(Session session, DapTransport transport) {
         this.lifecycle = new LifecycleHandler(session, transport);
@@ -68,12 +72,13 @@ public final class DapServer implements IDebugProtocolServer {
         this.memory = new MemoryHandler(session, transport);
         this.exceptions = new ExceptionHandler(session);
         this.disassembly = new DisassembleHandler(session);
+        this.modules = new ModulesHandler(session);
     }
 
     /** What initialize announces: each handler declares the capabilities it provides, and only those. */
     private Capabilities capabilities() {
         Capabilities c = new Capabilities();
-        for (Capable h : new Capable[] {lifecycle, threads, execution, stack, breakpoints, memory, exceptions, disassembly}) {
+        for (Capable h : new Capable[] {lifecycle, threads, execution, stack, breakpoints, memory, exceptions, disassembly, modules}) {
             h.declare(c);
         }
         return c;
@@ -91,6 +96,7 @@ public final class DapServer implements IDebugProtocolServer {
     @Override public CompletableFuture<StackTraceResponse> stackTrace(StackTraceArguments a) { return stack.stackTrace(a); }
     @Override public CompletableFuture<ScopesResponse> scopes(ScopesArguments a) { return stack.scopes(a); }
     @Override public CompletableFuture<VariablesResponse> variables(VariablesArguments a) { return stack.variables(a); }
+    @Override public CompletableFuture<ModulesResponse> modules(ModulesArguments a) { return modules.modules(a); }
     @Override public CompletableFuture<DisassembleResponse> disassemble(DisassembleArguments a) { return disassembly.disassemble(a); }
     @Override public CompletableFuture<ExceptionInfoResponse> exceptionInfo(ExceptionInfoArguments a) { return exceptions.exceptionInfo(a); }
     @Override public CompletableFuture<ReadMemoryResponse> readMemory(ReadMemoryArguments a) { return memory.readMemory(a); }

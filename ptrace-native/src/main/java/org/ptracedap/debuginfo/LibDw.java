@@ -126,6 +126,17 @@ public final class LibDw {
                                                  LongByReference dwbias, LongByReference symbias, PointerByReference mainfile,
                                                  PointerByReference debugfile);
 
+    /** {@code int (*callback)(Dwfl_Module *, void **userdata, const char *name, Dwarf_Addr start, void *arg)} of dwfl_getmodules. */
+    public interface ModuleCallback extends Callback {
+        int invoke(Pointer module, Pointer userdata, String name, long start, Pointer arg);
+    }
+
+    /** {@code ptrdiff_t dwfl_getmodules(Dwfl *, callback, void *arg, ptrdiff_t offset)}: 0 when all were seen, -1 on error. */
+    public static native long dwfl_getmodules(Pointer dwfl, ModuleCallback callback, Pointer arg, long offset);
+
+    /** {@code Dwarf *dwfl_module_getdwarf(Dwfl_Module *, Dwarf_Addr *bias)}: the module's DWARF (its own or a separate debug file's), NULL if none. */
+    public static native Pointer dwfl_module_getdwarf(Pointer module, LongByReference bias);
+
     public static native int dwfl_errno();
 
     public static native String dwfl_errmsg(int error);

@@ -1,0 +1,68 @@
+package org.ptracedap.adapter.handlers;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.lsp4j.debug.Capabilities;
+import org.eclipse.lsp4j.debug.Module;
+import org.eclipse.lsp4j.debug.ModulesArguments;
+import org.eclipse.lsp4j.debug.ModulesResponse;
+import org.ptracedap.adapter.errors.DapError;
+import org.ptracedap.adapter.session.Session;
+import org.ptracedap.debuginfo.LibDw;
+import org.ptracedap.debuginfo.Modules;
+
+/**
+ * modules: what is mapped in the session's main process now, with whether each module has debug
+ * info (and which file holds it). Read off the tracer thread: finding debug files reads files.
+ * TODO(issue 14): module events as libraries load (the loader rendezvous of the breakpoints issue).
+ */
+public final class ModulesHandler implements Capable {
+    private final Session session;
+
+    public ModulesHandler(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public void declare(Capabilities c) {
+        if (LibDw.missing() == null) {
+            c.setSupportsModulesRequest(true);
+        }
+    }
+
+    public CompletableFuture<ModulesResponse> modules(ModulesArguments args) {
+        int pid = Guards.debuggee(session, "list modules");
+        if (LibDw.missing() != null) {
+            throw DapError.UNSUPPORTED.because(LibDw.missing());
+        }
+        int start = args != null && args.getStartModule() != null ? Math.max(0, args.getStartModule()) : 0;
+        int count = args != null && args.getModuleCount() != null && args.getModuleCount() > 0 ? args.getModuleCount() : Integer.MAX_VALUE;
+        return CompletableFuture.supplyAsync(() -> Modules.of(pid)).handle((all, error) -> {
+            if (error != null) {
+                throw DapError.REQUEST_FAILED.because("cannot list the modules of process " + pid + ": "
+                        + (error.getCause() != null ? error.getCause().getMessage() : error.getMessage()));
+            }
+            List<Modules.Module> page = all.subList(Math.min(start, all.size()), (int) Math.min(all.size(), (long) start + count));
+            ModulesResponse r = new ModulesResponse();
+            r.setModules(page.stream().map(ModulesHandler::dap).toArray(Module[]::new));
+            r.setTotalModules(all.size());
+            return r;
+        });
+    }
+
+    private static Module dap(Modules.Module m) {
+        Module d = new Module();
+        d.setId(m.name());
+        String name = m.name();
+        d.setName(name.substring(name.lastIndexOf('/') + 1));
+        if (name.startsWith("/")) {
+            d.setPath(name);
+        }
+        d.setAddressRange(String.format("0x%x-0x%x", m.start(), m.end()));
+        d.setSymbolStatus(m.hasDwarf() ? "Symbols loaded" : "No debug info (symbols only)");
+        if (m.debugFile() != null) {
+            d.setSymbolFilePath(m.debugFile());
+        }
+        return d;
+    }
+}

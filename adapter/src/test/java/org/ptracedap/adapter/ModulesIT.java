@@ -1,0 +1,81 @@
+package org.ptracedap.adapter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.ptracedap.engine.Sample;
+import org.ptracedap.sys.Signals;
+
+/** modules against /proc/PID/maps and the debug files that are really on this machine. */
+class ModulesIT {
+    @Test
+    void everyMappedFileIsAModuleWithItsRangeAndItsDebugInfo() throws Exception {
+        try (Sample idle = Sample.start("idle_threads", "1");
+             AdapterProcess adapter = new AdapterProcess()) {
+            idle.awaitOutput("ready");
+            DapClient c = adapter.client;
+            assertTrue(c.ok("initialize", Map.of("adapterID", "ptrace")).get("supportsModulesRequest").getAsBoolean());
+            c.ok("attach", Map.of("processId", idle.pid));
+            c.ok("configurationDone", null);
+            JsonObject all = c.ok("modules", Map.of());
+            JsonArray modules = all.getAsJsonArray("modules");
+            Map<String, JsonObject> byPath = new HashMap<>();
+            for (JsonElement m : modules) {
+                if (m.getAsJsonObject().has("path")) {
+                    byPath.put(m.getAsJsonObject().get("path").getAsString(), m.getAsJsonObject());
+                }
+            }
+            // every file mapped executable is a module whose range holds that mapping
+            for (String line : Files.readAllLines(Path.of("/proc/" + idle.pid + "/maps"))) {
+                String[] f = line.split("\\s+", 6);
+                if (f.length == 6 && f[1].contains("x") && f[5].startsWith("/")) {
+                    JsonObject m = byPath.get(f[5]);
+                    assertNotNull(m, f[5] + " is mapped executable: " + byPath.keySet());
+                    String[] range = m.get("addressRange").getAsString().split("-");
+                    String[] mapped = f[0].split("-");
+                    assertTrue(Long.parseUnsignedLong(range[0].substring(2), 16) <= Long.parseUnsignedLong(mapped[0], 16)
+                            && Long.parseUnsignedLong(mapped[1], 16) <= Long.parseUnsignedLong(range[1].substring(2), 16),
+                            m + " holds " + line);
+                }
+            }
+            String self = Sample.bin("idle_threads").toRealPath().toString();
+            assertEquals("Symbols loaded", byPath.get(self).get("symbolStatus").getAsString(), "built with -g: " + byPath.get(self));
+            String libc = byPath.keySet().stream().filter(p -> p.endsWith("/libc.so.6")).findFirst().orElseThrow();
+            boolean libcDbg = Files.exists(debugFileByBuildId(libc));
+            assertEquals(libcDbg ? "Symbols loaded" : "No debug info (symbols only)", byPath.get(libc).get("symbolStatus").getAsString(),
+                    "libc's separate debug file " + debugFileByBuildId(libc) + (libcDbg ? " is" : " is not") + " here");
+
+            JsonObject page = c.ok("modules", Map.of("startModule", 1, "moduleCount", 1));
+            assertEquals(1, page.getAsJsonArray("modules").size());
+            assertEquals(modules.size(), page.get("totalModules").getAsInt());
+            assertEquals(modules.get(1), page.getAsJsonArray("modules").get(0));
+            c.ok("disconnect", Map.of());
+            c.awaitClosed();
+            idle.signal(Signals.SIGUSR1);
+            idle.awaitExit();
+        }
+    }
+
+    /** /usr/lib/debug/.build-id/xx/yyyy.debug for the build-id readelf finds in {@code file}. */
+    private static Path debugFileByBuildId(String file) throws Exception {
+        try (Sample readelf = Sample.run("/usr/bin/readelf", List.of("readelf", "-n", file))) {
+            readelf.awaitExit();
+            Matcher m = Pattern.compile("Build ID: ([0-9a-f]+)").matcher(readelf.output());
+            assertTrue(m.find(), readelf.output());
+            String id = m.group(1);
+            return Path.of("/usr/lib/debug/.build-id", id.substring(0, 2), id.substring(2) + ".debug");
+        }
+    }
+}
