@@ -241,10 +241,6 @@ public final class Engine {
         return table.traces(pid);
     }
 
-    /** The processes we trace. */
-    public List<Integer> processes() {
-        return table.pids();
-    }
 
     /** The ids of the groups we trace. */
     public List<Integer> groups() {
@@ -260,11 +256,6 @@ public final class Engine {
         return pids;
     }
 
-    /** Is {@code tid} a thread we hold stopped? */
-    public boolean isStopped(int tid) {
-        TracedThread t = table.thread(tid);
-        return t != null && t.state() == State.STOPPED;
-    }
 
     /** The threads alive now of every process of group {@code group}. */
     public List<ThreadInfo> threads(int group) {
