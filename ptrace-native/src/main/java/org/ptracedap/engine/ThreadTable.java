@@ -1,6 +1,5 @@
 package org.ptracedap.engine;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -47,10 +46,6 @@ final class ThreadTable {
     /** The processes, in the order they were taken on. */
     Iterable<TracedProcess> processes() {
         return procs.values();
-    }
-
-    List<Integer> pids() {
-        return new ArrayList<>(procs.keySet());
     }
 
     TracedThread thread(int tid) {
