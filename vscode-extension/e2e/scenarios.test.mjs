@@ -167,6 +167,16 @@ test('1. attach to idle_threads: every thread by name, pause, continue, disconne
             console.log(`paused: variables ${vars.slice(0, 4).join(' | ')} ...`);
             await wb.screenshot('paused-top-frame-registers');
 
+            // The Disassembly view (the adapter's disassemble, capstone): instructions around the pc.
+            await wb.runCommand('Open Disassembly View');
+            const listing = await until(async () => {
+                const text = await wb.page.locator('.disassembly-view .monaco-list-row').allInnerTexts();
+                // main waits in sigtimedwait: the instruction before its pc is the syscall
+                return text.length > 3 && text.some(t => /0x[0-9a-f]{8,}/i.test(t)) && text.some(t => /\bsyscall\b/.test(t)) && text;
+            }, 'the Disassembly view to list instructions around the pc (the syscall main waits in)');
+            console.log(`paused: disassembly ${listing.slice(0, 3).map(t => t.replace(/\s+/g, ' ')).join(' | ')} ...`);
+            await wb.screenshot('paused-disassembly');
+
             await wb.runCommand('Debug: Continue');
             await wb.waitForCallStack(r => same(names(r), expected) && threadRows(r).every(isRunning),
                 'every thread to show running again');

@@ -143,7 +143,7 @@ public final class DisassembleHandler implements Capable {
         d.setInstruction(insn.text());
         Symbolizer.Location where = symbols.locate(pid, insn.address());
         if (where.symbol() != null) {
-            d.setSymbol(where.symbolOffset() == 0 ? where.symbol() : where.symbol() + "+0x" + Long.toHexString(where.symbolOffset()));
+            d.setSymbol(where.symbol()); // the function: VS Code shows it once, where it changes
         }
         return d;
     }
