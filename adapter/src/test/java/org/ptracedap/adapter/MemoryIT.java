@@ -108,20 +108,30 @@ class MemoryIT {
         throw new AssertionError("no gap in " + maps);
     }
 
+    /**
+     * The bytes gdb's {@code x} reads at {@code address}. gdb writes them to a file of their own:
+     * its stdout and stderr reach us on two pipes, and a message on stderr ("… No such file or
+     * directory", about libc's sources) can land in the middle of a line of stdout.
+     */
     private static byte[] gdbBytes(int pid, String address, int count) throws Exception {
+        Path out = Files.createTempFile("ptrace-dap-gdb-x", ".txt");
         try (Sample gdb = Sample.run("/usr/bin/gdb", List.of("gdb", "-nx", "-batch", "-p", Integer.toString(pid),
-                "-ex", "x/" + count + "xb " + address))) {
+                "-ex", "set logging file " + out, "-ex", "set logging overwrite on", "-ex", "set logging redirect on",
+                "-ex", "set logging enabled on", "-ex", "x/" + count + "xb " + address, "-ex", "set logging enabled off"))) {
             gdb.awaitExit();
-            byte[] out = new byte[count];
+            String text = Files.readString(out);
+            byte[] bytes = new byte[count];
             int n = 0;
-            Matcher m = Pattern.compile("^0x[0-9a-f]+[^:\\n]*:((?:[ \\t]+0x[0-9a-f]{2})+)", Pattern.MULTILINE).matcher(gdb.output());
+            Matcher m = Pattern.compile("^0x[0-9a-f]+[^:\\n]*:((?:[ \\t]+0x[0-9a-f]{2})+)", Pattern.MULTILINE).matcher(text);
             while (m.find()) {
                 for (String b : m.group(1).trim().split("[ \\t]+")) {
-                    out[n++] = (byte) Integer.parseInt(b.substring(2), 16);
+                    bytes[n++] = (byte) Integer.parseInt(b.substring(2), 16);
                 }
             }
-            assertEquals(count, n, "gdb printed: " + gdb.output());
-            return out;
+            assertEquals(count, n, "gdb's x printed: " + text + "\n(gdb's output: " + gdb.output() + ")");
+            return bytes;
+        } finally {
+            Files.deleteIfExists(out);
         }
     }
 }

@@ -88,25 +88,32 @@ class UnwindTest {
         return h;
     }
 
-    /** gdb's physical frames (not inlined, not tail calls) of every thread: tid → pcs, innermost first. */
+    /**
+     * gdb's physical frames (not inlined, not tail calls) of every thread: tid → pcs, innermost
+     * first. Its Python writes them to a file of their own: gdb's stdout and stderr reach us on two
+     * pipes, and a message on stderr can land in the middle of a line of stdout.
+     */
     private static Map<Integer, List<Long>> gdbStacks(int pid) throws Exception {
+        java.nio.file.Path out = java.nio.file.Files.createTempFile("ptrace-dap-gdb-bt", ".txt");
         String script = String.join("\n",
                 "import gdb",
-                "for t in gdb.selected_inferior().threads():",
-                "    t.switch()",
-                "    f = gdb.newest_frame()",
-                "    out = []",
-                "    while f is not None:",
-                "        if f.type() not in (gdb.INLINE_FRAME, gdb.TAILCALL_FRAME):",
-                "            out.append('%x' % f.pc())",
-                "        f = f.older()",
-                "    print('THREAD %d %s' % (t.ptid[1], ' '.join(out)))");
+                "with open('" + out + "', 'w') as out:",
+                "    for t in gdb.selected_inferior().threads():",
+                "        t.switch()",
+                "        f = gdb.newest_frame()",
+                "        pcs = []",
+                "        while f is not None:",
+                "            if f.type() not in (gdb.INLINE_FRAME, gdb.TAILCALL_FRAME):",
+                "                pcs.append('%x' % f.pc())",
+                "            f = f.older()",
+                "        out.write('THREAD %d %s\\n' % (t.ptid[1], ' '.join(pcs)))");
         // past main and past the entry point: every frame there is (gdb hides those before main by default)
         try (Sample gdb = Sample.run("/usr/bin/gdb", List.of("gdb", "-nx", "-batch", "-ex", "set backtrace past-main on",
                 "-ex", "set backtrace past-entry on", "-p", Integer.toString(pid), "-ex", "python\n" + script + "\nend"))) {
             int status = gdb.awaitExit();
+            String text = java.nio.file.Files.readString(out);
             Map<Integer, List<Long>> stacks = new TreeMap<>();
-            Matcher m = Pattern.compile("^THREAD (\\d+) ([0-9a-f ]*)$", Pattern.MULTILINE).matcher(gdb.output());
+            Matcher m = Pattern.compile("^THREAD (\\d+) ([0-9a-f ]*)$", Pattern.MULTILINE).matcher(text);
             while (m.find()) {
                 List<Long> pcs = new ArrayList<>();
                 for (String p : m.group(2).trim().split(" ")) {
@@ -114,8 +121,10 @@ class UnwindTest {
                 }
                 stacks.put(Integer.parseInt(m.group(1)), pcs);
             }
-            assertTrue(!stacks.isEmpty(), "gdb (status " + status + ") printed no stacks: " + gdb.output());
+            assertTrue(!stacks.isEmpty(), "gdb (status " + status + ") wrote no stacks: " + text + "; its output: " + gdb.output());
             return stacks;
+        } finally {
+            java.nio.file.Files.deleteIfExists(out);
         }
     }
 }
