@@ -1,7 +1,5 @@
 package org.ptracedap.debuginfo;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
@@ -21,25 +19,8 @@ public final class Modules {
     public record Module(String name, long start, long end, boolean hasDwarf, String debugFile) {}
 
     public static List<Module> of(int pid) {
-        String missing = LibDw.missing();
-        if (missing != null) {
-            throw new IllegalStateException(missing);
-        }
-        Memory callbacks = new Memory(4L * Native.POINTER_SIZE);
-        callbacks.clear();
-        callbacks.setPointer(0, LibDw.function("dwfl_linux_proc_find_elf"));
-        callbacks.setPointer(Native.POINTER_SIZE, LibDw.function("dwfl_standard_find_debuginfo"));
-        Pointer dwfl = LibDw.dwfl_begin(callbacks);
-        if (dwfl == null) {
-            throw new IllegalStateException("dwfl_begin: " + LibDw.dwfl_errmsg(-1));
-        }
-        try {
-            LibDw.dwfl_report_begin(dwfl);
-            int err = LibDw.dwfl_linux_proc_report(dwfl, pid);
-            if (err != 0) {
-                throw new IllegalStateException("cannot read the modules of process " + pid + " (errno " + err + ")");
-            }
-            LibDw.dwfl_report_end(dwfl, null, null);
+        try (ProcessDwfl session = ProcessDwfl.report(pid)) {
+            Pointer dwfl = session.dwfl;
             List<Module> modules = new ArrayList<>();
             LibDw.ModuleCallback each = (module, userdata, name, start, arg) -> {
                 LongByReference low = new LongByReference();
@@ -55,8 +36,6 @@ public final class Modules {
             LibDw.dwfl_getmodules(dwfl, each, null, 0);
             modules.sort((a, b) -> Long.compareUnsigned(a.start(), b.start()));
             return modules;
-        } finally {
-            LibDw.dwfl_end(dwfl);
         }
     }
 }

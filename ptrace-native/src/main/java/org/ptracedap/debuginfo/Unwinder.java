@@ -34,8 +34,8 @@ public final class Unwinder implements AutoCloseable {
     }
 
     private final int pid;
+    private final ProcessDwfl session;
     private final Pointer dwfl;
-    private final Memory callbacks;
     private final Memory threadCallbacks;
     // Kept reachable: libdwfl calls them through the pointers in threadCallbacks.
     private final LibDw.NextThread nextThread = (d, arg, threadArgp) -> 0;
@@ -46,22 +46,10 @@ public final class Unwinder implements AutoCloseable {
     private ThreadImage current;
     private final long[] word = new long[1];
 
-    private Unwinder(int pid) {
+    private Unwinder(int pid, ProcessDwfl session) {
         this.pid = pid;
-        String missing = LibDw.missing();
-        if (missing != null) {
-            throw new IllegalStateException(missing);
-        }
-        // Dwfl_Callbacks: find_elf, find_debuginfo, section_address, debuginfo_path (NULL: the default path)
-        callbacks = new Memory(4L * Native.POINTER_SIZE);
-        callbacks.clear();
-        callbacks.setPointer(0, LibDw.function("dwfl_linux_proc_find_elf"));
-        callbacks.setPointer(Native.POINTER_SIZE, LibDw.function("dwfl_standard_find_debuginfo"));
-        Pointer d = LibDw.dwfl_begin(callbacks);
-        if (d == null) {
-            throw new IllegalStateException("dwfl_begin: " + LibDw.dwfl_errmsg(-1));
-        }
-        dwfl = d;
+        this.session = session;
+        this.dwfl = session.dwfl;
         getThread = (dw, tid, arg, threadArgp) -> (byte) (current != null && current.tid() == tid ? 1 : 0);
         setInitialRegisters = (thread, arg) -> LibDw.dwfl_thread_state_registers(thread, 0, 17, current.dwarfRegisters());
         memoryRead = (dw, addr, result, arg) -> {
@@ -85,16 +73,8 @@ public final class Unwinder implements AutoCloseable {
      * when the mappings change (a dlopen, an exec).
      */
     public static Unwinder open(int pid) {
-        Unwinder u = new Unwinder(pid);
+        Unwinder u = new Unwinder(pid, ProcessDwfl.report(pid));
         try {
-            LibDw.dwfl_report_begin(u.dwfl);
-            int err = LibDw.dwfl_linux_proc_report(u.dwfl, pid);
-            if (err != 0) {
-                throw new IllegalStateException("cannot read the modules of process " + pid + " (errno " + err + ")");
-            }
-            if (LibDw.dwfl_report_end(u.dwfl, null, null) != 0) {
-                throw new IllegalStateException("dwfl_report_end: " + LibDw.dwfl_errmsg(-1));
-            }
             if (LibDw.dwfl_attach_state(u.dwfl, null, pid, u.threadCallbacks, null) == 0) {
                 throw new IllegalStateException("dwfl_attach_state: " + LibDw.dwfl_errmsg(-1));
             }
@@ -163,6 +143,6 @@ public final class Unwinder implements AutoCloseable {
 
     @Override
     public void close() {
-        LibDw.dwfl_end(dwfl);
+        session.close();
     }
 }

@@ -1,0 +1,59 @@
+package org.ptracedap.debuginfo;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+/**
+ * A libdwfl session over the modules a live process maps now (its /proc/PID/maps), with the
+ * standard callbacks: ELF files found through /proc, debug files by build-id or debuglink. The
+ * one way {@link Unwinder} and {@link Modules} open libdwfl. libdwfl keeps a pointer to the
+ * callbacks structure: it lives as long as this object.
+ */
+final class ProcessDwfl implements AutoCloseable {
+    final Pointer dwfl;
+    @SuppressWarnings("unused") // reachable for libdwfl, which keeps a pointer to it
+    private final Memory callbacks;
+
+    private ProcessDwfl(Pointer dwfl, Memory callbacks) {
+        this.dwfl = dwfl;
+        this.callbacks = callbacks;
+    }
+
+    /** Reports the modules of {@code pid}; IllegalStateException saying what failed (libdw missing, the process gone). */
+    static ProcessDwfl report(int pid) {
+        String missing = LibDw.missing();
+        if (missing != null) {
+            throw new IllegalStateException(missing);
+        }
+        // Dwfl_Callbacks: find_elf, find_debuginfo, section_address, debuginfo_path (NULL: the default path)
+        Memory callbacks = new Memory(4L * Native.POINTER_SIZE);
+        callbacks.clear();
+        callbacks.setPointer(0, LibDw.function("dwfl_linux_proc_find_elf"));
+        callbacks.setPointer(Native.POINTER_SIZE, LibDw.function("dwfl_standard_find_debuginfo"));
+        Pointer dwfl = LibDw.dwfl_begin(callbacks);
+        if (dwfl == null) {
+            throw new IllegalStateException("dwfl_begin: " + LibDw.dwfl_errmsg(-1));
+        }
+        ProcessDwfl d = new ProcessDwfl(dwfl, callbacks);
+        try {
+            LibDw.dwfl_report_begin(dwfl);
+            int err = LibDw.dwfl_linux_proc_report(dwfl, pid);
+            if (err != 0) {
+                throw new IllegalStateException("cannot read the modules of process " + pid + " (errno " + err + ")");
+            }
+            if (LibDw.dwfl_report_end(dwfl, null, null) != 0) {
+                throw new IllegalStateException("dwfl_report_end: " + LibDw.dwfl_errmsg(-1));
+            }
+            return d;
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        LibDw.dwfl_end(dwfl);
+    }
+}
