@@ -137,6 +137,105 @@ public final class LibDw {
     /** {@code Dwarf *dwfl_module_getdwarf(Dwfl_Module *, Dwarf_Addr *bias)}: the module's DWARF (its own or a separate debug file's), NULL if none. */
     public static native Pointer dwfl_module_getdwarf(Pointer module, LongByReference bias);
 
+    /** {@code int dwfl_frame_reg(Dwfl_Frame *, unsigned regno, Dwarf_Word *val)}: 0 when the frame's register {@code regno} (DWARF numbering) is known. */
+    public static native int dwfl_frame_reg(Pointer frame, int regno, LongByReference value);
+
+    // libdw proper (<elfutils/libdw.h>): DIEs and attributes. A Dwarf_Die is 4 words, a Dwarf_Attribute 3.
+
+    public static final int DWARF_DIE_SIZE = 32;
+    public static final int DWARF_ATTRIBUTE_SIZE = 24;
+
+    public static final int DW_TAG_subprogram = 0x2e;
+    public static final int DW_TAG_inlined_subroutine = 0x1d;
+    public static final int DW_AT_name = 0x03;
+    public static final int DW_AT_comp_dir = 0x1b;
+    public static final int DW_AT_producer = 0x25;
+    public static final int DW_AT_call_column = 0x57;
+    public static final int DW_AT_call_file = 0x58;
+    public static final int DW_AT_call_line = 0x59;
+    public static final int DW_AT_linkage_name = 0x6e;
+    public static final int DW_AT_MIPS_linkage_name = 0x2007;
+
+    /** {@code Dwarf_Die *dwfl_module_addrdie(Dwfl_Module *, Dwarf_Addr addr, Dwarf_Addr *bias)}: the CU containing {@code addr}, NULL if none. */
+    public static native Pointer dwfl_module_addrdie(Pointer module, long address, LongByReference bias);
+
+    /**
+     * {@code int dwarf_getscopes(Dwarf_Die *cudie, Dwarf_Addr pc, Dwarf_Die **scopes)}: the DIEs
+     * whose ranges contain {@code pc} (a CU-relative address, without the module's bias),
+     * innermost first, in an array the caller frees; their count, 0 if none, -1 on error.
+     */
+    public static native int dwarf_getscopes(Pointer cudie, long pc, PointerByReference scopes);
+
+    /**
+     * {@code int dwarf_getscopes_die(Dwarf_Die *die, Dwarf_Die **scopes)}: {@code die} and the DIEs
+     * it is nested in as written (an inlined copy's concrete callers, unlike dwarf_getscopes, which
+     * goes on with the inlined function's abstract definition), innermost first; freed by the caller.
+     */
+    public static native int dwarf_getscopes_die(Pointer die, PointerByReference scopes);
+
+    public static native int dwarf_tag(Pointer die);
+
+    public static final int DW_TAG_call_site = 0x48;
+    public static final int DW_TAG_GNU_call_site = 0x4109;
+    public static final int DW_AT_low_pc = 0x11;
+    public static final int DW_AT_abstract_origin = 0x31;
+    public static final int DW_AT_call_return_pc = 0x7d;
+    public static final int DW_AT_call_origin = 0x7f;
+    public static final int DW_AT_call_tail_call = 0x82;
+    public static final int DW_AT_GNU_tail_call = 0x2115;
+
+    /** {@code int dwarf_child(Dwarf_Die *die, Dwarf_Die *result)}: 0 with the first child in result, 1 if none, -1 on error. */
+    public static native int dwarf_child(Pointer die, Pointer result);
+
+    /** {@code int dwarf_siblingof(Dwarf_Die *die, Dwarf_Die *result)}: 0 with the next sibling, 1 if none, -1 on error. */
+    public static native int dwarf_siblingof(Pointer die, Pointer result);
+
+    /** {@code int dwarf_hasattr(Dwarf_Die *, unsigned search_name)}: 1 if the DIE itself has it. */
+    public static native int dwarf_hasattr(Pointer die, int name);
+
+    /** {@code Dwarf_Attribute *dwarf_attr(Dwarf_Die *, unsigned search_name, Dwarf_Attribute *result)}: the DIE's own attribute. */
+    public static native Pointer dwarf_attr(Pointer die, int name, Pointer result);
+
+    /** {@code int dwarf_formaddr(Dwarf_Attribute *, Dwarf_Addr *)}: 0 on success. */
+    public static native int dwarf_formaddr(Pointer attribute, LongByReference address);
+
+    /** {@code Dwarf_Die *dwarf_formref_die(Dwarf_Attribute *, Dwarf_Die *result)}: the DIE referred to, NULL on error. */
+    public static native Pointer dwarf_formref_die(Pointer attribute, Pointer result);
+
+    /** {@code int dwarf_entrypc(Dwarf_Die *, Dwarf_Addr *)}: 0 with the DIE's entry address (without bias). */
+    public static native int dwarf_entrypc(Pointer die, LongByReference address);
+
+    /** {@code Dwarf_Off dwarf_dieoffset(Dwarf_Die *)}. */
+    public static native long dwarf_dieoffset(Pointer die);
+
+    /** {@code int dwarf_haspc(Dwarf_Die *die, Dwarf_Addr pc)}: 1 if {@code pc} (without bias) is in the DIE's ranges. */
+    public static native int dwarf_haspc(Pointer die, long pc);
+
+    /** {@code int dwfl_module_getsymtab(Dwfl_Module *)}: the number of symbols (index 0 the null one), -1 on error. */
+    public static native int dwfl_module_getsymtab(Pointer module);
+
+    /**
+     * {@code const char *dwfl_module_getsym_info(Dwfl_Module *, int ndx, GElf_Sym *sym, GElf_Addr *addr,
+     * GElf_Word *shndxp, Elf **elfp, Dwarf_Addr *bias)}: symbol {@code ndx}'s name, its GElf_Sym
+     * (24 bytes: st_info at 4, st_size at 16) and its address in the process.
+     */
+    public static native String dwfl_module_getsym_info(Pointer module, int index, Pointer sym, LongByReference address,
+                                                        IntByReference shndx, PointerByReference elf, LongByReference bias);
+
+    /** {@code Dwarf_Attribute *dwarf_attr_integrate(Dwarf_Die *, unsigned search_name, Dwarf_Attribute *result)}: through abstract origins and specifications. */
+    public static native Pointer dwarf_attr_integrate(Pointer die, int name, Pointer result);
+
+    public static native String dwarf_formstring(Pointer attribute);
+
+    /** {@code int dwarf_formudata(Dwarf_Attribute *, Dwarf_Word *)}: 0 on success. */
+    public static native int dwarf_formudata(Pointer attribute, LongByReference value);
+
+    /** {@code int dwarf_getsrcfiles(Dwarf_Die *cudie, Dwarf_Files **files, size_t *nfiles)}: 0 on success. */
+    public static native int dwarf_getsrcfiles(Pointer cudie, PointerByReference files, LongByReference count);
+
+    /** {@code const char *dwarf_filesrc(Dwarf_Files *, size_t idx, Dwarf_Word *mtime, Dwarf_Word *length)}. */
+    public static native String dwarf_filesrc(Pointer files, long index, LongByReference mtime, LongByReference length);
+
     public static native int dwfl_errno();
 
     public static native String dwfl_errmsg(int error);

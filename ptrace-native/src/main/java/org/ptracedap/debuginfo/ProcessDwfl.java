@@ -52,6 +52,15 @@ final class ProcessDwfl implements AutoCloseable {
         }
     }
 
+    /** The text of /proc/PID/maps now ("" if the process is gone): what a session's modules were reported from. */
+    static String maps(int pid) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/maps"));
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
     @Override
     public void close() {
         LibDw.dwfl_end(dwfl);

@@ -3,7 +3,6 @@ package org.ptracedap.debuginfo;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +11,8 @@ import java.util.List;
  * Unwinds the stacks of one process's threads with libdwfl's CFI unwinder (.eh_frame and
  * .debug_frame): {@code dwfl_attach_state} with callbacks that read registers and memory through
  * a {@link ThreadImage} — so it needs no ptrace of its own, and a scripted image reaches it too.
- * Each frame is named from the module's symbols and placed at its source line when the module
- * (or its separate debug file, found by build-id under {@code /usr/lib/debug}) has lines.
+ * It finds the frames (their pcs, and their registers on demand); what code is at a pc is
+ * {@link Symbols}' business, off the tracer thread.
  *
  * <p>Threads: not thread-safe; one caller at a time. For a live thread that caller is the tracer
  * thread (the image reads through ptrace). libdwfl keeps pointers to the callback structures and
@@ -21,15 +20,21 @@ import java.util.List;
  */
 public final class Unwinder implements AutoCloseable {
     /**
-     * One frame, innermost first. {@code pc}: for the innermost frame (an activation) the
-     * instruction about to run; for the others the return address — their source line and
-     * function are those of {@code pc - 1}, the call.
+     * One physical frame, innermost first. {@code pc}: for an activation (the innermost frame, and
+     * the one a signal interrupted) the instruction about to run; for the others the return
+     * address — their source line and function are those of {@code pc - 1}, the call.
      */
-    public record Frame(long pc, boolean activation, String module, long moduleStart, String function,
-                        long functionOffset, String file, int line, int column) {
+    public record Frame(long pc, boolean activation) {
         /** The address whose function and line this frame shows. */
         public long lookupPc() {
             return activation ? pc : pc - 1;
+        }
+    }
+
+    /** The registers of one frame in DWARF's numbering (0–16, as {@link ThreadImage#dwarfRegisters}); bit n of {@code known} set when register n is. */
+    public record FrameRegisters(long[] values, int known) {
+        public boolean isKnown(int regno) {
+            return (known & (1 << regno)) != 0;
         }
     }
 
@@ -46,8 +51,11 @@ public final class Unwinder implements AutoCloseable {
     private ThreadImage current;
     private final long[] word = new long[1];
 
-    private Unwinder(int pid, ProcessDwfl session) {
+    private final String maps;
+
+    private Unwinder(int pid, ProcessDwfl session, String maps) {
         this.pid = pid;
+        this.maps = maps;
         this.session = session;
         this.dwfl = session.dwfl;
         getThread = (dw, tid, arg, threadArgp) -> (byte) (current != null && current.tid() == tid ? 1 : 0);
@@ -73,7 +81,8 @@ public final class Unwinder implements AutoCloseable {
      * when the mappings change (a dlopen, an exec).
      */
     public static Unwinder open(int pid) {
-        Unwinder u = new Unwinder(pid, ProcessDwfl.report(pid));
+        String maps = ProcessDwfl.maps(pid);
+        Unwinder u = new Unwinder(pid, ProcessDwfl.report(pid), maps);
         try {
             if (LibDw.dwfl_attach_state(u.dwfl, null, pid, u.threadCallbacks, null) == 0) {
                 throw new IllegalStateException("dwfl_attach_state: " + LibDw.dwfl_errmsg(-1));
@@ -87,7 +96,44 @@ public final class Unwinder implements AutoCloseable {
 
     /** The frames of {@code thread}, innermost first, at most {@code max}. */
     public List<Frame> unwind(ThreadImage thread, int max) {
-        List<long[]> pcs = new ArrayList<>();
+        List<Frame> frames = new ArrayList<>();
+        walk(thread, (frame, pcValue, isActivation) -> {
+            frames.add(new Frame(pcValue, isActivation));
+            return frames.size() < max;
+        });
+        return frames;
+    }
+
+    /** The registers of frame {@code index} (0 the innermost) of {@code thread}, as the unwinder recovers them; null past the stack's end. */
+    public FrameRegisters registers(ThreadImage thread, int index) {
+        FrameRegisters[] found = new FrameRegisters[1];
+        int[] level = {0};
+        LongByReference value = new LongByReference();
+        walk(thread, (frame, pcValue, isActivation) -> {
+            if (level[0]++ < index) {
+                return true;
+            }
+            long[] values = new long[17];
+            int known = 0;
+            for (int r = 0; r < 16; r++) {
+                if (LibDw.dwfl_frame_reg(frame, r, value) == 0) {
+                    values[r] = value.getValue();
+                    known |= 1 << r;
+                }
+            }
+            values[16] = pcValue;
+            found[0] = new FrameRegisters(values, known | 1 << 16);
+            return false;
+        });
+        return found[0];
+    }
+
+    private interface FrameVisitor {
+        /** True to go on to the next frame. */
+        boolean visit(Pointer frame, long pc, boolean activation);
+    }
+
+    private void walk(ThreadImage thread, FrameVisitor visitor) {
         Memory activation = new Memory(1);
         LongByReference pc = new LongByReference();
         LibDw.FrameCallback each = (frame, arg) -> {
@@ -95,8 +141,7 @@ public final class Unwinder implements AutoCloseable {
             if (LibDw.dwfl_frame_pc(frame, pc, activation) == 0) {
                 return LibDw.DWARF_CB_ABORT;
             }
-            pcs.add(new long[] {pc.getValue(), activation.getByte(0)});
-            return pcs.size() >= max ? LibDw.DWARF_CB_ABORT : LibDw.DWARF_CB_OK;
+            return visitor.visit(frame, pc.getValue(), activation.getByte(0) != 0) ? LibDw.DWARF_CB_OK : LibDw.DWARF_CB_ABORT;
         };
         current = thread;
         try {
@@ -104,37 +149,11 @@ public final class Unwinder implements AutoCloseable {
         } finally {
             current = null;
         }
-        List<Frame> frames = new ArrayList<>(pcs.size());
-        for (long[] p : pcs) {
-            frames.add(describe(p[0], p[1] != 0));
-        }
-        return frames;
     }
 
-    private Frame describe(long pc, boolean activation) {
-        long at = activation ? pc : pc - 1;
-        Pointer module = LibDw.dwfl_addrmodule(dwfl, at);
-        if (module == null) {
-            return new Frame(pc, activation, null, 0, null, 0, null, 0, 0);
-        }
-        LongByReference start = new LongByReference();
-        String name = LibDw.dwfl_module_info(module, null, start, null, null, null, null, null);
-        LongByReference offset = new LongByReference();
-        Memory sym = new Memory(24); // GElf_Sym
-        String function = LibDw.dwfl_module_addrinfo(module, at, offset, sym, null, null, null);
-        String file = null;
-        int line = 0;
-        int column = 0;
-        Pointer src = LibDw.dwfl_module_getsrc(module, at);
-        if (src != null) {
-            IntByReference l = new IntByReference();
-            IntByReference c = new IntByReference();
-            file = LibDw.dwfl_lineinfo(src, null, l, c, null, null);
-            line = l.getValue();
-            column = c.getValue();
-        }
-        return new Frame(pc, activation, name, start.getValue(), function, function != null ? offset.getValue() : 0,
-                file, line, column);
+    /** Were these modules read from the mappings the process has now? (A dlopen, an exec change them.) */
+    public boolean current() {
+        return maps.equals(ProcessDwfl.maps(pid));
     }
 
     public int pid() {

@@ -92,6 +92,17 @@ public final class TraceGroup {
         return tracer.inspect(id, tid, work);
     }
 
+    /**
+     * Runs {@code work} on the tracer thread, between its other work: for state only tracer-thread
+     * code touches (an unwinder's handles, say) that must be freed when no inspection uses it.
+     */
+    public CompletableFuture<Void> onTracerThread(Runnable work) {
+        return tracer.call(() -> {
+            work.run();
+            return null;
+        });
+    }
+
     /** The registers of a stopped thread of this group. */
     public CompletableFuture<Registers> registers(int tid) {
         return inspect(tid, Tracee::registers);

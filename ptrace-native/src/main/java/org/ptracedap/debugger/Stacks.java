@@ -1,0 +1,228 @@
+package org.ptracedap.debugger;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ptracedap.debuginfo.Symbols;
+import org.ptracedap.debuginfo.Unwinder;
+import org.ptracedap.engine.TraceGroup;
+
+/**
+ * The call stacks of a stopped group's threads, as a debugger shows them: the physical frames
+ * libdwfl's unwinder finds (on the tracer thread, through the engine's {@code Tracee}), each
+ * described by {@link Symbols} (on a symbols thread of its own) as one or more logical frames —
+ * the calls inlined at its pc first, as gdb shows them — with function, source line, module.
+ *
+ * <p>Lazy and cached for the stop: a page of frames unwinds only as deep as it needs (doubling
+ * the depth when it must go deeper, so paging through a 10,000-deep recursion costs one unwind
+ * of it, not one per page), and the frames found are kept until {@link #invalidate} (the group
+ * resumed). Symbols stay for as long as a process's mappings do not change.
+ *
+ * <p>Threads: any; the caches are confined to the symbols thread, the unwinders to the tracer thread.
+ */
+public final class Stacks implements AutoCloseable {
+    /** Deeper than this a stack is taken to be corrupt (a loop the unwinder cannot see). */
+    public static final int MAX_PHYSICAL = 200_000;
+
+    /**
+     * A frame as shown: {@code level} its index in the thread's logical frames (0 the innermost);
+     * {@code physical} the index of the machine frame it belongs to; {@code pc} that frame's pc
+     * (the return address, for a caller); {@code signalTrampoline} when the frame is the kernel's
+     * signal return (gdb's {@code <signal handler called>}), whose caller is the interrupted code;
+     * {@code tailCall} for a function gone from the stack by a tail call, rebuilt from DWARF call
+     * sites (gdb's TAILCALL_FRAME), shown at its tail call's return pc.
+     * {@code function}, {@code file} null when unknown; {@code module} null when nothing is mapped at pc.
+     */
+    public record Frame(int level, int physical, long pc, boolean activation, boolean inlined, boolean tailCall,
+                        boolean signalTrampoline,
+                        String module, long moduleStart, boolean moduleHasDwarf, String function, String file,
+                        int line, int column) {}
+
+    /** Frames {@code start} … of a thread; {@code complete} when its last frame is the stack's outermost. */
+    public record Page(List<Frame> frames, boolean complete, int known) {}
+
+    private final TraceGroup group;
+    private final ExecutorService symbolsThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ptrace-dap-symbols");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong generation = new AtomicLong();
+    // confined to the symbols thread
+    private final Map<Integer, Symbols> symbols = new HashMap<>();
+    private final Map<Integer, ThreadStack> stacks = new HashMap<>();
+    private boolean recheckSymbols;
+    // touched on the tracer thread only (inside inspections)
+    private final Map<Integer, Unwinder> unwinders = new ConcurrentHashMap<>();
+    private volatile boolean recheckUnwinders;
+
+    private static final class ThreadStack {
+        final int pid;
+        List<Unwinder.Frame> physical = List.of();
+        boolean physicalComplete;
+        final List<Frame> logical = new ArrayList<>();
+        int described;
+
+        ThreadStack(int pid) {
+            this.pid = pid;
+        }
+
+        boolean done() {
+            return physicalComplete && described == physical.size();
+        }
+    }
+
+    public Stacks(TraceGroup group) {
+        this.group = group;
+    }
+
+    /**
+     * Logical frames {@code start} to {@code start + count - 1} of stopped thread {@code tid} of
+     * process {@code pid} (fewer at the stack's end). Fails if the thread is not stopped.
+     */
+    public CompletableFuture<Page> frames(int pid, int tid, int start, int count) {
+        long gen = generation.get();
+        int wanted = (int) Math.min((long) start + count + 1, Integer.MAX_VALUE);
+        return CompletableFuture.supplyAsync(() -> stackOf(pid, tid, gen), symbolsThread)
+                .thenCompose(st -> fill(st, tid, wanted))
+                .thenApply(st -> {
+                    int from = Math.min(start, st.logical.size());
+                    int to = (int) Math.min((long) start + count, st.logical.size());
+                    return new Page(List.copyOf(st.logical.subList(from, to)), st.done() && to == st.logical.size(),
+                            st.logical.size());
+                });
+    }
+
+    /** The registers of the physical frame {@code physical} of stopped thread {@code tid}, as unwound; null past the end. */
+    public CompletableFuture<Unwinder.FrameRegisters> registers(int pid, int tid, int physical) {
+        return group.inspect(tid, tracee -> unwinder(pid).registers(new TraceeImage(tracee), physical));
+    }
+
+    /** The group ran: the frames found are stale; the symbols are checked against the mappings at next use. */
+    public void invalidate() {
+        generation.incrementAndGet();
+        recheckUnwinders = true;
+        symbolsThread.execute(() -> {
+            stacks.clear();
+            recheckSymbols = true;
+        });
+    }
+
+    private ThreadStack stackOf(int pid, int tid, long gen) {
+        ThreadStack st = stacks.get(tid);
+        if (st == null || st.pid != pid) {
+            st = new ThreadStack(pid);
+            if (gen == generation.get()) {
+                stacks.put(tid, st);
+            }
+        }
+        return st;
+    }
+
+    /** Describes and unwinds until {@code st} has {@code wanted} logical frames or the stack ends; on the symbols thread. */
+    private CompletableFuture<ThreadStack> fill(ThreadStack st, int tid, int wanted) {
+        describe(st, wanted);
+        if (st.logical.size() >= wanted || st.done()) {
+            return CompletableFuture.completedFuture(st);
+        }
+        int depth = Math.min(MAX_PHYSICAL, Math.max(Math.max(32, 2 * st.physical.size()), wanted + 1));
+        return group.inspect(tid, tracee -> unwinder(st.pid).unwind(new TraceeImage(tracee), depth))
+                .thenComposeAsync(frames -> {
+                    st.physical = frames;
+                    st.physicalComplete = frames.size() < depth || depth == MAX_PHYSICAL;
+                    if (frames.size() <= st.described && !st.physicalComplete) {
+                        st.physicalComplete = true; // the unwinder went no deeper than before
+                    }
+                    return fill(st, tid, wanted);
+                }, symbolsThread);
+    }
+
+    private void describe(ThreadStack st, int wanted) {
+        Symbols sym = null;
+        // a frame is described once its caller is known: a caller that is an activation makes it the signal trampoline
+        while (st.logical.size() < wanted && st.described < st.physical.size() - (st.physicalComplete ? 0 : 1)) {
+            if (sym == null) {
+                sym = symbols(st.pid);
+            }
+            int i = st.described;
+            Unwinder.Frame f = st.physical.get(i);
+            // the kernel's signal frame: an activation (libdwfl marks the frame a signal frame
+            // unwinds to and the one before it) whose caller is one too
+            boolean trampoline = i > 0 && f.activation() && i + 1 < st.physical.size() && st.physical.get(i + 1).activation();
+            add(st, i, f, trampoline, sym.at(f.lookupPc()), false);
+            if (!trampoline && i + 1 < st.physical.size() && !st.physical.get(i + 1).activation()) {
+                for (Symbols.TailCall t : sym.tailCalls(f.lookupPc(), st.physical.get(i + 1).pc())) {
+                    add(st, i, new Unwinder.Frame(t.pc(), false), false, t.code(), true);
+                }
+            }
+            st.described++;
+        }
+    }
+
+    private static void add(ThreadStack st, int physical, Unwinder.Frame f, boolean trampoline, Symbols.Code code,
+                            boolean tailCall) {
+        List<Symbols.Place> places = code.places();
+        for (int k = 0; k < places.size(); k++) {
+            Symbols.Place p = places.get(k);
+            boolean outermost = k == places.size() - 1;
+            st.logical.add(new Frame(st.logical.size(), physical, f.pc(), f.activation(), p.inlined(),
+                    tailCall && outermost, trampoline && outermost, code.module(), code.moduleStart(),
+                    code.moduleHasDwarf(), p.function(), p.file(), p.line(), p.column()));
+        }
+    }
+
+    private Symbols symbols(int pid) {
+        Symbols s = symbols.get(pid);
+        if (s != null && recheckSymbols) {
+            recheckSymbols = false;
+            for (Map.Entry<Integer, Symbols> e : List.copyOf(symbols.entrySet())) {
+                if (!e.getValue().current(e.getKey())) {
+                    e.getValue().close();
+                    symbols.remove(e.getKey());
+                }
+            }
+            s = symbols.get(pid);
+        }
+        if (s == null) {
+            s = Symbols.open(pid);
+            symbols.put(pid, s);
+        }
+        return s;
+    }
+
+    /** On the tracer thread. */
+    private Unwinder unwinder(int pid) {
+        if (recheckUnwinders) {
+            recheckUnwinders = false;
+            unwinders.entrySet().removeIf(e -> {
+                if (e.getValue().current()) {
+                    return false;
+                }
+                e.getValue().close();
+                return true;
+            });
+        }
+        return unwinders.computeIfAbsent(pid, Unwinder::open);
+    }
+
+    /** Frees the symbols, and the unwinders on the tracer thread (where no unwind can be using them then). */
+    @Override
+    public void close() {
+        group.onTracerThread(() -> {
+            unwinders.values().forEach(Unwinder::close);
+            unwinders.clear();
+        });
+        symbolsThread.execute(() -> {
+            symbols.values().forEach(Symbols::close);
+            symbols.clear();
+            stacks.clear();
+        });
+        symbolsThread.shutdown();
+    }
+}

@@ -1,0 +1,308 @@
+package org.ptracedap.debuginfo;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the code at an address of one process is: its module, and the function and source line
+ * there — with the calls inlined at that address as functions of their own, innermost first (as
+ * gdb shows them). Reads the modules' ELF and DWARF (their own, or separate debug files found by
+ * build-id under {@code /usr/lib/debug}) through a libdwfl session of its own, and the process's
+ * /proc/PID/maps; never ptrace, so it runs on any thread but the tracer's, and a big binary's
+ * DWARF never holds up thread events.
+ *
+ * <p>Names: a function with a linkage name is shown by it, demangled and without its signature
+ * ({@link Demangler#functionName}); one without by its DWARF name; one without DWARF by its ELF
+ * symbol. Source paths are absolute and normalised: a relative name is taken from the CU's
+ * {@code DW_AT_comp_dir}, {@code ..} and {@code .} are resolved (symlinks are the source map's
+ * business: the file may not exist here).
+ *
+ * <p>Threads: not thread-safe; one caller at a time (the session's symbols thread).
+ */
+public final class Symbols implements AutoCloseable {
+    /** One function at an address: {@code inlined} when its code was inlined into its caller's. */
+    public record Place(String function, String file, int line, int column, boolean inlined) {}
+
+    /**
+     * The code at an address: its module (path and load address, null when nothing is mapped
+     * there) and the functions there, innermost first, the last one the function that was called
+     * (never empty).
+     */
+    public record Code(String module, long moduleStart, boolean moduleHasDwarf, List<Place> places) {}
+
+    private final ProcessDwfl session;
+    private final Map<Long, Code> byAddress = new HashMap<>();
+    private final Map<Long, String> compDirs = new HashMap<>();
+    private final Map<Long, Pointer> fileTables = new HashMap<>();
+    private final Map<Long, Map<Long, String>> aliases = new HashMap<>();
+    private final TailCalls tailCalls;
+    private final String maps;
+
+    private Symbols(ProcessDwfl session, String maps) {
+        this.session = session;
+        this.maps = maps;
+        this.tailCalls = new TailCalls(session.dwfl);
+    }
+
+    /**
+     * The symbols of process {@code pid} as it maps its files now; IllegalStateException saying
+     * what failed (libdw missing, the process gone).
+     */
+    public static Symbols open(int pid) {
+        String maps = ProcessDwfl.maps(pid);
+        return new Symbols(ProcessDwfl.report(pid), maps);
+    }
+
+    /** Were these symbols read from the mappings {@code pid} has now? (A dlopen, an exec change them.) */
+    public boolean current(int pid) {
+        return maps.equals(ProcessDwfl.maps(pid));
+    }
+
+    /** The code at {@code address} (the lookup address: the pc of an activation, a return address minus one). */
+    public Code at(long address) {
+        Code known = byAddress.get(address);
+        if (known == null) {
+            known = lookup(address);
+            byAddress.put(address, known);
+        }
+        return known;
+    }
+
+    /**
+     * The frames of functions that tail-called their way from a caller's call (returning to
+     * {@code returnAddress}) to the callee frame found below it (its lookup address
+     * {@code calleeAt}), innermost first, each at its tail call's return pc: gdb's
+     * {@code TAILCALL_FRAME}s. Empty when there were none or the DWARF cannot tell.
+     */
+    public List<TailCall> tailCalls(long calleeAt, long returnAddress) {
+        Pointer module = LibDw.dwfl_addrmodule(session.dwfl, calleeAt);
+        if (module == null) {
+            return List.of();
+        }
+        LongByReference offset = new LongByReference();
+        if (LibDw.dwfl_module_addrinfo(module, calleeAt, offset, new Memory(24), null, null, null) == null) {
+            return List.of();
+        }
+        List<TailCall> frames = new ArrayList<>();
+        for (long pc : tailCalls.between(calleeAt - offset.getValue(), returnAddress)) {
+            frames.add(new TailCall(pc, at(pc - 1)));
+        }
+        return frames;
+    }
+
+    /** A function gone from the stack by a tail call: shown at {@code pc}, its code that of {@code pc - 1}. */
+    public record TailCall(long pc, Code code) {}
+
+    private Code lookup(long at) {
+        Pointer module = LibDw.dwfl_addrmodule(session.dwfl, at);
+        if (module == null) {
+            return new Code(null, 0, false, List.of(new Place(null, null, 0, 0, false)));
+        }
+        LongByReference start = new LongByReference();
+        String moduleName = LibDw.dwfl_module_info(module, null, start, null, null, null, null, null);
+        String file = null;
+        int line = 0;
+        int column = 0;
+        List<Place> places = new ArrayList<>();
+        LongByReference bias = new LongByReference();
+        Pointer cu = LibDw.dwfl_module_addrdie(module, at, bias);
+        if (cu != null && LibDw.dwarf_haspc(cu, at - bias.getValue()) != 1) {
+            cu = null; // libdwfl's nearest CU, not one that covers the address (crt1's _start, say)
+        }
+        // line rows only where a CU covers the address (libdwfl would give the nearest row of another)
+        Pointer src = cu == null ? null : LibDw.dwfl_module_getsrc(module, at);
+        if (src != null) {
+            IntByReference l = new IntByReference();
+            IntByReference c = new IntByReference();
+            file = normalise(cu, LibDw.dwfl_lineinfo(src, null, l, c, null, null));
+            line = l.getValue();
+            column = c.getValue();
+        }
+        if (cu != null) {
+            Pointer innermost = innermostFunction(cu, at - bias.getValue());
+            if (innermost != null) {
+                // the function and the copies inlined into it, as nested in the DWARF
+                PointerByReference nesting = new PointerByReference();
+                int n = LibDw.dwarf_getscopes_die(innermost, nesting);
+                Native.free(Pointer.nativeValue(innermost));
+                Pointer array = nesting.getValue();
+                try {
+                    Memory attr = new Memory(LibDw.DWARF_ATTRIBUTE_SIZE);
+                    for (int i = 0; i < n; i++) {
+                        Pointer die = array.share((long) i * LibDw.DWARF_DIE_SIZE);
+                        int tag = LibDw.dwarf_tag(die);
+                        if (tag != LibDw.DW_TAG_subprogram && tag != LibDw.DW_TAG_inlined_subroutine) {
+                            continue;
+                        }
+                        boolean inlined = tag == LibDw.DW_TAG_inlined_subroutine;
+                        // the assembler names a function by one of its symbols: the aliases' preferred one, as gdb does
+                        String function = !inlined && assembled(cu) ? elfSymbol(module, at) : name(die, attr);
+                        places.add(new Place(function, file, line, column, inlined));
+                        if (!inlined) {
+                            break;
+                        }
+                        // the caller's place is where this copy was inlined
+                        file = normalise(cu, callFile(cu, die, attr));
+                        line = (int) udata(die, LibDw.DW_AT_call_line, attr);
+                        column = (int) udata(die, LibDw.DW_AT_call_column, attr);
+                    }
+                } finally {
+                    if (array != null) {
+                        Native.free(Pointer.nativeValue(array));
+                    }
+                }
+            }
+        }
+        boolean hasDwarf = cu != null || LibDw.dwfl_module_getdwarf(module, new LongByReference()) != null;
+        if (places.isEmpty() || places.get(places.size() - 1).inlined()) {
+            // no DWARF function here: the ELF symbol (of the outermost function, if inlined ones were found)
+            places.add(new Place(Demangler.functionName(elfSymbol(module, at)), file, line, column, false));
+        }
+        return new Code(moduleName, start.getValue(), hasDwarf, List.copyOf(places));
+    }
+
+    /**
+     * A copy (malloc'ed, freed by the caller) of the innermost subprogram or inlined copy whose
+     * ranges contain {@code pc} (CU-relative), or null.
+     */
+    static Pointer innermostFunction(Pointer cu, long pc) {
+        PointerByReference scopes = new PointerByReference();
+        int n = LibDw.dwarf_getscopes(cu, pc, scopes);
+        if (n <= 0) {
+            return null;
+        }
+        Pointer array = scopes.getValue();
+        try {
+            for (int i = 0; i < n; i++) {
+                Pointer die = array.share((long) i * LibDw.DWARF_DIE_SIZE);
+                int tag = LibDw.dwarf_tag(die);
+                if (tag == LibDw.DW_TAG_subprogram || tag == LibDw.DW_TAG_inlined_subroutine) {
+                    Pointer copy = new Pointer(Native.malloc(LibDw.DWARF_DIE_SIZE));
+                    copy.write(0, die.getByteArray(0, LibDw.DWARF_DIE_SIZE), 0, LibDw.DWARF_DIE_SIZE);
+                    return copy;
+                }
+            }
+            return null;
+        } finally {
+            Native.free(Pointer.nativeValue(array));
+        }
+    }
+
+    /**
+     * The ELF symbol of the function at {@code at}: of the aliases at its address, the one
+     * {@link ElfFile#preferBefore} prefers (gdb's {@code clone3} over {@code __clone3}).
+     */
+    private String elfSymbol(Pointer module, long at) {
+        LongByReference offset = new LongByReference();
+        String nearest = LibDw.dwfl_module_addrinfo(module, at, offset, new Memory(24), null, null, null);
+        if (nearest == null) {
+            return null;
+        }
+        String best = aliases.computeIfAbsent(Pointer.nativeValue(module), k -> preferredNames(module)).get(at - offset.getValue());
+        return best != null ? best : nearest;
+    }
+
+    /** Every address with more than one symbol of a module → its preferred name. */
+    private static Map<Long, String> preferredNames(Pointer module) {
+        Map<Long, String> best = new HashMap<>();
+        Map<Long, long[]> bestRank = new HashMap<>(); // size, binding rank
+        Map<Long, Integer> count = new HashMap<>();
+        int n = LibDw.dwfl_module_getsymtab(module);
+        Memory sym = new Memory(24);
+        LongByReference address = new LongByReference();
+        for (int i = 1; i < n; i++) {
+            String name = LibDw.dwfl_module_getsym_info(module, i, sym, address, null, null, null);
+            int type = sym.getByte(4) & 0xf;
+            if (name == null || name.isEmpty() || (type != 1 && type != 2 && type != 10)) { // OBJECT, FUNC, IFUNC
+                continue;
+            }
+            int bind = (sym.getByte(4) & 0xff) >> 4;
+            int rank = bind == 1 ? 0 : bind == 2 ? 1 : bind == 0 ? 2 : 3;
+            long size = sym.getLong(16);
+            long a = address.getValue();
+            count.merge(a, 1, Integer::sum);
+            long[] r = bestRank.get(a);
+            if (r == null || ElfFile.preferBefore(size, name, rank, r[0], best.get(a), (int) r[1]) < 0) {
+                best.put(a, name);
+                bestRank.put(a, new long[] {size, rank});
+            }
+        }
+        best.keySet().removeIf(a -> count.get(a) < 2);
+        return best;
+    }
+
+    private static String name(Pointer die, Memory attr) {
+        String linkage = string(die, LibDw.DW_AT_linkage_name, attr);
+        if (linkage == null) {
+            linkage = string(die, LibDw.DW_AT_MIPS_linkage_name, attr);
+        }
+        return linkage != null ? Demangler.functionName(linkage) : string(die, LibDw.DW_AT_name, attr);
+    }
+
+    private static String string(Pointer die, int attribute, Memory attr) {
+        Pointer a = LibDw.dwarf_attr_integrate(die, attribute, attr);
+        return a == null ? null : LibDw.dwarf_formstring(a);
+    }
+
+    private static long udata(Pointer die, int attribute, Memory attr) {
+        Pointer a = LibDw.dwarf_attr_integrate(die, attribute, attr);
+        LongByReference v = new LongByReference();
+        return a != null && LibDw.dwarf_formudata(a, v) == 0 ? v.getValue() : 0;
+    }
+
+    private String callFile(Pointer cu, Pointer die, Memory attr) {
+        Pointer a = LibDw.dwarf_attr_integrate(die, LibDw.DW_AT_call_file, attr);
+        LongByReference index = new LongByReference();
+        if (a == null || LibDw.dwarf_formudata(a, index) != 0) {
+            return null;
+        }
+        Pointer files = fileTables.computeIfAbsent(Pointer.nativeValue(cu), k -> {
+            PointerByReference f = new PointerByReference();
+            return LibDw.dwarf_getsrcfiles(cu, f, new LongByReference()) == 0 ? f.getValue() : Pointer.NULL;
+        });
+        return files == null ? null : LibDw.dwarf_filesrc(files, index.getValue(), null, null);
+    }
+
+    private final Map<Long, Boolean> assembledCus = new HashMap<>();
+
+    /** Was this CU written by the assembler (GNU as names its functions from .type symbols)? */
+    private boolean assembled(Pointer cu) {
+        return assembledCus.computeIfAbsent(Pointer.nativeValue(cu), k -> {
+            String producer = string(cu, LibDw.DW_AT_producer, new Memory(LibDw.DWARF_ATTRIBUTE_SIZE));
+            return producer != null && producer.startsWith("GNU AS");
+        });
+    }
+
+    /** An absolute, normalised path for a file the CU names (relative names are under its compilation directory). */
+    private String normalise(Pointer cu, String file) {
+        if (file == null) {
+            return null;
+        }
+        Path p = Path.of(file);
+        if (!p.isAbsolute()) {
+            String dir = compDirs.computeIfAbsent(Pointer.nativeValue(cu),
+                    k -> {
+                        String d = string(cu, LibDw.DW_AT_comp_dir, new Memory(LibDw.DWARF_ATTRIBUTE_SIZE));
+                        return d == null ? "" : d;
+                    });
+            if (!dir.isEmpty()) {
+                p = Path.of(dir).resolve(p);
+            }
+        }
+        return p.normalize().toString();
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}

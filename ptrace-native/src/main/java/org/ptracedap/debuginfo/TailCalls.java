@@ -1,0 +1,263 @@
+package org.ptracedap.debuginfo;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The functions a stack no longer holds because they ended in a tail call (a {@code jmp} to the
+ * next function), rebuilt from DWARF's call-site entries as gdb does: when the call at a caller's
+ * return address targets another function than the callee found below it, the chain of tail
+ * calls from that target to the callee — if the DWARF makes it unique (or, as gdb, its part
+ * common to every chain) — stands for the missing frames. Each is shown at its tail call's
+ * return pc ({@code DW_AT_call_return_pc}), the pc gdb gives such a frame.
+ *
+ * <p>Threads: not thread-safe; one caller at a time, as {@link Symbols}, its owner.
+ */
+final class TailCalls {
+    private static final int MAX_DEPTH = 6;
+
+    /** One call site: its return pc and its target's entry, in the process's addresses (0 unknown). */
+    private record Site(long returnPc, long target, boolean tail) {}
+
+    private final Pointer dwfl;
+    private final Map<String, List<Site>> sitesByFunction = new HashMap<>();
+    private final Map<Long, Map<String, Long>> symbolsByModule = new HashMap<>();
+
+    TailCalls(Pointer dwfl) {
+        this.dwfl = dwfl;
+    }
+
+    /**
+     * The return pcs of the tail calls between a caller's call (returning to {@code returnAddress})
+     * and the function the callee frame is in (entered at {@code calleeEntry}), innermost first;
+     * empty when there were none, or the DWARF cannot tell.
+     */
+    List<Long> between(long calleeEntry, long returnAddress) {
+        Site call = null;
+        for (Site s : sitesOf(returnAddress - 1)) {
+            if (s.returnPc() == returnAddress) {
+                call = s;
+            }
+        }
+        if (call == null || call.target() == 0 || call.target() == calleeEntry) {
+            return List.of();
+        }
+        List<List<Site>> chains = new ArrayList<>();
+        chains(call.target(), calleeEntry, new ArrayList<>(), chains);
+        if (chains.isEmpty()) {
+            return List.of();
+        }
+        List<Site> shown = common(chains);
+        List<Long> pcs = new ArrayList<>();
+        for (int i = shown.size() - 1; i >= 0; i--) {
+            pcs.add(shown.get(i).returnPc());
+        }
+        return pcs;
+    }
+
+    /** Every chain of tail calls from the function entered at {@code from} to {@code to}, outermost site first. */
+    private void chains(long from, long to, List<Site> path, List<List<Site>> found) {
+        if (path.size() >= MAX_DEPTH || found.size() > 64) {
+            return;
+        }
+        for (Site s : sitesOf(from)) {
+            if (!s.tail() || s.target() == 0 || path.contains(s)) {
+                continue;
+            }
+            path.add(s);
+            if (s.target() == to) {
+                found.add(List.copyOf(path));
+            } else {
+                chains(s.target(), to, path, found);
+            }
+            path.remove(path.size() - 1);
+        }
+    }
+
+    /** The one chain, or the sites every chain shares at its start and at its end (gdb's rule for ambiguous ones). */
+    private static List<Site> common(List<List<Site>> chains) {
+        if (chains.size() == 1) {
+            return chains.get(0);
+        }
+        int shortest = chains.stream().mapToInt(List::size).min().orElse(0);
+        int prefix = 0;
+        while (prefix < shortest && sameAt(chains, prefix)) {
+            prefix++;
+        }
+        int suffix = 0;
+        while (suffix < shortest - prefix && sameFromEnd(chains, suffix)) {
+            suffix++;
+        }
+        List<Site> first = chains.get(0);
+        List<Site> shown = new ArrayList<>(first.subList(0, prefix));
+        shown.addAll(first.subList(first.size() - suffix, first.size()));
+        return shown;
+    }
+
+    private static boolean sameAt(List<List<Site>> chains, int i) {
+        Site s = chains.get(0).get(i);
+        return chains.stream().allMatch(c -> c.get(i).equals(s));
+    }
+
+    private static boolean sameFromEnd(List<List<Site>> chains, int i) {
+        List<Site> first = chains.get(0);
+        Site s = first.get(first.size() - 1 - i);
+        return chains.stream().allMatch(c -> c.get(c.size() - 1 - i).equals(s));
+    }
+
+    /** The call sites of the (concrete) function containing {@code address}, cached by function. */
+    private List<Site> sitesOf(long address) {
+        Pointer module = LibDw.dwfl_addrmodule(dwfl, address);
+        if (module == null) {
+            return List.of();
+        }
+        LongByReference bias = new LongByReference();
+        Pointer cu = LibDw.dwfl_module_addrdie(module, address, bias);
+        if (cu == null || LibDw.dwarf_haspc(cu, address - bias.getValue()) != 1) {
+            return List.of();
+        }
+        Pointer innermost = Symbols.innermostFunction(cu, address - bias.getValue());
+        if (innermost == null) {
+            return List.of();
+        }
+        PointerByReference nesting = new PointerByReference();
+        int n = LibDw.dwarf_getscopes_die(innermost, nesting);
+        Native.free(Pointer.nativeValue(innermost));
+        Pointer array = nesting.getValue();
+        try {
+            for (int i = 0; i < n; i++) {
+                Pointer die = array.share((long) i * LibDw.DWARF_DIE_SIZE);
+                if (LibDw.dwarf_tag(die) == LibDw.DW_TAG_subprogram) {
+                    String key = Pointer.nativeValue(module) + ":" + LibDw.dwarf_dieoffset(die);
+                    List<Site> known = sitesByFunction.get(key);
+                    if (known == null) {
+                        known = new ArrayList<>();
+                        collect(die, module, bias.getValue(), known);
+                        sitesByFunction.put(key, known);
+                    }
+                    return known;
+                }
+            }
+            return List.of();
+        } finally {
+            if (array != null) {
+                Native.free(Pointer.nativeValue(array));
+            }
+        }
+    }
+
+    /** The call sites among the descendants of {@code die} (into lexical blocks and inlined copies). */
+    private void collect(Pointer die, Pointer module, long bias, List<Site> into) {
+        Memory child = new Memory(LibDw.DWARF_DIE_SIZE);
+        if (LibDw.dwarf_child(die, child) != 0) {
+            return;
+        }
+        Memory attr = new Memory(LibDw.DWARF_ATTRIBUTE_SIZE);
+        LongByReference value = new LongByReference();
+        do {
+            int tag = LibDw.dwarf_tag(child);
+            if (tag == LibDw.DW_TAG_call_site || tag == LibDw.DW_TAG_GNU_call_site) {
+                boolean gnu = tag == LibDw.DW_TAG_GNU_call_site;
+                Pointer ret = LibDw.dwarf_attr(child, gnu ? LibDw.DW_AT_low_pc : LibDw.DW_AT_call_return_pc, attr);
+                if (ret != null && LibDw.dwarf_formaddr(ret, value) == 0) {
+                    long returnPc = value.getValue() + bias;
+                    boolean tail = LibDw.dwarf_hasattr(child, gnu ? LibDw.DW_AT_GNU_tail_call : LibDw.DW_AT_call_tail_call) == 1;
+                    into.add(new Site(returnPc, target(child, gnu, module, bias), tail));
+                }
+            } else if (tag != LibDw.DW_TAG_subprogram) {
+                collect(child, module, bias, into);
+            }
+        } while (LibDw.dwarf_siblingof(child, child) == 0);
+    }
+
+    /** The entry of the function a call site calls, in the process; 0 if an indirect call or unknown. */
+    private long target(Pointer site, boolean gnu, Pointer module, long bias) {
+        Memory attr = new Memory(LibDw.DWARF_ATTRIBUTE_SIZE);
+        Pointer origin = LibDw.dwarf_attr(site, gnu ? LibDw.DW_AT_abstract_origin : LibDw.DW_AT_call_origin, attr);
+        if (origin == null) {
+            return 0;
+        }
+        Memory callee = new Memory(LibDw.DWARF_DIE_SIZE);
+        if (LibDw.dwarf_formref_die(origin, callee) == null) {
+            return 0;
+        }
+        LongByReference entry = new LongByReference();
+        if (LibDw.dwarf_entrypc(callee, entry) == 0) {
+            return entry.getValue() + bias;
+        }
+        // a declaration: the function's symbol, in this module
+        Pointer a = LibDw.dwarf_attr_integrate(callee, LibDw.DW_AT_linkage_name, attr);
+        if (a == null) {
+            a = LibDw.dwarf_attr_integrate(callee, LibDw.DW_AT_name, attr);
+        }
+        String name = a == null ? null : LibDw.dwarf_formstring(a);
+        if (name == null) {
+            return 0;
+        }
+        Long address = symbolsOf(module).get(name);
+        if (address == null) {
+            // defined elsewhere (called through the PLT): the first module that defines it, as the dynamic linker binds it
+            for (Pointer other : modules()) {
+                address = symbolsOf(other).get(name);
+                if (address != null) {
+                    break;
+                }
+            }
+        }
+        return address == null ? 0 : address;
+    }
+
+    private Map<String, Long> symbolsOf(Pointer module) {
+        return symbolsByModule.computeIfAbsent(Pointer.nativeValue(module), k -> functionSymbols(module));
+    }
+
+    private List<Pointer> modules;
+
+    private List<Pointer> modules() {
+        if (modules == null) {
+            List<Pointer> all = new ArrayList<>();
+            LibDw.ModuleCallback each = (module, userdata, name, start, arg) -> {
+                all.add(module);
+                return LibDw.DWARF_CB_OK;
+            };
+            LibDw.dwfl_getmodules(dwfl, each, null, 0);
+            all.sort(java.util.Comparator.comparingLong(m -> {
+                LongByReference start = new LongByReference();
+                LibDw.dwfl_module_info(m, null, start, null, null, null, null, null);
+                return start.getValue();
+            }));
+            modules = all;
+        }
+        return modules;
+    }
+
+    /** A module's defined functions by symbol name → address in the process. */
+    private static Map<String, Long> functionSymbols(Pointer module) {
+        Map<String, Long> byName = new HashMap<>();
+        int n = LibDw.dwfl_module_getsymtab(module);
+        Memory sym = new Memory(24);
+        LongByReference address = new LongByReference();
+        for (int i = 1; i < n; i++) {
+            String name = LibDw.dwfl_module_getsym_info(module, i, sym, address, null, null, null);
+            int type = sym.getByte(4) & 0xf;
+            if (name != null && (type == 2 || type == 10) && (sym.getShort(6) & 0xffff) != 0) { // FUNC/IFUNC, defined
+                int version = name.indexOf('@');
+                boolean isDefault = version < 0 || name.startsWith("@@", version);
+                String plain = version < 0 ? name : name.substring(0, version);
+                if (isDefault) {
+                    byName.put(plain, address.getValue());
+                } else {
+                    byName.putIfAbsent(plain, address.getValue());
+                }
+            }
+        }
+        return byName;
+    }
+}
