@@ -246,7 +246,8 @@ class DapFuzzTest {
             ok(c, gen.request("pause", "{\"threadId\":" + pid + "}"), owed, where);
             assertEquals("pause", c.event("stopped").get("reason").getAsString());
             JsonObject stack = ok(c, gen.request("stackTrace", "{\"threadId\":" + pid + "}"), owed, where);
-            assertEquals(1, stack.getAsJsonObject("body").getAsJsonArray("stackFrames").size(), where);
+            assertTrue(stack.getAsJsonObject("body").getAsJsonArray("stackFrames").toString().contains("\"name\":\"main\""),
+                    where + ": main's whole stack: " + stack);
             ok(c, gen.request("continue", "{\"threadId\":" + pid + "}"), owed, where);
             // The typed requests once more, now with a live debuggee to act on (terminate may kill it).
             String[] live = {"threads", "pause", "continue", "stackTrace", "scopes", "variables", "setBreakpoints",

@@ -20,6 +20,7 @@ import org.ptracedap.engine.TraceGroup;
 import org.ptracedap.engine.TraceOptions;
 import org.ptracedap.engine.Tracer;
 import org.ptracedap.sys.Signals;
+import org.ptracedap.testing.GdbFrames;
 
 /**
  * Every frame of every thread — libc's (with libc6-dbg: its inlined frames too), a recursion, a
@@ -29,33 +30,23 @@ import org.ptracedap.sys.Signals;
  * The samples' threads wait in the kernel, so their stacks are the same after we let go and gdb
  * attaches. Built -O2 and -O0, in C and C++.
  *
- * <p>Function names: for C, exactly gdb's. For C++ gdb prints names of its own making (template
- * arguments as it formats them, {@code (void)} after some, a lambda's {@code operator()} without
- * its class); we show the demangled linkage name, so the names compared are the last component
- * with template arguments and parameter lists removed.
+ * <p>Function names: for C, exactly gdb's; for C++ as {@link GdbFrames#comparable} says.
  */
 class StacksTest {
     private static final long SECONDS = Sample.LONG.toSeconds();
-
-    private record Shown(String kind, long pc, String function, String file, int line) {
-        @Override
-        public String toString() {
-            return String.format("%s %x %s %s:%d", kind, pc, function, file, line);
-        }
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"stacks", "stacks_O0", "stacks_cpp", "stacks_cpp_O0"})
     void everyFrameOfEveryThreadIsTheOneGdbShows(String sample) throws Exception {
         Assumptions.assumeTrue(LibDw.missing() == null, LibDw.missing());
-        Assumptions.assumeTrue(new java.io.File("/usr/bin/gdb").canExecute(), "gdb is the oracle: apt-get install gdb");
+        Assumptions.assumeTrue(GdbFrames.available(), "gdb is the oracle: apt-get install gdb");
         boolean cpp = sample.contains("cpp");
         try (Sample prog = Sample.start(sample)) {
             prog.awaitOutput("ready");
             TraceGroup group = Tracer.shared().group(e -> { });
             group.attach(prog.pid, TraceOptions.defaults()).get(SECONDS, TimeUnit.SECONDS);
             group.pause().get(SECONDS, TimeUnit.SECONDS);
-            Map<Integer, List<Shown>> ours = new TreeMap<>();
+            Map<Integer, List<GdbFrames.Frame>> ours = new TreeMap<>();
             Stacks stacks = new Stacks(group);
             List<ThreadInfo> threads = group.threads().get(SECONDS, TimeUnit.SECONDS);
             assertTrue(threads.size() >= 7, "the sample's threads: " + threads);
@@ -68,10 +59,10 @@ class StacksTest {
                     more = !page.complete();
                     assertTrue(page.frames().size() == 5 || page.complete(), "a short page only at the end: " + page);
                 }
-                List<Shown> shown = new ArrayList<>();
+                List<GdbFrames.Frame> shown = new ArrayList<>();
                 for (Stacks.Frame f : frames) {
-                    shown.add(new Shown(f.signalTrampoline() ? "sigtramp" : f.inlined() ? "inline" : f.tailCall() ? "tailcall" : "normal", f.pc(),
-                            f.signalTrampoline() ? null : name(f.function(), cpp), f.signalTrampoline() ? null : f.file(),
+                    shown.add(new GdbFrames.Frame(f.signalTrampoline() ? "sigtramp" : f.inlined() ? "inline" : f.tailCall() ? "tailcall" : "normal", f.pc(),
+                            f.signalTrampoline() ? null : GdbFrames.comparable(f.function(), cpp), f.signalTrampoline() ? null : f.file(),
                             f.signalTrampoline() ? 0 : f.line()));
                 }
                 ours.put(t.tid(), shown);
@@ -79,7 +70,7 @@ class StacksTest {
             stacks.close();
             group.detach().get(SECONDS, TimeUnit.SECONDS);
 
-            Map<Integer, List<Shown>> gdb = gdbStacks(prog.pid, cpp);
+            Map<Integer, List<GdbFrames.Frame>> gdb = comparable(GdbFrames.of(prog.pid), cpp);
             assertEquals(gdb.keySet(), ours.keySet(), "the same threads");
             for (int tid : gdb.keySet()) {
                 assertEquals(String.join("\n", strings(gdb.get(tid))), String.join("\n", strings(ours.get(tid))),
@@ -96,76 +87,19 @@ class StacksTest {
         }
     }
 
-    private static List<String> strings(List<Shown> frames) {
+    private static Map<Integer, List<GdbFrames.Frame>> comparable(Map<Integer, List<GdbFrames.Frame>> gdb, boolean cpp) {
+        Map<Integer, List<GdbFrames.Frame>> out = new TreeMap<>();
+        gdb.forEach((tid, frames) -> {
+            List<GdbFrames.Frame> c = new ArrayList<>();
+            frames.forEach(f -> c.add(new GdbFrames.Frame(f.kind(), f.pc(), GdbFrames.comparable(f.function(), cpp), f.file(), f.line())));
+            out.put(tid, c);
+        });
+        return out;
+    }
+
+    private static List<String> strings(List<GdbFrames.Frame> frames) {
         List<String> s = new ArrayList<>();
         frames.forEach(f -> s.add(f.toString()));
         return s;
-    }
-
-    /** The name compared: C as it is; C++ the last component, without template arguments or parameters. */
-    static String name(String function, boolean cpp) {
-        if (function == null || !cpp) {
-            return function;
-        }
-        StringBuilder b = new StringBuilder();
-        int depth = 0;
-        for (char c : function.toCharArray()) {
-            if (c == '<' || c == '(' || c == '{') {
-                depth++;
-            } else if (c == '>' || c == ')' || c == '}') {
-                depth--;
-            } else if (depth == 0) {
-                b.append(c);
-            }
-        }
-        String s = b.toString().strip();
-        int last = s.lastIndexOf("::");
-        return last >= 0 ? s.substring(last + 2) : s;
-    }
-
-    /**
-     * gdb's frames of every thread, innermost first, with their kinds. Its Python writes them to a
-     * file of its own: gdb's stdout and stderr reach us on two pipes, and a message on stderr can
-     * land in the middle of a line of stdout.
-     */
-    private static Map<Integer, List<Shown>> gdbStacks(int pid, boolean cpp) throws Exception {
-        Path out = Files.createTempFile("ptrace-dap-gdb-bt", ".txt");
-        String script = String.join("\n",
-                "import gdb",
-                "kinds = {gdb.INLINE_FRAME: 'inline', gdb.SIGTRAMP_FRAME: 'sigtramp', gdb.NORMAL_FRAME: 'normal',"
-                        + " gdb.TAILCALL_FRAME: 'tailcall'}",
-                "with open('" + out + "', 'w') as out:",
-                "    for t in gdb.selected_inferior().threads():",
-                "        t.switch()",
-                "        f = gdb.newest_frame()",
-                "        while f is not None:",
-                "            sal = f.find_sal()",
-                "            path = sal.symtab.fullname() if sal.symtab is not None else ''",
-                "            kind = kinds.get(f.type(), 'other%d' % f.type())",
-                "            out.write('FRAME %d\\t%s\\t%x\\t%s\\t%s\\t%d\\n' % (t.ptid[1], kind, f.pc(), f.name() or '',"
-                        + " path, sal.line if sal.symtab is not None else 0))",
-                "            f = f.older()");
-        // past main and past the entry point: every frame there is (gdb hides those before main by default)
-        try (Sample gdb = Sample.run("/usr/bin/gdb", List.of("gdb", "-nx", "-batch", "-ex", "set backtrace past-main on",
-                "-ex", "set backtrace past-entry on", "-p", Integer.toString(pid), "-ex", "python\n" + script + "\nend"))) {
-            int status = gdb.awaitExit();
-            Map<Integer, List<Shown>> stacks = new TreeMap<>();
-            for (String line : Files.readAllLines(out)) {
-                String[] f = line.split("\t", -1);
-                if (f.length != 6 || !f[0].startsWith("FRAME ")) {
-                    continue;
-                }
-                boolean sigtramp = f[1].equals("sigtramp");
-                String file = f[4].isEmpty() || sigtramp ? null : Path.of(f[4]).normalize().toString();
-                stacks.computeIfAbsent(Integer.parseInt(f[0].substring(6)), k -> new ArrayList<>())
-                        .add(new Shown(f[1], Long.parseUnsignedLong(f[2], 16),
-                                sigtramp || f[3].isEmpty() ? null : name(f[3], cpp), file,
-                                sigtramp || file == null ? 0 : Integer.parseInt(f[5])));
-            }
-            assertTrue(!stacks.isEmpty(), "gdb (status " + status + ") wrote no stacks; its output: " + gdb.output());
-            return stacks;
-        } finally {
-            Files.deleteIfExists(out);
-        }
     }
 }

@@ -141,4 +141,44 @@ public final class Args {
         }
         return env;
     }
+
+    /**
+     * The source map: {@code "sourceMap": {"/build/src": "/home/me/src"}} (or a list of
+     * {@code [from, to]} pairs, as lldb-dap takes it) and gdb's {@code "substitutePath":
+     * [{"from": …, "to": …}]}, together.
+     */
+    public org.ptracedap.debugger.SourceMap sourceMap(String key, String gdbKey) {
+        List<org.ptracedap.debugger.SourceMap.Rule> rules = new java.util.ArrayList<>();
+        Object v = map.get(key);
+        if (v instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!(e.getValue() instanceof String to)) {
+                    throw bad("'" + key + "." + e.getKey() + "' must be a path (a string), not " + e.getValue());
+                }
+                rules.add(new org.ptracedap.debugger.SourceMap.Rule(e.getKey().toString(), to));
+            }
+        } else if (v instanceof List<?> l) {
+            for (Object pair : l) {
+                if (!(pair instanceof List<?> p) || p.size() != 2 || !(p.get(0) instanceof String from)
+                        || !(p.get(1) instanceof String to)) {
+                    throw bad("'" + key + "' as a list takes [from, to] pairs of paths, not " + pair);
+                }
+                rules.add(new org.ptracedap.debugger.SourceMap.Rule(from, to));
+            }
+        } else if (v != null) {
+            throw bad("'" + key + "' must be an object like {\"/build/src\": \"/home/me/src\"}, not " + v);
+        }
+        Object g = map.get(gdbKey);
+        if (g instanceof List<?> l) {
+            for (Object rule : l) {
+                if (!(rule instanceof Map<?, ?> r) || !(r.get("from") instanceof String from) || !(r.get("to") instanceof String to)) {
+                    throw bad("'" + gdbKey + "' takes {\"from\": path, \"to\": path} objects, not " + rule);
+                }
+                rules.add(new org.ptracedap.debugger.SourceMap.Rule(from, to));
+            }
+        } else if (g != null) {
+            throw bad("'" + gdbKey + "' must be a list of {\"from\": path, \"to\": path}, not " + g);
+        }
+        return new org.ptracedap.debugger.SourceMap(rules);
+    }
 }

@@ -38,6 +38,7 @@ public final class ExecutionHandler implements Capable {
 
     public CompletableFuture<ContinueResponse> resume(ContinueArguments args) {
         Guards.debuggee(session, "continue");
+        session.runs();
         return session.group().resume().exceptionally(e -> null).thenApply(v -> {
             transport.afterResponse("continue", session::continued);
             ContinueResponse r = new ContinueResponse();

@@ -50,6 +50,7 @@ public final class LifecycleHandler implements Capable {
         FollowFork follow = followFork(args.string("followFork", "parent"));
         boolean handover = args.bool("handover", false);
         TraceOptions options = traceOptions(follow, args.signals("signals"));
+        session.sourceMap(args.sourceMap("sourceMap", "substitutePath"));
         if (args.bool("trace", false)) {
             session.log.enableToStderr();
         }
@@ -79,6 +80,7 @@ public final class LifecycleHandler implements Capable {
         boolean stopOnEntry = args.bool("stopOnEntry", false);
         FollowFork follow = followFork(args.string("followFork", "parent"));
         TraceOptions options = traceOptions(follow, args.signals("signals"));
+        session.sourceMap(args.sourceMap("sourceMap", "substitutePath"));
         if (args.bool("trace", false)) {
             session.log.enableToStderr();
         }

@@ -1,62 +1,146 @@
 package org.ptracedap.adapter.handlers;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.lsp4j.debug.Capabilities;
 import org.eclipse.lsp4j.debug.Scope;
 import org.eclipse.lsp4j.debug.ScopePresentationHint;
 import org.eclipse.lsp4j.debug.ScopesArguments;
 import org.eclipse.lsp4j.debug.ScopesResponse;
+import org.eclipse.lsp4j.debug.Source;
+import org.eclipse.lsp4j.debug.SourcePresentationHint;
 import org.eclipse.lsp4j.debug.StackFrame;
+import org.eclipse.lsp4j.debug.StackFramePresentationHint;
 import org.eclipse.lsp4j.debug.StackTraceArguments;
 import org.eclipse.lsp4j.debug.StackTraceResponse;
 import org.eclipse.lsp4j.debug.Variable;
 import org.eclipse.lsp4j.debug.VariablesArguments;
 import org.eclipse.lsp4j.debug.VariablesResponse;
+import org.ptracedap.adapter.errors.DapError;
 import org.ptracedap.adapter.errors.ErrorMapper;
+import org.ptracedap.adapter.session.FrameIds;
 import org.ptracedap.adapter.session.Session;
-import org.ptracedap.debuginfo.Symbolizer;
+import org.ptracedap.debugger.Stacks;
 import org.ptracedap.engine.Registers;
 
 /**
- * stackTrace, scopes, variables for a stopped thread. For now a thread has one frame, its top:
- * the instruction pointer and the nearest ELF symbol of its module ({@code pthread_cond_wait+0x12
- * in libc.so.6}); its one scope is Registers (x86-64 general-purpose registers). The frame id and
- * the scope's variablesReference are the tid.
+ * stackTrace, scopes, variables for a stopped thread. stackTrace pages through the thread's
+ * frames as {@link Stacks} finds them (libdwfl's unwinder, inlined calls and tail calls as frames
+ * of their own, as gdb shows them), each with its function, source file and line, module and pc;
+ * {@code totalFrames} is what is known so far, one more than shown while the stack goes on
+ * ({@code supportsDelayedStackTraceLoading}: the client asks for more), never an unwind of
+ * everything. A frame whose source is not on this machine is {@code subtle} (VS Code then
+ * opens the first frame whose source is here); one without a function is shown as
+ * {@code module+0xOFF}. Each frame has one scope so far, Registers: the thread's own for the
+ * innermost frame, those the unwinder recovers for a caller's.
  */
 public final class StackHandler implements Capable {
+    /** What a stackTrace without {@code levels} gets: every frame, up to the unwinder's bound. */
+    private static final int ALL = Stacks.MAX_PHYSICAL;
+    /** What is announced beyond the frames known while the stack goes on. */
+    private static final int MORE = 20;
+    private static final String[] DWARF_REGISTER_NAMES = {"rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
+        "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip"};
+
     private final Session session;
+    private final Map<String, Boolean> sourceHere = new ConcurrentHashMap<>();
 
     public StackHandler(Session session) {
         this.session = session;
+    }
+
+    @Override
+    public void declare(Capabilities c) {
+        c.setSupportsDelayedStackTraceLoading(true);
     }
 
     public CompletableFuture<StackTraceResponse> stackTrace(StackTraceArguments args) {
         Guards.debuggee(session, "show the stack");
         int tid = args.getThreadId();
         int pid = session.ownerOf(tid);
-        return registers(tid).thenApply(regs -> {
-            long rip = regs.pc();
-            Symbolizer.Location where = session.symbolizer.locate(pid, rip);
-            StackFrame top = new StackFrame();
-            top.setId(tid);
-            top.setName(where.describe());
-            top.setInstructionPointerReference(String.format("0x%016x", rip));
-            top.setLine(0);
-            top.setColumn(0);
+        int start = args.getStartFrame() != null ? Math.max(0, args.getStartFrame()) : 0;
+        int levels = args.getLevels() != null && args.getLevels() > 0 ? args.getLevels() : ALL;
+        Stacks stacks = session.stacks();
+        return stacks.frames(pid, tid, start, levels).handle((page, error) -> {
+            if (error != null) {
+                throw stackError(tid, error);
+            }
+            List<StackFrame> frames = new ArrayList<>(page.frames().size());
+            for (Stacks.Frame f : page.frames()) {
+                frames.add(dap(pid, tid, f));
+            }
             StackTraceResponse r = new StackTraceResponse();
-            boolean wanted = args.getStartFrame() == null || args.getStartFrame() == 0;
-            r.setStackFrames(wanted ? new StackFrame[] {top} : new StackFrame[0]);
-            r.setTotalFrames(1);
+            r.setStackFrames(frames.toArray(new StackFrame[0]));
+            int shown = start + frames.size();
+            r.setTotalFrames(page.complete() ? shown
+                    : Math.max(page.known(), shown + (levels == ALL ? 0 : Math.min(levels, MORE))));
             return r;
         });
     }
 
+    private RuntimeException stackError(int tid, Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        if (cause instanceof IllegalStateException && cause.getMessage() != null && cause.getMessage().contains("libdw")) {
+            return DapError.BAD_ARGUMENTS.because("cannot show the stack of thread " + tid + ": " + cause.getMessage());
+        }
+        return ErrorMapper.notStopped(tid, error);
+    }
+
+    private StackFrame dap(int pid, int tid, Stacks.Frame f) {
+        StackFrame s = new StackFrame();
+        s.setId(session.frames.idFor(tid, f.level()));
+        s.setInstructionPointerReference(String.format("0x%016x", f.pc()));
+        s.setLine(0);
+        s.setColumn(0);
+        String module = f.module() == null ? null : Path.of(f.module()).getFileName().toString();
+        if (f.module() != null) {
+            s.setModuleId(f.module());
+        }
+        if (f.signalTrampoline()) {
+            s.setName("<signal handler called>");
+            s.setPresentationHint(StackFramePresentationHint.LABEL);
+            return s;
+        }
+        long at = f.activation() ? f.pc() : f.pc() - 1;
+        s.setName(f.function() != null ? f.function()
+                : module != null ? module + "+0x" + Long.toHexString(at - f.moduleStart())
+                : String.format("0x%x", f.pc()));
+        if (f.file() != null && f.line() > 0) {
+            String path = session.sourceMap().locate(f.file(), pid);
+            Source source = new Source();
+            source.setName(Path.of(path).getFileName().toString());
+            source.setPath(path);
+            s.setSource(source);
+            s.setLine(f.line());
+            s.setColumn(Math.max(1, f.column()));
+            if (!sourceHere.computeIfAbsent(path, p -> Files.isReadable(Path.of(p)))) {
+                source.setPresentationHint(SourcePresentationHint.DEEMPHASIZE);
+                source.setOrigin("not on this machine (a sourceMap in launch.json maps compile paths to local ones)");
+                s.setPresentationHint(StackFramePresentationHint.SUBTLE);
+            }
+        } else {
+            s.setPresentationHint(StackFramePresentationHint.SUBTLE);
+            if (module != null && module.startsWith("libc.so") && !f.moduleHasDwarf()) {
+                session.consoleOnce("libc6-dbg", "libc's frames have no source lines or inlined calls: its debug info"
+                        + " is not installed (on Debian and Ubuntu: apt-get install libc6-dbg)\n");
+            }
+        }
+        return s;
+    }
+
     public CompletableFuture<ScopesResponse> scopes(ScopesArguments args) {
         Guards.debuggee(session, "show scopes");
+        frame(args.getFrameId());
         Scope registers = new Scope();
         registers.setName("Registers");
         registers.setPresentationHint(ScopePresentationHint.REGISTERS);
         registers.setVariablesReference(args.getFrameId());
-        registers.setNamedVariables(REGISTER_COUNT);
         registers.setExpensive(false);
         ScopesResponse r = new ScopesResponse();
         r.setScopes(new Scope[] {registers});
@@ -65,29 +149,65 @@ public final class StackHandler implements Capable {
 
     public CompletableFuture<VariablesResponse> variables(VariablesArguments args) {
         Guards.debuggee(session, "show variables");
-        return registers(args.getVariablesReference()).thenApply(regs -> {
-            java.util.List<Registers.Named> named = regs.inReadingOrder();
-            Variable[] vars = new Variable[named.size()];
-            for (int i = 0; i < vars.length; i++) {
-                vars[i] = new Variable();
-                vars[i].setName(named.get(i).name());
-                vars[i].setValue(String.format("0x%016x", named.get(i).value()));
-                vars[i].setVariablesReference(0);
-            }
-            VariablesResponse r = new VariablesResponse();
-            r.setVariables(vars);
-            return r;
-        });
+        FrameIds.Frame frame = frame(args.getVariablesReference());
+        int tid = frame.tid();
+        if (frame.level() == 0) {
+            return session.group().registers(tid).handle((regs, error) -> {
+                if (error != null) {
+                    throw ErrorMapper.notStopped(tid, error);
+                }
+                List<Variable> vars = new ArrayList<>();
+                for (Registers.Named n : regs.inReadingOrder()) {
+                    vars.add(register(n.name(), n.value()));
+                }
+                return response(vars);
+            });
+        }
+        int pid = session.ownerOf(tid);
+        Stacks stacks = session.stacks();
+        return stacks.frames(pid, tid, frame.level(), 1)
+                .thenCompose(page -> {
+                    if (page.frames().isEmpty()) {
+                        throw DapError.BAD_ARGUMENTS.because("thread " + tid + " has no frame " + frame.level() + " now");
+                    }
+                    return stacks.registers(pid, tid, page.frames().get(0).physical());
+                })
+                .handle((regs, error) -> {
+                    if (error != null) {
+                        Throwable cause = error.getCause() != null ? error.getCause() : error;
+                        throw cause instanceof org.eclipse.lsp4j.jsonrpc.ResponseErrorException dap ? dap
+                                : ErrorMapper.notStopped(tid, error);
+                    }
+                    List<Variable> vars = new ArrayList<>();
+                    for (int r = 0; regs != null && r < DWARF_REGISTER_NAMES.length; r++) {
+                        if (regs.isKnown(r)) {
+                            vars.add(register(DWARF_REGISTER_NAMES[r], regs.values()[r]));
+                        }
+                    }
+                    return response(vars);
+                });
     }
 
-    private static final int REGISTER_COUNT = Registers.of(new long[Registers.WORDS]).inReadingOrder().size();
+    private FrameIds.Frame frame(int id) {
+        FrameIds.Frame frame = session.frames.frame(id);
+        if (frame == null) {
+            throw DapError.BAD_ARGUMENTS.because("frame " + id + " is not a frame of this stop (the program ran"
+                    + " since it was shown); ask for the stack again");
+        }
+        return frame;
+    }
 
-    private CompletableFuture<Registers> registers(int tid) {
-        return session.group().registers(tid).handle((regs, error) -> {
-            if (error != null) {
-                throw ErrorMapper.notStopped(tid, error);
-            }
-            return regs;
-        });
+    private static Variable register(String name, long value) {
+        Variable v = new Variable();
+        v.setName(name);
+        v.setValue(String.format("0x%016x", value));
+        v.setVariablesReference(0);
+        return v;
+    }
+
+    private static VariablesResponse response(List<Variable> vars) {
+        VariablesResponse r = new VariablesResponse();
+        r.setVariables(vars.toArray(new Variable[0]));
+        return r;
     }
 }

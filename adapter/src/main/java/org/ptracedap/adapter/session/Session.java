@@ -45,6 +45,11 @@ public final class Session implements Consumer<TraceEvent> {
 
     private final CompletableFuture<Tracer> tracer;
     public final Symbolizer symbolizer = new Symbolizer();
+    /** The frame ids handed out for the current stop. */
+    public final FrameIds frames = new FrameIds();
+    private volatile org.ptracedap.debugger.SourceMap sourceMap = org.ptracedap.debugger.SourceMap.NONE;
+    /** The stacks of the group's threads (made with the group). */
+    private volatile org.ptracedap.debugger.Stacks stacks;
     public final ProtocolLog log;
     private volatile IDebugProtocolClient client;
     private volatile ThreadEvents threadEvents;
@@ -57,6 +62,31 @@ public final class Session implements Consumer<TraceEvent> {
     /** The thread stopped with the signal the session stopped for, or 0. */
     public int signalStop() {
         return signalStop;
+    }
+
+    public org.ptracedap.debugger.SourceMap sourceMap() {
+        return sourceMap;
+    }
+
+    public void sourceMap(org.ptracedap.debugger.SourceMap map) {
+        sourceMap = map;
+    }
+
+    /** The stacks of the group's threads; null before an attach or launch began. */
+    public org.ptracedap.debugger.Stacks stacks() {
+        return stacks;
+    }
+
+    /**
+     * The group is about to run (or ran): the frames and frame ids of the stop are stale. Called
+     * before a resume is issued and again on the engine's {@code Resumed}.
+     */
+    public void runs() {
+        frames.clear();
+        org.ptracedap.debugger.Stacks s = stacks;
+        if (s != null) {
+            s.invalidate();
+        }
     }
 
     /** The group of processes this session debugs (made when an attach or launch begins). */
@@ -185,6 +215,11 @@ public final class Session implements Consumer<TraceEvent> {
         return tracer.thenApply(t -> {
             TraceGroup g = t.group(this);
             group = g;
+            org.ptracedap.debugger.Stacks old2 = stacks;
+            stacks = new org.ptracedap.debugger.Stacks(g);
+            if (old2 != null) {
+                old2.close();
+            }
             return g;
         });
     }
@@ -245,6 +280,10 @@ public final class Session implements Consumer<TraceEvent> {
             announcing.values().forEach(f -> f.complete(null));
             announcing.clear();
         }
+        org.ptracedap.debugger.Stacks s = stacks;
+        if (s != null) {
+            s.close();
+        }
         TraceGroup g = group;
         if (g != null) {
             g.close();
@@ -281,6 +320,8 @@ public final class Session implements Consumer<TraceEvent> {
             args.setDescription("Paused on signal " + name);
             args.setText(name + " received by thread " + s.tid());
             c.stopped(args);
+        } else if (e instanceof TraceEvent.Resumed) {
+            runs();
         } else if (e instanceof TraceEvent.Output o) {
             output(o.stream() == TraceEvent.Output.Stream.STDOUT ? OutputEventArgumentsCategory.STDOUT
                     : OutputEventArgumentsCategory.STDERR, o.text());
@@ -419,6 +460,15 @@ public final class Session implements Consumer<TraceEvent> {
     }
 
     // ------------------------------------------------------------------ output
+
+    private final java.util.Set<String> hinted = ConcurrentHashMap.newKeySet();
+
+    /** Says {@code text} in the console the first time {@code key} is hinted in this session only. */
+    public void consoleOnce(String key, String text) {
+        if (hinted.add(key)) {
+            console(text);
+        }
+    }
 
     public void console(String text) {
         output(OutputEventArgumentsCategory.CONSOLE, text);
