@@ -146,6 +146,18 @@ export class Workbench {
         });
     }
 
+    /** The active editor: its tab's title and the cursor's line as the status bar shows it ("Ln 12, Col 3"), 0 if none. */
+    async editor() {
+        return this.page.evaluate(() => {
+            const title = document.querySelector('.tabs-container .tab.active .label-name')?.textContent.trim()
+                ?? document.querySelector('.title .label-name')?.textContent.trim() ?? '';
+            const status = [...document.querySelectorAll('.statusbar-item')].map(e => e.textContent.trim())
+                .find(t => /^Ln \d+, Col \d+/.test(t)) ?? '';
+            const m = /^Ln (\d+)/.exec(status);
+            return { title, line: m ? Number(m[1]) : 0 };
+        });
+    }
+
     /** The Variables view's rendered rows (text), e.g. "Registers", "rip = 0x…". */
     async variables() {
         return this.page.evaluate(() => [...document.querySelectorAll('[aria-label="Debug Variables"] .monaco-list-row')]

@@ -22,7 +22,9 @@ function adapterAttributes(): { attach: string[]; launch: string[] } {
         const next = java.indexOf('\n    public ', start + 1);
         return java.slice(start, next < 0 ? undefined : next);
     };
-    const read = (text: string) => [...text.matchAll(/args\.\w+\("(\w+)"/g)].map(m => m[1]).sort();
+    // args.string("program", …), and args.sourceMap("sourceMap", "substitutePath"): one key, or two
+    const read = (text: string) => [...text.matchAll(/args\.(\w+)\("(\w+)"(?:, "(\w+)")?/g)]
+        .flatMap(m => m[1] === 'sourceMap' ? [m[2], m[3]] : [m[2]]).sort();
     return { attach: [...new Set(read(body('attach')))], launch: [...new Set(read(body('launch')))] };
 }
 
@@ -51,8 +53,9 @@ describe('package.json', () => {
         const launch = ptrace.configurationAttributes.launch;
         assert.deepStrictEqual(Object.keys(attach.properties).sort(), adapter.attach);
         assert.deepStrictEqual(Object.keys(launch.properties).sort(), adapter.launch);
-        assert.deepStrictEqual(adapter.attach, ['followFork', 'handover', 'processId', 'signals', 'trace']);
-        assert.deepStrictEqual(adapter.launch, ['args', 'cwd', 'env', 'followFork', 'program', 'signals', 'stopOnEntry', 'trace']);
+        assert.deepStrictEqual(adapter.attach, ['followFork', 'handover', 'processId', 'signals', 'sourceMap', 'substitutePath', 'trace']);
+        assert.deepStrictEqual(adapter.launch, ['args', 'cwd', 'env', 'followFork', 'program', 'signals', 'sourceMap',
+            'stopOnEntry', 'substitutePath', 'trace']);
         assert.deepStrictEqual(attach.properties.processId.type, ['integer', 'string']);
         assert.strictEqual(attach.properties.processId.default, '${command:pickProcess}');
         assert.deepStrictEqual(attach.required, ['processId']);
@@ -63,6 +66,10 @@ describe('package.json', () => {
             assert.ok(p.description || p.markdownDescription, `${name} is described`);
             assert.ok('default' in p, `${name} has a default`);
         }
+    });
+
+    it('contributes breakpoints (the gutter) for C, C++ and Go', () => {
+        assert.deepStrictEqual(manifest.contributes.breakpoints.map((b: any) => b.language).sort(), ['c', 'cpp', 'go']);
     });
 
     it('${command:pickProcess} is ours: the picker command, and it activates the extension', () => {
