@@ -763,6 +763,140 @@ def bench_pause(sessions, rounds, S):
                 kill(idle.p)
 
 
+# ---------------------------------------------------------------------------- 3b. stacks (issue 14)
+
+STACK_THREADS = 100  # workers; + main = 101 threads
+
+
+def stacks_dap(idle, rounds, S, key="dap"):
+    """pause → stopped, then a stackTrace (levels 20: every frame of these stacks) for every thread,
+    pipelined (the stopped thread's first, the others right after, as a client may send them), then
+    continue. Round 0 of a session is cold (nothing unwound or read yet), the rest warm. "lldb-dap":
+    lldb-vscode 16 the same way."""
+    ours = key == "dap"
+    a = Adapter("stacks-" + key, None if ours else [LLDB_DAP])
+    wait = 30 if ours else 120
+    tids = sorted(int(t) for t in os.listdir(f"/proc/{idle.pid}/task"))
+    try:
+        a.initialize()
+        if ours:
+            a.dap.request("attach", {"processId": idle.pid})
+        else:
+            a.dap.request("attach", {"pid": idle.pid}, timeout=wait)
+        mark = a.dap.mark()
+        a.dap.request("configurationDone", {}, timeout=wait)
+        if not ours:
+            try:
+                a.dap.wait_event("continued", mark, 2)
+            except DapError:
+                a.dap.request("continue", {"threadId": idle.pid}, timeout=wait)
+        for r in range(rounds + 1):
+            time.sleep(0.02)
+            mark = a.dap.mark()
+            t0 = time.perf_counter()
+            seq = a.dap.send("pause", {"threadId": idle.pid})
+            a.dap.response(seq, "pause", wait)
+            _, t_stop, body = a.dap.wait_event("stopped", mark, wait)
+            first_tid = body.get("threadId") or idle.pid
+            first = a.dap.send("stackTrace", {"threadId": first_tid, "startFrame": 0, "levels": 20})
+            rest = [a.dap.send("stackTrace", {"threadId": t, "startFrame": 0, "levels": 20}) for t in tids if t != first_tid]
+            t_first, msg = a.dap.response(first, "stackTrace", wait)
+            stacks = [msg]
+            t_last = t_first
+            for q in rest:
+                t, m = a.dap.response(q, "stackTrace", wait)
+                t_last = max(t_last, t)
+                stacks.append(m)
+            for m in stacks:
+                frames = m["body"]["stackFrames"]
+                check(len(frames) >= 3 and all(f.get("name") for f in frames)
+                      and any((f.get("source") or {}).get("path", "").endswith("idle_threads.c") and f.get("line", 0) > 0
+                              for f in frames), f"{key}: a full stack with names and the sample's source line: {frames}")
+            phase = "cold" if r == 0 else "warm"
+            S.add(("stacks", key, phase, "all"), (t_last - t_stop) * 1e3)
+            S.add(("stacks", key, phase, "pause-all"), (t_last - t0) * 1e3)
+            S.add(("stacks", key, phase, "first"), (t_first - t_stop) * 1e3)
+            mark = a.dap.mark()
+            a.dap.request("continue", {"threadId": idle.pid}, timeout=wait)
+            if ours:
+                a.dap.wait_event("continued", mark, wait)
+        a.close(wait)
+    except BaseException:
+        log(f"{key} stderr: " + a.stderr()[-3000:])
+        raise
+    finally:
+        if a.p.pid in PROCS:
+            kill(a.p)
+    got = S.get(("stacks", key, "warm", "all"))
+    return f"{key}=" + (f"{got[-1]:.1f}" if got else "-")
+
+
+def stacks_lldb(idle, rounds, S):
+    try:
+        return stacks_dap(idle, rounds, S, "lldb-dap")
+    except (BenchError, DapError) as e:
+        LLDB_FAILURES.append(f"stacks: {e}")
+        log(f"  lldb-dap stacks failed: {e}")
+        try:
+            os.kill(idle.pid, signal.SIGCONT)
+        except OSError:
+            pass
+        return "lldb-dap=failed"
+
+
+def bench_stacks(sessions, rounds, S):
+    log(f"== 3b. stacks of {STACK_THREADS + 1} threads after a pause: {sessions} sessions x {rounds} rounds (+1 cold each)")
+    idle = Idle(STACK_THREADS)
+    try:
+        for s in range(sessions):
+            wait_quiet(f"stacks session {s}")
+            line = []
+            for fn in order([stacks_dap] + ([stacks_lldb] if LLDB_DAP else []), s):
+                idle.untraced()
+                line.append(fn(idle, rounds, S))
+            log(f"  session {s + 1}: " + " ".join(line))
+        idle.finish()
+    finally:
+        if idle.p.pid in PROCS:
+            kill(idle.p)
+
+
+def stacks_section(S, w):
+    w(f"### 3b. Stacks after a pause ({STACK_THREADS + 1} threads)")
+    w("")
+    w(f"`idle_threads {STACK_THREADS}`: DAP `pause` → `stopped`, then a `stackTrace` (`levels` 20: every frame of "
+      "these stacks, each with its function, and the sample's own frames with file:line) for every thread, "
+      "pipelined as a client may send them: the stopped thread's first, the others right after. **(a)** "
+      "`stopped` received → the last `stackTrace` response; **(b)** `stopped` received → the first (the stopped "
+      "thread's) response. Cold: the first pause of a fresh session (nothing unwound or read yet); warm: the "
+      "later ones. lldb-dap 16 (`lldb-vscode-16`) the same way, in the same run, sessions interleaved.")
+    w("")
+    w("| what | variant | median ms | p90 | min–max | rounds | lldb-dap ÷ ours |")
+    w("|---|---|---|---|---|---|---|")
+    for metric, label in [("all", "(a) `stopped` → all stacks"), ("first", "(b) `stopped` → first stack"),
+                          ("pause-all", "`pause` sent → all stacks")]:
+        for phase in ("cold", "warm"):
+            ours = S.get(("stacks", "dap", phase, metric))
+            lldb = S.get(("stacks", "lldb-dap", phase, metric))
+            for key, xs in (("**ptrace-dap**", ours), ("lldb-dap 16", lldb)):
+                if xs:
+                    w(f"| {label}, {phase} | {key} | {fmt(med(xs), 1)} | {fmt(p90(xs), 1)} | {rng(xs, 1)} | {len(xs)} | "
+                      f"{ratio(med(lldb), med(ours)) if key.startswith('**') and lldb and ours else '—'} |")
+    w("")
+    M = lambda k, ph, m: med(S.get(("stacks", k, ph, m)))  # noqa: E731
+    w("| target | measured (median) | goal | status |")
+    w("|---|---|---|---|")
+    w(target_row("(a) `stopped` → all stacks, warm", M("dap", "warm", "all"), "≤ 20 ms", 20, "ms"))
+    w(target_row("(a) `stopped` → all stacks, cold", M("dap", "cold", "all"), "≤ 100 ms", 100, "ms"))
+    for ph in ("warm", "cold"):
+        speedup = M("lldb-dap", ph, "all") / M("dap", ph, "all")
+        w(f"| (a) lldb-dap ÷ ours, {ph} | {speedup:.1f}× | ≥ 5× | **{'met' if speedup >= 5 else 'missed'}** |"
+          if not math.isnan(speedup) else f"| (a) lldb-dap ÷ ours, {ph} | not measured in this run | ≥ 5× | — |")
+    w(target_row("(b) `stopped` → first stack, warm, ÷ lldb-dap's", M("dap", "warm", "first") / M("lldb-dap", "warm", "first"),
+                 "≤ 1×", 1, "×", (M("dap", "warm", "first"), M("lldb-dap", "warm", "first"))).replace("µs/thread", "ms"))
+    w("")
+
+
 # ---------------------------------------------------------------------------- 4. start-up
 
 def start_hello(S, keep, target):
@@ -887,12 +1021,15 @@ def report(S, args, started, elapsed):
         attach_huge_section(S, w)
     if S.get(("pause", IDLE_THREADS + 1, "floor", "pause")):
         pause_section(S, w)
+    if S.get(("stacks", "dap", "warm", "all")):
+        stacks_section(S, w)
     st = lambda *k: S.get(("start",) + k)  # noqa: E731
     if st("hello"):
         start_section(S, w, st)
     if S.get(("rss", "dap")):
         rss_section(S, w)
-    targets_section(S, w, pt, floor, gdb, A, st)
+    if pt["floor"]:
+        targets_section(S, w, pt, floor, gdb, A, st)
     return "\n".join(L)
 
 
@@ -1178,7 +1315,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer rounds: a smoke check, not figures")
     ap.add_argument("--wait-quiet", type=float, default=0, metavar="S",
                     help="before each round wait until other processes use < 10%% of the CPUs, up to S seconds of waiting in all")
-    ap.add_argument("--only", default="storm,attach,pause,start", help="comma-separated sections to run")
+    ap.add_argument("--only", default="storm,attach,pause,stacks,start", help="comma-separated sections to run")
     args = ap.parse_args()
     WAIT["budget"] = args.wait_quiet
     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -1201,6 +1338,8 @@ def main():
             section("attach10k", bench_attach_huge, args, max(2, attach_rounds // 2), S)
         if "pause" in only:
             section("pause", bench_pause, args, pause_sessions, pause_rounds, S)
+        if "stacks" in only:
+            section("stacks", bench_stacks, args, 2 if args.quick else 4, 3 if args.quick else 6, S)
         if "start" in only:
             section("start", bench_start, args, start_rounds, S)
     except BenchError as e:

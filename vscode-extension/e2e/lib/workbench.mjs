@@ -149,12 +149,11 @@ export class Workbench {
     /** The active editor: its tab's title and the cursor's line as the status bar shows it ("Ln 12, Col 3"), 0 if none. */
     async editor() {
         return this.page.evaluate(() => {
-            const title = document.querySelector('.tabs-container .tab.active .label-name')?.textContent.trim()
-                ?? document.querySelector('.title .label-name')?.textContent.trim() ?? '';
-            const status = [...document.querySelectorAll('.statusbar-item')].map(e => e.textContent.trim())
-                .find(t => /^Ln \d+, Col \d+/.test(t)) ?? '';
+            // the active tab's aria-label is "name" or "name, preview"; the status bar's item "Ln 12, Col 3"
+            const tab = document.querySelector('.tabs-container .tab.active')?.getAttribute('aria-label') ?? '';
+            const status = document.getElementById('status.editor.selection')?.getAttribute('aria-label') ?? '';
             const m = /^Ln (\d+)/.exec(status);
-            return { title, line: m ? Number(m[1]) : 0 };
+            return { title: tab.split(',')[0].trim(), line: m ? Number(m[1]) : 0 };
         });
     }
 

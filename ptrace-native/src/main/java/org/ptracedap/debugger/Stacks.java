@@ -58,6 +58,8 @@ public final class Stacks implements AutoCloseable {
     private final Map<Integer, Symbols> symbols = new HashMap<>();
     private final Map<Integer, ThreadStack> stacks = new HashMap<>();
     private boolean recheckSymbols;
+    /** The unwind of the other threads started with a stop's first one, by pid (cleared with the stop). */
+    private final Map<Integer, CompletableFuture<Void>> prefetches = new HashMap<>();
     // touched on the tracer thread only (inside inspections)
     private final Map<Integer, Unwinder> unwinders = new ConcurrentHashMap<>();
     private volatile boolean recheckUnwinders;
@@ -68,6 +70,7 @@ public final class Stacks implements AutoCloseable {
         boolean physicalComplete;
         final List<Frame> logical = new ArrayList<>();
         int described;
+        boolean prefetchTried;
 
         ThreadStack(int pid) {
             this.pid = pid;
@@ -110,6 +113,7 @@ public final class Stacks implements AutoCloseable {
         recheckUnwinders = true;
         symbolsThread.execute(() -> {
             stacks.clear();
+            prefetches.clear();
             recheckSymbols = true;
         });
     }
@@ -125,21 +129,59 @@ public final class Stacks implements AutoCloseable {
         return st;
     }
 
-    /** Describes and unwinds until {@code st} has {@code wanted} logical frames or the stack ends; on the symbols thread. */
+    /**
+     * Describes and unwinds until {@code st} has {@code wanted} logical frames or the stack ends;
+     * on the symbols thread. The first thread unwound in a stop is unwound alone (its answer
+     * first); the process's other stopped threads then in one turn of the tracer thread, to
+     * {@link #PREFETCH_DEPTH} frames — a client asks for every thread's stack after a stop — and a
+     * request for one of them waits for that instead of a turn of its own.
+     */
     private CompletableFuture<ThreadStack> fill(ThreadStack st, int tid, int wanted) {
         describe(st, wanted);
         if (st.logical.size() >= wanted || st.done()) {
             return CompletableFuture.completedFuture(st);
         }
-        int depth = Math.min(MAX_PHYSICAL, Math.max(Math.max(32, 2 * st.physical.size()), wanted + 1));
-        return group.inspect(tid, tracee -> unwinder(st.pid).unwind(new TraceeImage(tracee), depth))
-                .thenComposeAsync(frames -> {
-                    st.physical = frames;
-                    st.physicalComplete = frames.size() < depth || depth == MAX_PHYSICAL;
-                    if (frames.size() <= st.described && !st.physicalComplete) {
-                        st.physicalComplete = true; // the unwinder went no deeper than before
+        CompletableFuture<Void> prefetch = prefetches.get(st.pid);
+        if (st.physical.isEmpty() && prefetch != null && !st.prefetchTried) {
+            st.prefetchTried = true;
+            return prefetch.handleAsync((v, e) -> st, symbolsThread).thenCompose(s -> fill(s, tid, wanted));
+        }
+        int depth = Math.min(MAX_PHYSICAL, Math.max(Math.max(PREFETCH_DEPTH, 2 * st.physical.size()), wanted + 1));
+        long gen = generation.get();
+        CompletableFuture<List<Unwinder.Frame>> own =
+                group.inspect(tid, tracee -> unwinder(st.pid).unwind(new TraceeImage(tracee), depth));
+        if (prefetch == null) {
+            prefetches.put(st.pid, prefetch(st.pid, tid, gen));
+        }
+        return own.thenComposeAsync(frames -> {
+            st.physical = frames;
+            st.physicalComplete = frames.size() < depth || depth == MAX_PHYSICAL;
+            if (frames.size() <= st.described && !st.physicalComplete) {
+                st.physicalComplete = true; // the unwinder went no deeper than before
+            }
+            return fill(st, tid, wanted);
+        }, symbolsThread);
+    }
+
+    /** How deep the threads unwound together after a stop's first are unwound; a request for more goes on alone. */
+    static final int PREFETCH_DEPTH = 32;
+    /** How many threads are unwound together (a 10,000-thread process is not unwound whole for one stack). */
+    static final int PREFETCH_THREADS = 512;
+
+    private CompletableFuture<Void> prefetch(int pid, int first, long gen) {
+        return group.inspectStopped(pid, java.util.Set.of(first), PREFETCH_THREADS,
+                        tracee -> unwinder(pid).unwind(new TraceeImage(tracee), PREFETCH_DEPTH))
+                .thenAcceptAsync(all -> {
+                    if (gen != generation.get()) {
+                        return; // the group ran meanwhile
                     }
-                    return fill(st, tid, wanted);
+                    all.forEach((tid, frames) -> {
+                        ThreadStack st = stackOf(pid, tid, gen);
+                        if (st.physical.isEmpty()) {
+                            st.physical = frames;
+                            st.physicalComplete = frames.size() < PREFETCH_DEPTH;
+                        }
+                    });
                 }, symbolsThread);
     }
 

@@ -84,6 +84,18 @@ public final class Symbols implements AutoCloseable {
      * {@code TAILCALL_FRAME}s. Empty when there were none or the DWARF cannot tell.
      */
     public List<TailCall> tailCalls(long calleeAt, long returnAddress) {
+        List<Long> key = List.of(calleeAt, returnAddress);
+        List<TailCall> known = tailCallsByPair.get(key);
+        if (known == null) {
+            known = findTailCalls(calleeAt, returnAddress);
+            tailCallsByPair.put(key, known);
+        }
+        return known;
+    }
+
+    private final Map<List<Long>, List<TailCall>> tailCallsByPair = new HashMap<>();
+
+    private List<TailCall> findTailCalls(long calleeAt, long returnAddress) {
         Pointer module = LibDw.dwfl_addrmodule(session.dwfl, calleeAt);
         if (module == null) {
             return List.of();
@@ -96,7 +108,7 @@ public final class Symbols implements AutoCloseable {
         for (long pc : tailCalls.between(calleeAt - offset.getValue(), returnAddress)) {
             frames.add(new TailCall(pc, at(pc - 1)));
         }
-        return frames;
+        return List.copyOf(frames);
     }
 
     /** A function gone from the stack by a tail call: shown at {@code pc}, its code that of {@code pc - 1}. */

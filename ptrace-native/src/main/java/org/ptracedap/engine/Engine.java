@@ -184,6 +184,37 @@ public final class Engine {
         }
     }
 
+    /**
+     * Runs {@code work} with each stopped thread of process {@code pid} of group {@code group}, up
+     * to {@code max} of them, the ones in {@code skip} left out: tid → result, in the threads'
+     * order. A thread whose work throws is left out too.
+     */
+    public <T> java.util.Map<Integer, T> inspectStopped(int group, int pid, java.util.Set<Integer> skip, int max,
+                                                        Inspection<T> work) {
+        java.util.Map<Integer, T> results = new java.util.LinkedHashMap<>();
+        TracedProcess p = table.process(pid);
+        if (p == null || p.group != group(group)) {
+            return results;
+        }
+        for (TracedThread t : List.copyOf(p.threads.values())) {
+            if (results.size() >= max) {
+                break;
+            }
+            if (t.state() != State.STOPPED || skip.contains(t.tid)) {
+                continue;
+            }
+            LiveTracee tracee = new LiveTracee(pid, t.tid);
+            try {
+                results.put(t.tid, work.inspect(tracee));
+            } catch (Exception e) {
+                // this one is left out: its caller asks for it alone, and hears why
+            } finally {
+                tracee.valid = false;
+            }
+        }
+        return results;
+    }
+
     /** A {@link Tracee} over the kernel, refusing every use once its inspection is over. */
     private final class LiveTracee implements Tracee {
         private final int pid;

@@ -93,6 +93,17 @@ public final class TraceGroup {
     }
 
     /**
+     * Like {@link #inspect}, for each stopped thread of process {@code pid} (but those in
+     * {@code skip}, at most {@code max}) in one turn of the tracer thread: tid → result. A thread
+     * whose work throws is left out. For work a client will soon want for every thread (their
+     * stacks after a stop), without one hand-over per thread.
+     */
+    public <T> CompletableFuture<java.util.Map<Integer, T>> inspectStopped(int pid, java.util.Set<Integer> skip, int max,
+                                                                           Inspection<T> work) {
+        return tracer.inspectStopped(id, pid, skip, max, work);
+    }
+
+    /**
      * Runs {@code work} on the tracer thread, between its other work: for state only tracer-thread
      * code touches (an unwinder's handles, say) that must be freed when no inspection uses it.
      */

@@ -244,6 +244,11 @@ public final class Tracer implements AutoCloseable {
         return call(() -> engine.inspect(group, tid, work));
     }
 
+    <T> CompletableFuture<java.util.Map<Integer, T>> inspectStopped(int group, int pid, java.util.Set<Integer> skip, int max,
+                                                                    Inspection<T> work) {
+        return call(() -> engine.inspectStopped(group, pid, skip, max, work));
+    }
+
     /** The exit status of one of our own untraced children (e.g. a sample a test started). */
     public CompletableFuture<Integer> childExit(int pid) {
         return callAsync(done -> engine.childExit(pid, done));

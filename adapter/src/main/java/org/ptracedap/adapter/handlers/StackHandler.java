@@ -47,6 +47,9 @@ public final class StackHandler implements Capable {
     private static final String[] DWARF_REGISTER_NAMES = {"rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
         "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip"};
 
+    /** rbx, rbp, rsp, r12–r15, rip in DWARF's numbering. */
+    private static final java.util.Set<Integer> CALLEE_SAVED = java.util.Set.of(3, 6, 7, 12, 13, 14, 15, 16);
+
     private final Session session;
     private final Map<String, Boolean> sourceHere = new ConcurrentHashMap<>();
 
@@ -121,7 +124,7 @@ public final class StackHandler implements Capable {
             s.setColumn(Math.max(1, f.column()));
             if (!sourceHere.computeIfAbsent(path, p -> Files.isReadable(Path.of(p)))) {
                 source.setPresentationHint(SourcePresentationHint.DEEMPHASIZE);
-                source.setOrigin("not on this machine (a sourceMap in launch.json maps compile paths to local ones)");
+                source.setOrigin("sources not on this machine");
                 s.setPresentationHint(StackFramePresentationHint.SUBTLE);
             }
         } else {
@@ -180,7 +183,9 @@ public final class StackHandler implements Capable {
                     }
                     List<Variable> vars = new ArrayList<>();
                     for (int r = 0; regs != null && r < DWARF_REGISTER_NAMES.length; r++) {
-                        if (regs.isKnown(r)) {
+                        // a caller's registers: those the ABI preserves across a call, as gdb shows them
+                        // (the others, even where libdwfl carries the callee's value on, are not the caller's)
+                        if (regs.isKnown(r) && CALLEE_SAVED.contains(r)) {
                             vars.add(register(DWARF_REGISTER_NAMES[r], regs.values()[r]));
                         }
                     }
