@@ -165,6 +165,28 @@ class DapProtocolIT {
     }
 
     @Test
+    void aThirtyTwoBitProgramIsRefusedWithWhatToDoAndTheSessionGoesOn() throws Exception {
+        // an ELF header of class 1 (32-bit) is all the refusal reads (no 32-bit toolchain needed here)
+        java.nio.file.Path fake = java.nio.file.Files.createTempFile("ptrace-dap-elf32", "");
+        try (AdapterProcess adapter = new AdapterProcess()) {
+            byte[] elf = java.nio.file.Files.readAllBytes(Sample.bin("idle_threads"));
+            elf[4] = 1; // EI_CLASS: ELFCLASS32
+            java.nio.file.Files.write(fake, elf);
+            fake.toFile().setExecutable(true);
+            DapClient c = adapter.client;
+            initialize(c);
+            String refused = c.error("launch", Map.of("program", fake.toString()));
+            assertTrue(refused.contains("32-bit") && refused.contains("64-bit"), refused);
+            c.ok("launch", Map.of("program", "/bin/true"));
+            c.ok("configurationDone", null);
+            assertEquals(0, c.event("exited").get("exitCode").getAsInt());
+            c.ok("disconnect", Map.of());
+        } finally {
+            java.nio.file.Files.deleteIfExists(fake);
+        }
+    }
+
+    @Test
     void launchStopsOnEntryThenRunsToItsExitCodeWithItsOutput() throws Exception {
         try (AdapterProcess adapter = new AdapterProcess()) {
             DapClient c = adapter.client;

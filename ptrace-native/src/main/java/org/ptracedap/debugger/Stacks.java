@@ -24,7 +24,8 @@ import org.ptracedap.engine.TraceGroup;
  * of it, not one per page), and the frames found are kept until {@link #invalidate} (the group
  * resumed). Symbols stay for as long as a process's mappings do not change.
  *
- * <p>Threads: any; the caches are confined to the symbols thread, the unwinders to the tracer thread.
+ * <p>Threads: any; the caches are confined to the symbols thread; the unwinders are used on the
+ * tracer thread only (one may be made on the symbols thread after an attach, before any use).
  */
 public final class Stacks implements AutoCloseable {
     /** Deeper than this a stack is taken to be corrupt (a loop the unwinder cannot see). */
@@ -59,7 +60,23 @@ public final class Stacks implements AutoCloseable {
     private final Map<Integer, ThreadStack> stacks = new HashMap<>();
     private boolean recheckSymbols;
     /** The unwind of the other threads started with a stop's first one, by pid (cleared with the stop). */
-    private final Map<Integer, CompletableFuture<Void>> prefetches = new HashMap<>();
+    private final Map<Integer, Prefetch> prefetches = new HashMap<>();
+
+    /** A prefetch in progress: {@code nextChunk} completes as each chunk of threads is in. */
+    private static final class Prefetch {
+        CompletableFuture<Void> nextChunk = new CompletableFuture<>();
+        boolean finished;
+
+        void chunkDone(boolean last) {
+            CompletableFuture<Void> done = nextChunk;
+            if (last) {
+                finished = true;
+            } else {
+                nextChunk = new CompletableFuture<>();
+            }
+            done.complete(null);
+        }
+    }
     // touched on the tracer thread only (inside inspections)
     private final Map<Integer, Unwinder> unwinders = new ConcurrentHashMap<>();
     private volatile boolean recheckUnwinders;
@@ -70,7 +87,8 @@ public final class Stacks implements AutoCloseable {
         boolean physicalComplete;
         final List<Frame> logical = new ArrayList<>();
         int described;
-        boolean prefetchTried;
+        /** This thread's own unwind in flight, or null. */
+        CompletableFuture<?> pending;
 
         ThreadStack(int pid) {
             this.pid = pid;
@@ -101,6 +119,34 @@ public final class Stacks implements AutoCloseable {
                             st.logical.size());
                 });
     }
+
+    /**
+     * The group stopped, thread {@code tid} of process {@code pid} the one it stopped for: its
+     * stack, then the other threads', are found now, before a client asks (every client asks
+     * for them after a stop), so its requests find them ready.
+     */
+    public void stopped(int pid, int tid) {
+        frames(pid, tid, 0, WARM_LEVELS).exceptionally(e -> null);
+    }
+
+    /**
+     * Process {@code pid} was attached or launched: its symbols and debug info are read now, on
+     * the symbols thread, and its unwinder made (it touches no process until it unwinds), so
+     * the first stop does not wait for them.
+     */
+    public void preload(int pid) {
+        symbolsThread.execute(() -> {
+            try {
+                symbols(pid).preload();
+                unwinders.computeIfAbsent(pid, Unwinder::open);
+            } catch (RuntimeException e) {
+                // the first stop says what is wrong
+            }
+        });
+    }
+
+    /** How many frames of each thread are made ready at a stop: a client's first page (VS Code asks for 20). */
+    static final int WARM_LEVELS = 20;
 
     /** The registers of the physical frame {@code physical} of stopped thread {@code tid}, as unwound; null past the end. */
     public CompletableFuture<Unwinder.FrameRegisters> registers(int pid, int tid, int physical) {
@@ -141,19 +187,23 @@ public final class Stacks implements AutoCloseable {
         if (st.logical.size() >= wanted || st.done()) {
             return CompletableFuture.completedFuture(st);
         }
-        CompletableFuture<Void> prefetch = prefetches.get(st.pid);
-        if (st.physical.isEmpty() && prefetch != null && !st.prefetchTried) {
-            st.prefetchTried = true;
-            return prefetch.handleAsync((v, e) -> st, symbolsThread).thenCompose(s -> fill(s, tid, wanted));
+        if (st.pending != null) {
+            return st.pending.handleAsync((v, e) -> st, symbolsThread).thenCompose(x -> fill(st, tid, wanted));
+        }
+        Prefetch prefetch = prefetches.get(st.pid);
+        if (st.physical.isEmpty() && prefetch != null && !prefetch.finished) {
+            return prefetch.nextChunk.handleAsync((v, e) -> st, symbolsThread).thenCompose(x -> fill(st, tid, wanted));
         }
         int depth = Math.min(MAX_PHYSICAL, Math.max(Math.max(PREFETCH_DEPTH, 2 * st.physical.size()), wanted + 1));
         long gen = generation.get();
         CompletableFuture<List<Unwinder.Frame>> own =
                 group.inspect(tid, tracee -> unwinder(st.pid).unwind(new TraceeImage(tracee), depth));
         if (prefetch == null) {
-            prefetches.put(st.pid, prefetch(st.pid, tid, gen));
+            prefetches.put(st.pid, new Prefetch());
+            prefetch(st.pid, tid, gen);
         }
-        return own.thenComposeAsync(frames -> {
+        CompletableFuture<ThreadStack> result = own.thenComposeAsync(frames -> {
+            st.pending = null;
             st.physical = frames;
             st.physicalComplete = frames.size() < depth || depth == MAX_PHYSICAL;
             if (frames.size() <= st.described && !st.physicalComplete) {
@@ -161,6 +211,9 @@ public final class Stacks implements AutoCloseable {
             }
             return fill(st, tid, wanted);
         }, symbolsThread);
+        st.pending = own;
+        own.whenCompleteAsync((v, e) -> st.pending = null, symbolsThread);
+        return result;
     }
 
     /** How deep the threads unwound together after a stop's first are unwound; a request for more goes on alone. */
@@ -168,20 +221,43 @@ public final class Stacks implements AutoCloseable {
     /** How many threads are unwound together (a 10,000-thread process is not unwound whole for one stack). */
     static final int PREFETCH_THREADS = 512;
 
-    private CompletableFuture<Void> prefetch(int pid, int first, long gen) {
-        return group.inspectStopped(pid, java.util.Set.of(first), PREFETCH_THREADS,
+    /** Threads unwound per turn of the tracer thread: a continue waits for one turn at most. */
+    static final int PREFETCH_CHUNK = 64;
+
+    private void prefetch(int pid, int first, long gen) {
+        java.util.Set<Integer> done = new java.util.HashSet<>(java.util.Set.of(first));
+        prefetchChunk(pid, done, gen).whenCompleteAsync((v, e) -> {
+            Prefetch p = prefetches.get(pid);
+            if (p != null && !p.finished) {
+                p.chunkDone(true); // failed or the group ran: whoever waits unwinds alone
+            }
+        }, symbolsThread);
+    }
+
+    /** The next chunk of threads not yet unwound, then the next, until none is left, the bound is reached or the group ran. */
+    private CompletableFuture<Void> prefetchChunk(int pid, java.util.Set<Integer> done, long gen) {
+        java.util.Set<Integer> skip = java.util.Set.copyOf(done);
+        return group.inspectStopped(pid, skip, PREFETCH_CHUNK,
                         tracee -> unwinder(pid).unwind(new TraceeImage(tracee), PREFETCH_DEPTH))
-                .thenAcceptAsync(all -> {
+                .thenComposeAsync(chunk -> {
                     if (gen != generation.get()) {
-                        return; // the group ran meanwhile
+                        return CompletableFuture.completedFuture(null); // the group ran meanwhile
                     }
-                    all.forEach((tid, frames) -> {
+                    chunk.forEach((tid, frames) -> {
+                        done.add(tid);
                         ThreadStack st = stackOf(pid, tid, gen);
-                        if (st.physical.isEmpty()) {
+                        if (st.physical.isEmpty() && st.pending == null) {
                             st.physical = frames;
                             st.physicalComplete = frames.size() < PREFETCH_DEPTH;
                         }
                     });
+                    boolean last = chunk.size() < PREFETCH_CHUNK || done.size() >= PREFETCH_THREADS;
+                    Prefetch p = prefetches.get(pid);
+                    if (p != null) {
+                        p.chunkDone(last); // those waiting for one of these go on first
+                    }
+                    chunk.keySet().forEach(tid -> describe(stackOf(pid, tid, gen), WARM_LEVELS + 1));
+                    return last ? CompletableFuture.completedFuture(null) : prefetchChunk(pid, done, gen);
                 }, symbolsThread);
     }
 

@@ -175,6 +175,21 @@ public final class LibDw {
 
     public static native int dwarf_tag(Pointer die);
 
+    /** {@code Dwarf_Die *dwfl_module_nextcu(Dwfl_Module *, Dwarf_Die *lastcu, Dwarf_Addr *bias)}: the CU after {@code lastcu} (NULL: the first), NULL at the end. */
+    public static native Pointer dwfl_module_nextcu(Pointer module, Pointer lastcu, LongByReference bias);
+
+    /** {@code Dwarf_Line *dwarf_getsrc_die(Dwarf_Die *cudie, Dwarf_Addr addr)}: the line row at {@code addr} (without bias), NULL if none. */
+    public static native Pointer dwarf_getsrc_die(Pointer cudie, long address);
+
+    /** {@code int dwarf_lineno(Dwarf_Line *, int *linep)}: 0 on success. */
+    public static native int dwarf_lineno(Pointer line, IntByReference lineno);
+
+    /** {@code int dwarf_linecol(Dwarf_Line *, int *colp)}: 0 on success. */
+    public static native int dwarf_linecol(Pointer line, IntByReference column);
+
+    /** {@code const char *dwarf_linesrc(Dwarf_Line *, Dwarf_Word *mtime, Dwarf_Word *length)}. */
+    public static native String dwarf_linesrc(Pointer line, LongByReference mtime, LongByReference length);
+
     public static final int DW_TAG_call_site = 0x48;
     public static final int DW_TAG_GNU_call_site = 0x4109;
     public static final int DW_AT_low_pc = 0x11;

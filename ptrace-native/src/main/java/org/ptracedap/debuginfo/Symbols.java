@@ -62,6 +62,56 @@ public final class Symbols implements AutoCloseable {
         return new Symbols(ProcessDwfl.report(pid), maps);
     }
 
+    /** A module's CUs, for the walk (by module). */
+    private final Map<Long, List<Pointer>> cusByModule = new HashMap<>();
+
+    /** The CU of {@code module} whose ranges cover {@code at} (sets {@code bias}), found by walking them all; null if none. */
+    private Pointer cuCovering(Pointer module, long at, LongByReference bias) {
+        List<Pointer> cus = cusByModule.computeIfAbsent(Pointer.nativeValue(module), k -> {
+            List<Pointer> all = new ArrayList<>();
+            LongByReference b = new LongByReference();
+            for (Pointer cu = LibDw.dwfl_module_nextcu(module, null, b); cu != null; cu = LibDw.dwfl_module_nextcu(module, cu, b)) {
+                all.add(cu);
+            }
+            return all;
+        });
+        if (cus.isEmpty()) {
+            return null;
+        }
+        LibDw.dwfl_module_getdwarf(module, bias);
+        for (Pointer cu : cus) {
+            if (LibDw.dwarf_haspc(cu, at - bias.getValue()) == 1) {
+                return cu;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Reads now what the first stop would otherwise wait for: each module's DWARF (its separate
+     * debug file found), its index of compilation units, its symbol table and the names tail
+     * calls are resolved by. For a background thread after an attach; costs nothing later.
+     */
+    public void preload() {
+        List<Pointer> modules = new ArrayList<>();
+        LibDw.ModuleCallback each = (module, userdata, name, start, arg) -> {
+            modules.add(module);
+            return LibDw.DWARF_CB_OK;
+        };
+        LibDw.dwfl_getmodules(session.dwfl, each, null, 0);
+        for (Pointer m : modules) {
+            LongByReference bias = new LongByReference();
+            LongByReference start = new LongByReference();
+            LibDw.dwfl_module_info(m, null, start, null, null, null, null, null);
+            if (LibDw.dwfl_module_getdwarf(m, bias) != null) {
+                LibDw.dwfl_module_addrdie(m, start.getValue(), bias);
+            }
+            LibDw.dwfl_module_getsymtab(m);
+            aliases.computeIfAbsent(Pointer.nativeValue(m), k -> preferredNames(m));
+            tailCalls.preload(m);
+        }
+    }
+
     /** Were these symbols read from the mappings {@code pid} has now? (A dlopen, an exec change them.) */
     public boolean current(int pid) {
         return maps.equals(ProcessDwfl.maps(pid));
@@ -127,17 +177,37 @@ public final class Symbols implements AutoCloseable {
         List<Place> places = new ArrayList<>();
         LongByReference bias = new LongByReference();
         Pointer cu = LibDw.dwfl_module_addrdie(module, at, bias);
+        boolean noCuAtAll = cu == null;
         if (cu != null && LibDw.dwarf_haspc(cu, at - bias.getValue()) != 1) {
             cu = null; // libdwfl's nearest CU, not one that covers the address (crt1's _start, say)
         }
+        boolean walked = false;
+        if (noCuAtAll) {
+            // no .debug_aranges (Go): libdw 0.188 finds no CU; walk the module's CUs (DESIGN.md §7)
+            cu = cuCovering(module, at, bias);
+            walked = cu != null;
+        }
         // line rows only where a CU covers the address (libdwfl would give the nearest row of another)
-        Pointer src = cu == null ? null : LibDw.dwfl_module_getsrc(module, at);
-        if (src != null) {
-            IntByReference l = new IntByReference();
-            IntByReference c = new IntByReference();
-            file = normalise(cu, LibDw.dwfl_lineinfo(src, null, l, c, null, null));
-            line = l.getValue();
-            column = c.getValue();
+        if (walked) {
+            Pointer row = LibDw.dwarf_getsrc_die(cu, at - bias.getValue());
+            if (row != null) {
+                IntByReference l = new IntByReference();
+                IntByReference c = new IntByReference();
+                LibDw.dwarf_lineno(row, l);
+                LibDw.dwarf_linecol(row, c);
+                file = normalise(cu, LibDw.dwarf_linesrc(row, null, null));
+                line = l.getValue();
+                column = c.getValue();
+            }
+        } else if (cu != null) {
+            Pointer src = LibDw.dwfl_module_getsrc(module, at);
+            if (src != null) {
+                IntByReference l = new IntByReference();
+                IntByReference c = new IntByReference();
+                file = normalise(cu, LibDw.dwfl_lineinfo(src, null, l, c, null, null));
+                line = l.getValue();
+                column = c.getValue();
+            }
         }
         if (cu != null) {
             Pointer innermost = innermostFunction(cu, at - bias.getValue());

@@ -214,6 +214,11 @@ final class TailCalls {
         return address == null ? 0 : address;
     }
 
+    /** Indexes a module's function symbols now (see {@link Symbols#preload}). */
+    void preload(Pointer module) {
+        symbolsOf(module);
+    }
+
     private Map<String, Long> symbolsOf(Pointer module) {
         return symbolsByModule.computeIfAbsent(Pointer.nativeValue(module), k -> functionSymbols(module));
     }

@@ -43,10 +43,31 @@ public final class LifecycleHandler implements Capable {
         c.setSupportTerminateDebuggee(true);
     }
 
+    /**
+     * A 32-bit program is refused with a clear message: the engine's registers, unwinding and
+     * disassembly are x86-64's. A file that cannot be read is left to the attach or launch to
+     * report.
+     */
+    private static void refuse32Bit(java.nio.file.Path exe, String what) {
+        byte[] ident = new byte[5];
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(exe)) {
+            if (in.readNBytes(ident, 0, 5) < 5) {
+                return;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return;
+        }
+        if (ident[0] == 0x7f && ident[1] == 'E' && ident[2] == 'L' && ident[3] == 'F' && ident[4] == 1) {
+            throw DapError.BAD_ARGUMENTS.because(what + " a 32-bit program; ptrace-dap debugs 64-bit (x86-64) "
+                    + "programs only");
+        }
+    }
+
     public CompletableFuture<Void> attach(Map<String, Object> arguments) {
         Guards.notEnded(session);
         Args args = new Args("attach", arguments);
         int pid = args.pid("processId");
+        refuse32Bit(java.nio.file.Path.of("/proc/" + pid + "/exe"), "process " + pid + " runs");
         FollowFork follow = followFork(args.string("followFork", "parent"));
         boolean handover = args.bool("handover", false);
         TraceOptions options = traceOptions(follow, args.signals("signals"));
@@ -76,6 +97,7 @@ public final class LifecycleHandler implements Capable {
         if (program == null || program.isBlank()) {
             throw DapError.BAD_ARGUMENTS.because("launch: 'program' is missing: give the path of the program to run");
         }
+        refuse32Bit(java.nio.file.Path.of(program), program + " is");
         LaunchSpec spec = new LaunchSpec(program, args.strings("args"), args.environment("env"), args.string("cwd", null));
         boolean stopOnEntry = args.bool("stopOnEntry", false);
         FollowFork follow = followFork(args.string("followFork", "parent"));

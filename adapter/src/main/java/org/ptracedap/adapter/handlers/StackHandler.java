@@ -51,7 +51,9 @@ public final class StackHandler implements Capable {
     private static final java.util.Set<Integer> CALLEE_SAVED = java.util.Set.of(3, 6, 7, 12, 13, 14, 15, 16);
 
     private final Session session;
+    /** Whether a source is here, and where a compile path is here (pid:path), as first seen: a stop's frames repeat. */
     private final Map<String, Boolean> sourceHere = new ConcurrentHashMap<>();
+    private final Map<String, String> located = new ConcurrentHashMap<>();
 
     public StackHandler(Session session) {
         this.session = session;
@@ -115,7 +117,7 @@ public final class StackHandler implements Capable {
                 : module != null ? module + "+0x" + Long.toHexString(at - f.moduleStart())
                 : String.format("0x%x", f.pc()));
         if (f.file() != null && f.line() > 0) {
-            String path = session.sourceMap().locate(f.file(), pid);
+            String path = located.computeIfAbsent(pid + ":" + f.file(), k -> session.sourceMap().locate(f.file(), pid));
             Source source = new Source();
             source.setName(Path.of(path).getFileName().toString());
             source.setPath(path);

@@ -241,6 +241,10 @@ public final class Session implements Consumer<TraceEvent> {
     }
 
     public void started(Kind how, int pid, boolean stopOnEntry) {
+        org.ptracedap.debugger.Stacks s = stacks;
+        if (s != null) {
+            s.preload(pid);
+        }
         this.pid = pid;
         this.stopOnEntry = stopOnEntry;
         hadDebuggee = true;
@@ -319,6 +323,7 @@ public final class Session implements Consumer<TraceEvent> {
             args.setThreadId(s.tid());
             args.setDescription("Paused on signal " + name);
             args.setText(name + " received by thread " + s.tid());
+            warmStacks(s.tid());
             c.stopped(args);
         } else if (e instanceof TraceEvent.Resumed) {
             runs();
@@ -382,8 +387,18 @@ public final class Session implements Consumer<TraceEvent> {
         }
     }
 
+    /** The group stopped for thread {@code tid}: its stacks are found before the client asks. */
+    private void warmStacks(int tid) {
+        org.ptracedap.debugger.Stacks s = stacks;
+        Integer owner = threadOwner.get(tid);
+        if (s != null) {
+            s.stopped(owner != null ? owner : pid, tid);
+        }
+    }
+
     /** Every process of the session is stopped by a pause. */
     public void stoppedByPause(int threadId) {
+        warmStacks(threadId);
         StoppedEventArguments args = new StoppedEventArguments();
         args.setReason(StoppedEventArgumentsReason.PAUSE);
         args.setThreadId(threadId);
@@ -430,6 +445,7 @@ public final class Session implements Consumer<TraceEvent> {
 
     /** Announces the entry stop (stopOnEntry). */
     public void stoppedOnEntry() {
+        warmStacks(pid);
         StoppedEventArguments args = new StoppedEventArguments();
         args.setReason(StoppedEventArgumentsReason.ENTRY);
         args.setThreadId(pid);
