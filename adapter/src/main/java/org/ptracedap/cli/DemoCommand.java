@@ -36,7 +36,8 @@ import org.ptracedap.engine.Tracer;
 /**
  * {@code ptrace-dap demo}: the adapter and a headless DAP client in one process, over pipes,
  * running a bundled sample and printing a live transcript — threads appearing and exiting while
- * it runs, a pause that lists every thread with its name and top frame, continue, exit code.
+ * it runs, a pause that lists every thread with its name, its top frame and its call chain (and
+ * the line of the sample's own source it is at), continue, exit code.
  *
  * <p>Threads: the adapter serves on its own thread; LSP4J calls the client's event methods on
  * its reader thread; the main thread drives the requests.
@@ -95,8 +96,20 @@ final class DemoCommand {
         for (Thread t : threads) {
             StackTraceArguments st = new StackTraceArguments();
             st.setThreadId(t.getId());
-            String top = dap.stackTrace(st).get(TIMEOUT, TimeUnit.SECONDS).getStackFrames()[0].getName();
-            out.printf("     %-28s top frame: %s%n", t.getName(), top);
+            org.eclipse.lsp4j.debug.StackFrame[] frames = dap.stackTrace(st).get(TIMEOUT, TimeUnit.SECONDS).getStackFrames();
+            String top = frames[0].getName();
+            // the call chain, and where in the program's own source the thread is
+            StringBuilder chain = new StringBuilder();
+            String where = "";
+            for (org.eclipse.lsp4j.debug.StackFrame f : frames) {
+                chain.append(chain.length() == 0 ? "" : " <- ").append(f.getName());
+                if (where.isEmpty() && f.getSource() != null && f.getSource().getPath() != null
+                        && java.nio.file.Files.exists(java.nio.file.Path.of(f.getSource().getPath()))) {
+                    where = "  at " + f.getName() + " (" + f.getSource().getName() + ":" + f.getLine() + ")";
+                }
+            }
+            out.printf("     %-28s top frame: %s%s%n", t.getName(), top, where);
+            out.printf("     %-28s   %d frames: %s%n", "", frames.length, chain);
         }
         out.println("-> continue");
         ContinueArguments cont = new ContinueArguments();

@@ -68,6 +68,32 @@ class ModulesIT {
         }
     }
 
+    @Test
+    void librariesLoadedAfterTheEntryComeAsModuleEventsAtTheNextStop() throws Exception {
+        try (AdapterProcess adapter = new AdapterProcess()) {
+            DapClient c = adapter.client;
+            c.ok("initialize", Map.of("adapterID", "ptrace"));
+            c.ok("launch", Map.of("program", Sample.bin("idle_threads").toString(), "args", List.of("2"), "stopOnEntry", true));
+            int pid = c.event("process").get("systemProcessId").getAsInt();
+            c.ok("configurationDone", null);
+            c.event("stopped");
+            // before the first instruction only the program, the dynamic loader and the vDSO are mapped
+            String atEntry = c.ok("modules", Map.of()).getAsJsonArray("modules").toString();
+            assertTrue(!atEntry.contains("libc.so.6"), atEntry);
+            c.ok("continue", Map.of("threadId", pid));
+            c.awaitEvents("thread", t -> t.get("reason").getAsString().equals("started"), 3);
+            c.ok("pause", Map.of("threadId", pid));
+            c.event("stopped");
+            JsonObject libc = c.event("module", m -> m.getAsJsonObject("module").get("name").getAsString().startsWith("libc.so"));
+            assertEquals("new", libc.get("reason").getAsString(), libc.toString());
+            assertTrue(c.ok("modules", Map.of()).getAsJsonArray("modules").toString()
+                    .contains(libc.getAsJsonObject("module").get("path").getAsString()), "the list has it too");
+            assertTrue(c.events("module").stream().noneMatch(m -> m.getAsJsonObject("module").get("name").getAsString()
+                    .startsWith("idle_threads")), "the program itself was known from the start: " + c.events("module"));
+            c.ok("disconnect", Map.of());
+        }
+    }
+
     /** /usr/lib/debug/.build-id/xx/yyyy.debug for the build-id readelf finds in {@code file}. */
     private static Path debugFileByBuildId(String file) throws Exception {
         try (Sample readelf = Sample.run("/usr/bin/readelf", List.of("readelf", "-n", file))) {

@@ -19,6 +19,9 @@ class DemoIT {
             assertEquals(0, WaitStatus.exitCode(status), out);
             assertTrue(out.contains("<- stopped: reason pause, all threads stopped: true"), out);
             assertTrue(Pattern.compile("chapter_threads \\(tid \\d+\\)\\s+top frame: \\S+").matcher(out).find(), out);
+            // each thread's call chain reaches the sample's own source, at a line
+            assertTrue(Pattern.compile("top frame: \\S+ +at \\S+ \\((chapter_threads\\.c|common\\.h):\\d+\\)").matcher(out).find(), out);
+            assertTrue(Pattern.compile("\\d+ frames: .* <- main").matcher(out).find(), out);
             assertTrue(out.contains("<- thread exited tid"), out);
             assertTrue(out.contains("<- exited: code 0"), out);
             assertTrue(out.contains("summary: threads started=9 exited=9 exit code=0"), out);

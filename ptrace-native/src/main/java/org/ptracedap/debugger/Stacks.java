@@ -159,6 +159,12 @@ public final class Stacks implements AutoCloseable {
         recheckUnwinders = true;
         symbolsThread.execute(() -> {
             stacks.clear();
+            // whoever waits for a prefetch of the old stop goes on (and finds the thread running)
+            prefetches.values().forEach(p -> {
+                if (!p.finished) {
+                    p.chunkDone(true);
+                }
+            });
             prefetches.clear();
             recheckSymbols = true;
         });
@@ -199,8 +205,9 @@ public final class Stacks implements AutoCloseable {
         CompletableFuture<List<Unwinder.Frame>> own =
                 group.inspect(tid, tracee -> unwinder(st.pid).unwind(new TraceeImage(tracee), depth));
         if (prefetch == null) {
-            prefetches.put(st.pid, new Prefetch());
-            prefetch(st.pid, tid, gen);
+            Prefetch started = new Prefetch();
+            prefetches.put(st.pid, started);
+            prefetch(st.pid, tid, gen, started);
         }
         CompletableFuture<ThreadStack> result = own.thenComposeAsync(frames -> {
             st.pending = null;
@@ -224,18 +231,17 @@ public final class Stacks implements AutoCloseable {
     /** Threads unwound per turn of the tracer thread: a continue waits for one turn at most. */
     static final int PREFETCH_CHUNK = 64;
 
-    private void prefetch(int pid, int first, long gen) {
+    private void prefetch(int pid, int first, long gen, Prefetch p) {
         java.util.Set<Integer> done = new java.util.HashSet<>(java.util.Set.of(first));
-        prefetchChunk(pid, done, gen).whenCompleteAsync((v, e) -> {
-            Prefetch p = prefetches.get(pid);
-            if (p != null && !p.finished) {
+        prefetchChunk(pid, done, gen, p).whenCompleteAsync((v, e) -> {
+            if (!p.finished) {
                 p.chunkDone(true); // failed or the group ran: whoever waits unwinds alone
             }
         }, symbolsThread);
     }
 
     /** The next chunk of threads not yet unwound, then the next, until none is left, the bound is reached or the group ran. */
-    private CompletableFuture<Void> prefetchChunk(int pid, java.util.Set<Integer> done, long gen) {
+    private CompletableFuture<Void> prefetchChunk(int pid, java.util.Set<Integer> done, long gen, Prefetch p) {
         java.util.Set<Integer> skip = java.util.Set.copyOf(done);
         return group.inspectStopped(pid, skip, PREFETCH_CHUNK,
                         tracee -> unwinder(pid).unwind(new TraceeImage(tracee), PREFETCH_DEPTH))
@@ -252,12 +258,11 @@ public final class Stacks implements AutoCloseable {
                         }
                     });
                     boolean last = chunk.size() < PREFETCH_CHUNK || done.size() >= PREFETCH_THREADS;
-                    Prefetch p = prefetches.get(pid);
-                    if (p != null) {
+                    if (!p.finished) {
                         p.chunkDone(last); // those waiting for one of these go on first
                     }
                     chunk.keySet().forEach(tid -> describe(stackOf(pid, tid, gen), WARM_LEVELS + 1));
-                    return last ? CompletableFuture.completedFuture(null) : prefetchChunk(pid, done, gen);
+                    return last ? CompletableFuture.completedFuture(null) : prefetchChunk(pid, done, gen, p);
                 }, symbolsThread);
     }
 

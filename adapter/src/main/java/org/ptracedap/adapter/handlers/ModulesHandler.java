@@ -7,6 +7,7 @@ import org.eclipse.lsp4j.debug.Module;
 import org.eclipse.lsp4j.debug.ModulesArguments;
 import org.eclipse.lsp4j.debug.ModulesResponse;
 import org.ptracedap.adapter.errors.DapError;
+import org.ptracedap.adapter.session.ModuleWatch;
 import org.ptracedap.adapter.session.Session;
 import org.ptracedap.debuginfo.LibDw;
 import org.ptracedap.debuginfo.Modules;
@@ -14,7 +15,7 @@ import org.ptracedap.debuginfo.Modules;
 /**
  * modules: what is mapped in the session's main process now, with whether each module has debug
  * info (and which file holds it). Read off the tracer thread: finding debug files reads files.
- * TODO(issue 14): module events as libraries load (the loader rendezvous of the breakpoints issue).
+ * What changed since is sent as {@code module} events at each stop ({@link ModuleWatch}).
  */
 public final class ModulesHandler implements Capable {
     private final Session session;
@@ -44,25 +45,9 @@ public final class ModulesHandler implements Capable {
             }
             List<Modules.Module> page = all.subList(Math.min(start, all.size()), (int) Math.min(all.size(), (long) start + count));
             ModulesResponse r = new ModulesResponse();
-            r.setModules(page.stream().map(ModulesHandler::dap).toArray(Module[]::new));
+            r.setModules(page.stream().map(ModuleWatch::dap).toArray(Module[]::new));
             r.setTotalModules(all.size());
             return r;
         });
-    }
-
-    private static Module dap(Modules.Module m) {
-        Module d = new Module();
-        d.setId(m.name());
-        String name = m.name();
-        d.setName(name.substring(name.lastIndexOf('/') + 1));
-        if (name.startsWith("/")) {
-            d.setPath(name);
-        }
-        d.setAddressRange(String.format("0x%x-0x%x", m.start(), m.end()));
-        d.setSymbolStatus(m.hasDwarf() ? "Symbols loaded" : "No debug info (symbols only)");
-        if (m.debugFile() != null) {
-            d.setSymbolFilePath(m.debugFile());
-        }
-        return d;
     }
 }

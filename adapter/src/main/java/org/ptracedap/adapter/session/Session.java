@@ -245,6 +245,7 @@ public final class Session implements Consumer<TraceEvent> {
         if (s != null) {
             s.preload(pid);
         }
+        modules.refresh(pid, e -> { }); // the baseline: the client asks for the list itself
         this.pid = pid;
         this.stopOnEntry = stopOnEntry;
         hadDebuggee = true;
@@ -387,8 +388,14 @@ public final class Session implements Consumer<TraceEvent> {
         }
     }
 
-    /** The group stopped for thread {@code tid}: its stacks are found before the client asks. */
+    private final ModuleWatch modules = new ModuleWatch();
+
+    /** The group stopped for thread {@code tid}: its stacks are found before the client asks; modules that came or went are told. */
     private void warmStacks(int tid) {
+        IDebugProtocolClient c = client;
+        if (c != null && pid > 0) {
+            modules.refresh(pid, c::module);
+        }
         org.ptracedap.debugger.Stacks s = stacks;
         Integer owner = threadOwner.get(tid);
         if (s != null) {

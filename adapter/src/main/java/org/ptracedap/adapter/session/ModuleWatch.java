@@ -1,0 +1,85 @@
+package org.ptracedap.adapter.session;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.eclipse.lsp4j.debug.Module;
+import org.eclipse.lsp4j.debug.ModuleEventArguments;
+import org.eclipse.lsp4j.debug.ModuleEventArgumentsReason;
+import org.ptracedap.debuginfo.LibDw;
+import org.ptracedap.debuginfo.Modules;
+
+/**
+ * The modules of the session's main process as the client was last told of them: at each stop
+ * the list is read again (off the tracer thread) and what changed goes out as {@code module}
+ * events — new, removed — so the Modules view follows a {@code dlopen} or an exec. The first
+ * list, read at the attach or launch, is the baseline (the client asks for it with
+ * {@code modules}). Until the loader's rendezvous is watched (the breakpoints issue), a library
+ * loaded while running shows at the next stop.
+ *
+ * <p>Threads: any; one refresh at a time.
+ */
+public final class ModuleWatch {
+    private Map<String, Module> known;
+    private CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
+
+    /** The DAP form of a module: its id is its path (as frames' {@code moduleId}). */
+    public static Module dap(Modules.Module m) {
+        Module d = new Module();
+        d.setId(m.name());
+        String name = m.name();
+        d.setName(name.substring(name.lastIndexOf('/') + 1));
+        if (name.startsWith("/")) {
+            d.setPath(name);
+        }
+        d.setAddressRange(String.format("0x%x-0x%x", m.start(), m.end()));
+        d.setSymbolStatus(m.hasDwarf() ? "Symbols loaded" : "No debug info (symbols only)");
+        if (m.debugFile() != null) {
+            d.setSymbolFilePath(m.debugFile());
+        }
+        return d;
+    }
+
+    /** Reads process {@code pid}'s modules again and tells {@code events} what changed since the last time. */
+    public synchronized void refresh(int pid, Consumer<ModuleEventArguments> events) {
+        if (LibDw.missing() != null) {
+            return;
+        }
+        last = last.thenRunAsync(() -> {
+            List<Modules.Module> now;
+            try {
+                now = Modules.of(pid);
+            } catch (RuntimeException e) {
+                return; // the process is gone: its end says so
+            }
+            Map<String, Module> fresh = new HashMap<>();
+            for (Modules.Module m : now) {
+                fresh.put(m.name() + "@" + m.start(), dap(m));
+            }
+            Map<String, Module> before = known;
+            known = fresh;
+            if (before == null) {
+                return;
+            }
+            fresh.forEach((key, m) -> {
+                if (!before.containsKey(key)) {
+                    events.accept(event(ModuleEventArgumentsReason.NEW, m));
+                }
+            });
+            before.forEach((key, m) -> {
+                if (!fresh.containsKey(key)) {
+                    events.accept(event(ModuleEventArgumentsReason.REMOVED, m));
+                }
+            });
+        }).exceptionally(e -> null);
+    }
+
+    private static ModuleEventArguments event(ModuleEventArgumentsReason reason, Module m) {
+        ModuleEventArguments a = new ModuleEventArguments();
+        a.setReason(reason);
+        a.setModule(m);
+        return a;
+    }
+}
