@@ -147,6 +147,55 @@ class StackTraceIT {
         }
     }
 
+    @Test
+    void aTenThousandDeepRecursionIsPagedWithoutUnwindingItAllFirst() throws Exception {
+        Assumptions.assumeTrue(LibDw.missing() == null, LibDw.missing());
+        int depth = 10_000;
+        try (Sample prog = Sample.start("stacks", Integer.toString(depth));
+             AdapterProcess adapter = new AdapterProcess()) {
+            prog.awaitOutput("ready");
+            DapClient c = adapter.client;
+            c.ok("initialize", Map.of("adapterID", "ptrace"));
+            c.ok("attach", Map.of("processId", prog.pid));
+            c.ok("configurationDone", null);
+            c.ok("pause", Map.of("threadId", prog.pid));
+            c.event("stopped");
+            int recursion = 0;
+            JsonObject first = null;
+            for (JsonElement t : c.ok("threads", null).getAsJsonArray("threads")) {
+                int tid = t.getAsJsonObject().get("id").getAsInt();
+                JsonObject page = c.ok("stackTrace", Map.of("threadId", tid, "startFrame", 0, "levels", 20));
+                if (page.getAsJsonArray("stackFrames").toString().contains("\"recurse\"")) {
+                    recursion = tid;
+                    first = page;
+                }
+            }
+            assertTrue(recursion != 0, "the recursion's thread");
+            int total = first.get("totalFrames").getAsInt();
+            assertTrue(total > 20 && total < 200, "more announced, not the whole stack counted: " + total);
+            int recurse = 0;
+            int shown = 0;
+            for (int start = 0; ; start += 1000) {
+                JsonArray page = c.ok("stackTrace", Map.of("threadId", recursion, "startFrame", start, "levels", 1000))
+                        .getAsJsonArray("stackFrames");
+                for (JsonElement f : page) {
+                    recurse += f.getAsJsonObject().get("name").getAsString().equals("recurse") ? 1 : 0;
+                }
+                shown += page.size();
+                if (page.size() < 1000) {
+                    break;
+                }
+            }
+            assertEquals(depth + 1, recurse, "recurse(" + depth + ") … recurse(0), each a frame of its own");
+            JsonObject last = c.ok("stackTrace", Map.of("threadId", recursion, "startFrame", shown - 2, "levels", 20));
+            assertEquals(shown, last.get("totalFrames").getAsInt(), "at the end the total is exact: " + last);
+            c.ok("disconnect", Map.of());
+            c.awaitClosed();
+            prog.signal(Signals.SIGUSR1);
+            assertEquals(0, org.ptracedap.sys.WaitStatus.exitCode(prog.awaitExit()));
+        }
+    }
+
     private static Map<String, Long> registers(DapClient c, int frameId) throws InterruptedException {
         int ref = c.ok("scopes", Map.of("frameId", frameId)).getAsJsonArray("scopes").get(0).getAsJsonObject()
                 .get("variablesReference").getAsInt();

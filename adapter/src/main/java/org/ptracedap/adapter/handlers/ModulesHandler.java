@@ -38,7 +38,7 @@ public final class ModulesHandler implements Capable {
         }
         int start = args != null && args.getStartModule() != null ? Math.max(0, args.getStartModule()) : 0;
         int count = args != null && args.getModuleCount() != null && args.getModuleCount() > 0 ? args.getModuleCount() : Integer.MAX_VALUE;
-        return CompletableFuture.supplyAsync(() -> Modules.of(pid)).handle((all, error) -> {
+        return CompletableFuture.supplyAsync(() -> Modules.of(pid), session.background()).handle((all, error) -> {
             if (error != null) {
                 throw DapError.REQUEST_FAILED.because("cannot list the modules of process " + pid + ": "
                         + (error.getCause() != null ? error.getCause().getMessage() : error.getMessage()));

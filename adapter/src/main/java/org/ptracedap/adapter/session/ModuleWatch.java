@@ -22,8 +22,20 @@ import org.ptracedap.debuginfo.Modules;
  * <p>Threads: any; one refresh at a time.
  */
 public final class ModuleWatch {
+    private final java.util.concurrent.Executor executor;
     private Map<String, Module> known;
+    /** /proc/PID/maps when the list was last read: unchanged mappings, unchanged modules (the common stop reads no more). */
+    private String knownMaps;
     private CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
+
+    /**
+     * @param executor where the lists are read: a long-lived thread (with 2 CPUs the common pool
+     *                 runs each task on a thread of its own, which dies after writing the event —
+     *                 and a piped client stream takes a dead writer for a broken pipe)
+     */
+    public ModuleWatch(java.util.concurrent.Executor executor) {
+        this.executor = executor;
+    }
 
     /** The DAP form of a module: its id is its path (as frames' {@code moduleId}). */
     public static Module dap(Modules.Module m) {
@@ -47,7 +59,25 @@ public final class ModuleWatch {
         if (LibDw.missing() != null) {
             return;
         }
+        try {
+            refreshAfterLast(pid, events);
+        } catch (java.util.concurrent.RejectedExecutionException ended) {
+            // the session is over
+        }
+    }
+
+    private void refreshAfterLast(int pid, Consumer<ModuleEventArguments> events) {
         last = last.thenRunAsync(() -> {
+            String maps;
+            try {
+                maps = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/maps"));
+            } catch (java.io.IOException | RuntimeException e) {
+                return; // the process is gone: its end says so
+            }
+            if (known != null && maps.equals(knownMaps)) {
+                return;
+            }
+            knownMaps = maps;
             List<Modules.Module> now;
             try {
                 now = Modules.of(pid);
@@ -73,7 +103,7 @@ public final class ModuleWatch {
                     events.accept(event(ModuleEventArgumentsReason.REMOVED, m));
                 }
             });
-        }).exceptionally(e -> null);
+        }, executor).exceptionally(e -> null);
     }
 
     private static ModuleEventArguments event(ModuleEventArgumentsReason reason, Module m) {

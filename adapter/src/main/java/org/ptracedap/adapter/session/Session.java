@@ -281,6 +281,7 @@ public final class Session implements Consumer<TraceEvent> {
     /** The session is over; later requests get a clear error and engine events are ignored. */
     public void finish() {
         ended = true;
+        background.shutdown();
         synchronized (announceLock) {
             announcing.values().forEach(f -> f.complete(null));
             announcing.clear();
@@ -324,8 +325,8 @@ public final class Session implements Consumer<TraceEvent> {
             args.setThreadId(s.tid());
             args.setDescription("Paused on signal " + name);
             args.setText(name + " received by thread " + s.tid());
-            warmStacks(s.tid());
             c.stopped(args);
+            warmStacks(s.tid()); // after the event: it must not wait for this work
         } else if (e instanceof TraceEvent.Resumed) {
             runs();
         } else if (e instanceof TraceEvent.Output o) {
@@ -388,7 +389,22 @@ public final class Session implements Consumer<TraceEvent> {
         }
     }
 
-    private final ModuleWatch modules = new ModuleWatch();
+    /**
+     * The session's thread for work off the reader and tracer threads (module lists): long-lived —
+     * with 2 CPUs the common pool runs each task on a new thread, and a piped client stream (the
+     * demo's) takes the death of the last thread that wrote to it for a broken pipe.
+     */
+    private final java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        java.lang.Thread t = new java.lang.Thread(r, "ptrace-dap-background");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ModuleWatch modules = new ModuleWatch(background);
+
+    /** The session's background thread (see above). */
+    public java.util.concurrent.Executor background() {
+        return background;
+    }
 
     /** The group stopped for thread {@code tid}: its stacks are found before the client asks; modules that came or went are told. */
     private void warmStacks(int tid) {
@@ -405,12 +421,12 @@ public final class Session implements Consumer<TraceEvent> {
 
     /** Every process of the session is stopped by a pause. */
     public void stoppedByPause(int threadId) {
-        warmStacks(threadId);
         StoppedEventArguments args = new StoppedEventArguments();
         args.setReason(StoppedEventArgumentsReason.PAUSE);
         args.setThreadId(threadId);
         args.setAllThreadsStopped(true);
         client.stopped(args);
+        warmStacks(threadId); // after the event: it must not wait for this work
     }
 
     public void continued() {
@@ -452,12 +468,12 @@ public final class Session implements Consumer<TraceEvent> {
 
     /** Announces the entry stop (stopOnEntry). */
     public void stoppedOnEntry() {
-        warmStacks(pid);
         StoppedEventArguments args = new StoppedEventArguments();
         args.setReason(StoppedEventArgumentsReason.ENTRY);
         args.setThreadId(pid);
         args.setAllThreadsStopped(true);
         client.stopped(args);
+        warmStacks(pid); // after the event: it must not wait for this work
     }
 
     // ------------------------------------------------------------------ child sessions
