@@ -648,6 +648,24 @@ def pause_floor_any(idle, rounds, S):
 LLDB_DAP = shutil.which("lldb-vscode-16") or shutil.which("lldb-dap-16")
 
 
+def attach_running(a, idle, ours, wait):
+    """initialize, attach, configurationDone: the process running under our adapter (attach
+    {"processId"}) or lldb-vscode 16 (attach {"pid"}; it stops the process at attach, and
+    configurationDone may continue it: if not, continue)."""
+    a.initialize()
+    if ours:
+        a.dap.request("attach", {"processId": idle.pid})
+    else:
+        a.dap.request("attach", {"pid": idle.pid}, timeout=wait)
+    mark = a.dap.mark()
+    a.dap.request("configurationDone", {}, timeout=wait)
+    if not ours:
+        try:
+            a.dap.wait_event("continued", mark, 2)
+        except DapError:
+            a.dap.request("continue", {"threadId": idle.pid}, timeout=wait)
+
+
 def pause_dap(idle, rounds, S, key="dap"):
     """DAP pause → stopped, then continue, on one attached session. key "dap": our adapter;
     "lldb-dap": lldb-vscode 16 (attach {"pid"}), which stops the process when it attaches."""
@@ -655,19 +673,7 @@ def pause_dap(idle, rounds, S, key="dap"):
     a = Adapter("pause-" + key, None if ours else [LLDB_DAP])
     wait = 30 if ours else 300
     try:
-        a.initialize()
-        if ours:
-            a.dap.request("attach", {"processId": idle.pid})
-        else:
-            a.dap.request("attach", {"pid": idle.pid}, timeout=wait)
-        mark = a.dap.mark()
-        a.dap.request("configurationDone", {}, timeout=wait)
-        if not ours:
-            # lldb-vscode stops the process at attach; configurationDone may continue it. Run it.
-            try:
-                a.dap.wait_event("continued", mark, 2)
-            except DapError:
-                a.dap.request("continue", {"threadId": idle.pid}, timeout=wait)
+        attach_running(a, idle, ours, wait)
         got = []
         for r in range(rounds + 1):
             time.sleep(0.02)
@@ -783,18 +789,7 @@ def stacks_dap(idle, rounds, S, key="dap"):
     wait = 30 if ours else 120
     tids = sorted(int(t) for t in os.listdir(f"/proc/{idle.pid}/task"))
     try:
-        a.initialize()
-        if ours:
-            a.dap.request("attach", {"processId": idle.pid})
-        else:
-            a.dap.request("attach", {"pid": idle.pid}, timeout=wait)
-        mark = a.dap.mark()
-        a.dap.request("configurationDone", {}, timeout=wait)
-        if not ours:
-            try:
-                a.dap.wait_event("continued", mark, 2)
-            except DapError:
-                a.dap.request("continue", {"threadId": idle.pid}, timeout=wait)
+        attach_running(a, idle, ours, wait)
         for r in range(rounds + 1):
             time.sleep(0.02)
             mark = a.dap.mark()

@@ -298,26 +298,20 @@ public final class Symbols implements AutoCloseable {
         Map<Long, String> best = new HashMap<>();
         Map<Long, long[]> bestRank = new HashMap<>(); // size, binding rank
         Map<Long, Integer> count = new HashMap<>();
-        int n = LibDw.dwfl_module_getsymtab(module);
-        Memory sym = new Memory(24);
-        LongByReference address = new LongByReference();
-        for (int i = 1; i < n; i++) {
-            String name = LibDw.dwfl_module_getsym_info(module, i, sym, address, null, null, null);
-            int type = sym.getByte(4) & 0xf;
-            if (name == null || name.isEmpty() || (type != 1 && type != 2 && type != 10)) { // OBJECT, FUNC, IFUNC
-                continue;
+        SymbolTable.forEach(module, sym -> {
+            int type = sym.type();
+            if (type != SymbolTable.STT_OBJECT && type != SymbolTable.STT_FUNC && type != SymbolTable.STT_GNU_IFUNC) {
+                return;
             }
-            int bind = (sym.getByte(4) & 0xff) >> 4;
-            int rank = bind == 1 ? 0 : bind == 2 ? 1 : bind == 0 ? 2 : 3;
-            long size = sym.getLong(16);
-            long a = address.getValue();
+            int rank = sym.bind() == 1 ? 0 : sym.bind() == 2 ? 1 : sym.bind() == 0 ? 2 : 3;
+            long a = sym.address();
             count.merge(a, 1, Integer::sum);
             long[] r = bestRank.get(a);
-            if (r == null || ElfFile.preferBefore(size, name, rank, r[0], best.get(a), (int) r[1]) < 0) {
-                best.put(a, name);
-                bestRank.put(a, new long[] {size, rank});
+            if (r == null || ElfFile.preferBefore(sym.size(), sym.name(), rank, r[0], best.get(a), (int) r[1]) < 0) {
+                best.put(a, sym.name());
+                bestRank.put(a, new long[] {sym.size(), rank});
             }
-        }
+        });
         best.keySet().removeIf(a -> count.get(a) < 2);
         return best;
     }

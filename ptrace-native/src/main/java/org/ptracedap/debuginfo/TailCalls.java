@@ -246,23 +246,21 @@ final class TailCalls {
     /** A module's defined functions by symbol name → address in the process. */
     private static Map<String, Long> functionSymbols(Pointer module) {
         Map<String, Long> byName = new HashMap<>();
-        int n = LibDw.dwfl_module_getsymtab(module);
-        Memory sym = new Memory(24);
-        LongByReference address = new LongByReference();
-        for (int i = 1; i < n; i++) {
-            String name = LibDw.dwfl_module_getsym_info(module, i, sym, address, null, null, null);
-            int type = sym.getByte(4) & 0xf;
-            if (name != null && (type == 2 || type == 10) && (sym.getShort(6) & 0xffff) != 0) { // FUNC/IFUNC, defined
-                int version = name.indexOf('@');
-                boolean isDefault = version < 0 || name.startsWith("@@", version);
-                String plain = version < 0 ? name : name.substring(0, version);
-                if (isDefault) {
-                    byName.put(plain, address.getValue());
-                } else {
-                    byName.putIfAbsent(plain, address.getValue());
-                }
+        SymbolTable.forEach(module, sym -> {
+            boolean function = sym.type() == SymbolTable.STT_FUNC || sym.type() == SymbolTable.STT_GNU_IFUNC;
+            if (!function || sym.section() == 0) {
+                return; // defined functions only
             }
-        }
+            String name = sym.name();
+            int version = name.indexOf('@');
+            boolean isDefault = version < 0 || name.startsWith("@@", version);
+            String plain = version < 0 ? name : name.substring(0, version);
+            if (isDefault) {
+                byName.put(plain, sym.address());
+            } else {
+                byName.putIfAbsent(plain, sym.address());
+            }
+        });
         return byName;
     }
 }
