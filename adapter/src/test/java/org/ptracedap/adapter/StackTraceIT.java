@@ -53,6 +53,7 @@ class StackTraceIT {
         try (Sample prog = Sample.start("stacks");
              AdapterProcess adapter = new AdapterProcess()) {
             prog.awaitOutput("ready");
+            prog.awaitBlockedIn(prog.pid, Sample.SYS_RT_SIGTIMEDWAIT); // main prints "ready" before it waits
             DapClient c = adapter.client;
             JsonObject caps = c.ok("initialize", Map.of("adapterID", "ptrace"));
             assertTrue(caps.get("supportsDelayedStackTraceLoading").getAsBoolean());
@@ -154,6 +155,7 @@ class StackTraceIT {
         try (Sample prog = Sample.start("stacks", Integer.toString(depth));
              AdapterProcess adapter = new AdapterProcess()) {
             prog.awaitOutput("ready");
+            prog.awaitBlockedIn(prog.pid, Sample.SYS_RT_SIGTIMEDWAIT); // main prints "ready" before it waits
             DapClient c = adapter.client;
             c.ok("initialize", Map.of("adapterID", "ptrace"));
             c.ok("attach", Map.of("processId", prog.pid));

@@ -41,6 +41,7 @@ class StacksTest {
         boolean cpp = sample.contains("cpp");
         try (Sample prog = Sample.start(sample)) {
             prog.awaitOutput("ready");
+            prog.awaitBlockedIn(prog.pid, Sample.SYS_RT_SIGTIMEDWAIT); // main prints "ready" before it waits
             TraceGroup group = Tracer.shared().group(e -> { });
             group.attach(prog.pid, TraceOptions.defaults()).get(SECONDS, TimeUnit.SECONDS);
             group.pause().get(SECONDS, TimeUnit.SECONDS);

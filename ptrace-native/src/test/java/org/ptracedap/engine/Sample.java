@@ -128,6 +128,25 @@ public final class Sample implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until thread {@code tid} of this program sits in system call {@code number} (per
+     * /proc/PID/task/TID/syscall): a line printed just before a blocking call does not mean the
+     * call is reached (the thread may still be in the write of that line).
+     */
+    public void awaitBlockedIn(int tid, int number) throws InterruptedException {
+        java.nio.file.Path syscall = java.nio.file.Path.of("/proc/" + pid + "/task/" + tid + "/syscall");
+        await("thread " + tid + " of " + pid + " blocked in system call " + number, () -> {
+            try {
+                return java.nio.file.Files.readString(syscall).startsWith(number + " ");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+    }
+
+    /** x86-64 {@code rt_sigtimedwait}: where {@code sigwait} blocks (the stack samples' main thread waits there). */
+    public static final int SYS_RT_SIGTIMEDWAIT = 128;
+
     /** Waits for a condition with a generous deadline; never sleep-and-hope. */
     public static void await(String what, BooleanSupplier condition) throws InterruptedException {
         org.ptracedap.testing.Wait.until(what, condition);
