@@ -110,6 +110,9 @@ public final class Stacks implements AutoCloseable {
     public CompletableFuture<Page> frames(int pid, int tid, int start, int count) {
         long gen = generation.get();
         int wanted = (int) Math.min((long) start + count + 1, Integer.MAX_VALUE);
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the debug session is over"));
+        }
         return CompletableFuture.supplyAsync(() -> stackOf(pid, tid, gen), symbolsThread)
                 .thenCompose(st -> fill(st, tid, wanted))
                 .thenApply(st -> {
@@ -136,6 +139,9 @@ public final class Stacks implements AutoCloseable {
      */
     public void preload(int pid) {
         symbolsThread.execute(() -> {
+            if (closed) {
+                return;
+            }
             try {
                 symbols(pid).preload();
                 unwinders.computeIfAbsent(pid, Unwinder::open);
@@ -321,6 +327,9 @@ public final class Stacks implements AutoCloseable {
 
     /** On the tracer thread. */
     private Unwinder unwinder(int pid) {
+        if (closed) {
+            throw new IllegalStateException("the debug session is over");
+        }
         if (recheckUnwinders) {
             recheckUnwinders = false;
             unwinders.entrySet().removeIf(e -> {
@@ -334,17 +343,25 @@ public final class Stacks implements AutoCloseable {
         return unwinders.computeIfAbsent(pid, Unwinder::open);
     }
 
-    /** Frees the symbols, and the unwinders on the tracer thread (where no unwind can be using them then). */
+    /** Set by {@link #close}: no unwinder is made any more. */
+    private volatile boolean closed;
+
+    /**
+     * Frees the symbols, then the unwinders on the tracer thread (where no unwind can be using
+     * them then) — handed there from the symbols thread, after any preload still queued there,
+     * which may have made one.
+     */
     @Override
     public void close() {
-        group.onTracerThread(() -> {
-            unwinders.values().forEach(Unwinder::close);
-            unwinders.clear();
-        });
+        closed = true;
         symbolsThread.execute(() -> {
             symbols.values().forEach(Symbols::close);
             symbols.clear();
             stacks.clear();
+            group.onTracerThread(() -> {
+                unwinders.values().forEach(Unwinder::close);
+                unwinders.clear();
+            });
         });
         symbolsThread.shutdown();
     }
