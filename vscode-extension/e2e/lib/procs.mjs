@@ -33,7 +33,9 @@ export function startProcess(command, args, { env = process.env, cwd, logFile, d
     const log = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : undefined;
     const lines = [];
     const waiters = [];
-    const exit = new Promise(resolve => child.on('exit', (code, signal) => {
+    // 'close', not 'exit': it comes once the child's output has been read to the end too ('exit'
+    // can come first, and a test would miss the last lines)
+    const exit = new Promise(resolve => child.on('close', (code, signal) => {
         started.delete(child);
         resolve({ code, signal });
     }));
