@@ -26,6 +26,7 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -123,6 +124,25 @@ static inline long long now_ms(void)
     if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
         die("clock_gettime");
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The number of the system call thread tid of this process is blocked in, or -1 while it runs
+ * (per /proc/self/task/TID/syscall). */
+static inline long sample_blocked_in(pid_t tid)
+{
+    char path[64], text[256];
+    snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int)tid);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        die("open /proc/self/task/TID/syscall");
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    text[n] = '\0';
+    if (text[0] < '0' || text[0] > '9')
+        return -1; /* "running" */
+    return strtol(text, NULL, 10);
 }
 
 /* Initialise attr with a SMALL_STACK_SIZE stack. */

@@ -23,7 +23,6 @@
  */
 #include "common.h"
 
-#include <fcntl.h>
 #include <signal.h>
 
 #include <atomic>
@@ -112,27 +111,9 @@ __attribute__((noinline)) void wait(double unused)
 
 namespace {
 
-/* The number of the system call thread tid is blocked in, or -1 while it runs. */
-long blocked_in(pid_t tid)
-{
-    char path[64], text[256];
-    snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int)tid);
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        die("open /proc/self/task/TID/syscall");
-    ssize_t n = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    text[n] = '\0';
-    if (text[0] < '0' || text[0] > '9')
-        return -1; // "running"
-    return strtol(text, nullptr, 10);
-}
-
 void await_blocked(int i, long syscall_number)
 {
-    while (tids[i] == 0 || blocked_in(tids[i]) != syscall_number)
+    while (tids[i] == 0 || sample_blocked_in(tids[i]) != syscall_number)
         sleep_ms(1);
 }
 
