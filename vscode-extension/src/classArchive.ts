@@ -30,7 +30,7 @@ const PREFIX = 'ptrace-dap-';
 /** Archives kept in the directory (one per java and jar in use; older ones are removed). */
 const KEEP = 4;
 /** A warm-up takes about a second; one that runs for minutes is stuck. */
-const TIMEOUT_MS = 120_000;
+export const WARM_UP_TIMEOUT_MS = 120_000;
 
 /** The archive file for this java and jar in `dir` (it may not exist); undefined if the jar cannot be read. */
 export function archivePath(dir: string, java: string, jar: string, searchPath = process.env.PATH ?? ''): string | undefined {
@@ -134,7 +134,7 @@ function runToExit(spawn: Spawn, command: string, args: string[]):
     return new Promise(resolve => {
         let stderr = '';
         let error: string | undefined;
-        const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: TIMEOUT_MS, windowsHide: true });
+        const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: WARM_UP_TIMEOUT_MS, windowsHide: true });
         child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-2000); });
         child.on('error', e => { error = e.message; });
         child.on('close', (code, signal) => resolve({ code, signal, error, stderr }));

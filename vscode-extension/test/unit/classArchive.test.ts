@@ -11,9 +11,20 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ADAPTER_JVM_OPTIONS, adapterCommand } from '../../src/adapterCommand';
-import { archivePath, ClassArchives, createArchive, existingArchive, Spawn } from '../../src/classArchive';
+import { archivePath, ClassArchives, createArchive, existingArchive, Spawn, WARM_UP_TIMEOUT_MS } from '../../src/classArchive';
 import { answersInitialize } from '../support/client';
 import { adapterJar, javaPath, requireBuilt } from '../support/paths';
+import { DEADLINE_MS } from '../support/procs';
+
+/**
+ * A test that runs real JVMs waits for each of them with its own deadline (a warm-up and the check of
+ * its archive: the extension's {@link WARM_UP_TIMEOUT_MS} each; an adapter answering initialize: a start and a request,
+ * {@link DEADLINE_MS} each), so its budget is the sum of theirs, not mocha's fixed 60 s, which a
+ * JVM warm-up and three adapter starts exceeded on two busy cores.
+ */
+function budget(test: Mocha.Context, jvms: { warmUps?: number; adapters?: number; runs?: number }): void {
+    test.timeout((jvms.warmUps ?? 0) * WARM_UP_TIMEOUT_MS + (jvms.adapters ?? 0) * 2 * DEADLINE_MS + (jvms.runs ?? 0) * DEADLINE_MS);
+}
 
 /** A stand-in `java` that writes `content` (if any) to the -XX:ArchiveClassesAtExit file and exits with `code`. */
 function fakeJava(dir: string, code: number, content?: string): string {
@@ -60,8 +71,9 @@ describe('class-data archive', () => {
         assert.strictEqual(archivePath(storage, '/usr/bin/java', path.join(tmp, 'missing.jar')), undefined);
     });
 
-    it('made with the real java and jar: renamed into place, accepted by the JVM, used by the adapter; made once', async () => {
+    it('made with the real java and jar: renamed into place, accepted by the JVM, used by the adapter; made once', async function () {
         requireBuilt();
+        budget(this, { warmUps: 2, runs: 1, adapters: 1 });
         assert.strictEqual(existingArchive(storage, javaPath, adapterJar), undefined);
         const r = await createArchive(javaPath, adapterJar, storage);
         assert.strictEqual(r.outcome, 'created', JSON.stringify(r));
@@ -70,13 +82,14 @@ describe('class-data archive', () => {
         assert.deepStrictEqual(fs.readdirSync(storage), [path.basename(archive)], 'no temporary file left');
         // -Xshare:on makes the JVM fail if it cannot map the archive, instead of going on without it.
         cp.execFileSync(javaPath, [...ADAPTER_JVM_OPTIONS, '-Xshare:on', `-XX:SharedArchiveFile=${archive}`, '-jar', adapterJar, '--help'],
-            { stdio: ['ignore', 'ignore', 'pipe'] });
+            { stdio: ['ignore', 'ignore', 'pipe'], timeout: DEADLINE_MS });
         await answersInitialize(adapterCommand({ javaPath, adapterJar }, '/ext', undefined, () => archive));
         const again = await createArchive(javaPath, adapterJar, storage, () => { throw new Error('spawned again'); });
         assert.deepStrictEqual(again, { outcome: 'existed', archive });
     });
 
-    it('a failed warm-up leaves nothing: not a jar, a java that fails after writing, one that writes nothing, no java', async () => {
+    it('a failed warm-up leaves nothing: not a jar, a java that fails after writing, one that writes nothing, no java', async function () {
+        budget(this, { warmUps: 4 });
         const jar = aJar();
         const cases: [string, RegExp][] = [
             [javaPath, /exited with 1: .*(Invalid or corrupt jarfile|Error)/s],
@@ -94,8 +107,9 @@ describe('class-data archive', () => {
         assert.deepStrictEqual(missing, { outcome: 'failed', message: `the adapter jar ${path.join(tmp, 'missing.jar')} cannot be read` });
     });
 
-    it('an archive cut short after the warm-up (a full disk) is not put in place: it would crash every adapter', async () => {
+    it('an archive cut short after the warm-up (a full disk) is not put in place: it would crash every adapter', async function () {
         requireBuilt();
+        budget(this, { warmUps: 2 });
         const cutShort: Spawn = (command, args, options) => {
             const child = cp.spawn(command, args, options);
             const out = args.find(a => a.startsWith('-XX:ArchiveClassesAtExit='));
@@ -156,8 +170,9 @@ describe('class-data archive', () => {
         assert.match(log[1], /^no class-data archive \(the adapter starts without one\): .* exited with 3$/);
     });
 
-    it('an archive the JVM cannot use (garbage, empty, made for another jar) is skipped: the adapter runs without it', async () => {
+    it('an archive the JVM cannot use (garbage, empty, made for another jar) is skipped: the adapter runs without it', async function () {
         requireBuilt();
+        budget(this, { warmUps: 2, adapters: 3 });
         const garbage = path.join(tmp, 'garbage.jsa');
         fs.writeFileSync(garbage, Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 251)));
         const empty = path.join(tmp, 'empty.jsa');
