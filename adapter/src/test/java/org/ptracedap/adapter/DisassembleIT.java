@@ -4,22 +4,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.ptracedap.debuginfo.LibDw;
 import org.ptracedap.debuginfo.Objdump;
 import org.ptracedap.engine.Sample;
 import org.ptracedap.sys.Signals;
+import org.ptracedap.testing.GdbFrames;
 
 /**
  * disassemble at a paused thread's pc, before it and after it, against objdump on the file that
- * is mapped there: the same instructions, boundary for boundary, byte for byte.
+ * is mapped there: the same instructions, boundary for boundary, byte for byte. And each
+ * instruction's function and source line against gdb's on the same binary ({@code -O2}, with
+ * inlined calls, and {@code -O0}): the line table's row at its address as gdb chooses it, the
+ * function it belongs to.
  */
 class DisassembleIT {
     @Test
@@ -78,6 +90,106 @@ class DisassembleIT {
             c.awaitClosed();
             idle.signal(Signals.SIGUSR1);
             idle.awaitExit();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"stacks", "stacks_O0"})
+    void eachInstructionHasTheFunctionAndSourceLineGdbGivesIt(String sample) throws Exception {
+        Assumptions.assumeTrue(LibDw.missing() == null, LibDw.missing());
+        Assumptions.assumeTrue(GdbFrames.available(), "gdb is the oracle: apt-get install gdb");
+        Path bin = Sample.bin(sample).toRealPath();
+        Map<Long, String[]> ours = new TreeMap<>(); // file address → function, path, line ("" and 0 without)
+        try (Sample prog = Sample.start(sample);
+             AdapterProcess adapter = new AdapterProcess()) {
+            prog.awaitOutput("ready");
+            DapClient c = adapter.client;
+            c.ok("initialize", Map.of("adapterID", "ptrace"));
+            c.ok("attach", Map.of("processId", prog.pid));
+            c.ok("configurationDone", null);
+            c.ok("pause", Map.of("threadId", prog.pid));
+            c.event("stopped");
+            long bias = firstMappingStart(prog.pid, bin.toString());
+            Set<String> pcs = new TreeSet<>(); // the sample's frames: every function the sample's threads are in
+            for (JsonElement t : c.ok("threads", null).getAsJsonArray("threads")) {
+                for (JsonElement f : c.ok("stackTrace", Map.of("threadId", t.getAsJsonObject().get("id").getAsInt(), "levels", 30))
+                        .getAsJsonArray("stackFrames")) {
+                    JsonObject frame = f.getAsJsonObject();
+                    if (frame.has("source") && frame.getAsJsonObject("source").get("path").getAsString().endsWith("stacks.c")) {
+                        pcs.add(frame.get("instructionPointerReference").getAsString());
+                    }
+                }
+            }
+            assertTrue(pcs.size() >= 4, "frames in stacks.c: " + pcs);
+            for (String pc : pcs) {
+                String path = "";
+                for (JsonElement e : c.ok("disassemble", Map.of("memoryReference", pc, "instructionOffset", -16,
+                        "instructionCount", 40)).getAsJsonArray("instructions")) {
+                    JsonObject insn = e.getAsJsonObject();
+                    if (insn.has("presentationHint")) {
+                        continue; // not decodable
+                    }
+                    if (insn.has("location")) {
+                        path = insn.getAsJsonObject("location").get("path").getAsString();
+                    }
+                    int line = insn.has("line") ? insn.get("line").getAsInt() : 0;
+                    ours.put(address(insn) - bias, new String[] {insn.has("symbol") ? insn.get("symbol").getAsString() : "",
+                            line > 0 ? path : "", Integer.toString(line)});
+                }
+            }
+            c.ok("disconnect", Map.of());
+            c.awaitClosed();
+        }
+        // gdb on the binary (a PIE: its addresses are the file's), for the same addresses
+        ours.keySet().removeIf(a -> a < 0); // another module's code (none expected: the sample's own functions)
+        Path out = Files.createTempFile("ptrace-dap-gdb-lines", ".txt");
+        StringBuilder addresses = new StringBuilder();
+        ours.keySet().forEach(a -> addresses.append(a).append(','));
+        String script = String.join("\n",
+                "import gdb",
+                "with open('" + out + "', 'w') as out:",
+                "    for a in [" + addresses + "]:",
+                "        sal = gdb.find_pc_line(a)",
+                "        b = gdb.block_for_pc(a)",
+                "        name = ''",
+                "        while b is not None and not b.is_static and not b.is_global:",
+                "            if b.function is not None: name = b.function.name",
+                "            b = b.superblock",
+                "        if not name:", // no debug info here (crt code): the ELF symbol, as gdb's x/i shows it
+                "            info = gdb.execute('info symbol %d' % a, to_string=True)",
+                "            name = '' if info.startswith('No symbol') else info.split(' in section')[0].split(' + ')[0]",
+                "        path = sal.symtab.fullname() if sal.symtab is not None and sal.line > 0 else ''",
+                "        out.write('%d\\t%s\\t%s\\t%d\\n' % (a, name, path, sal.line if path else 0))");
+        Path py = Files.writeString(Files.createTempFile("ptrace-dap-gdb-lines", ".py"), script + "\n");
+        try (Sample gdb = Sample.run("/usr/bin/gdb", List.of("gdb", "-nx", "-batch", bin.toString(), "-ex", "source " + py))) {
+            assertEquals(0, gdb.awaitExit(), gdb.output());
+        } finally {
+            Files.delete(py);
+        }
+        List<String> theirs = Files.readAllLines(out);
+        Files.delete(out);
+        assertEquals(ours.size(), theirs.size(), "gdb answered for every address: " + theirs);
+        int withLines = 0;
+        StringBuilder diff = new StringBuilder();
+        for (String row : theirs) {
+            String[] g = row.split("\t", -1);
+            String[] o = ours.get(Long.parseLong(g[0]));
+            String want = g[1] + " " + canonical(g[2]) + ":" + g[3];
+            String got = o[0] + " " + canonical(o[1]) + ":" + o[2];
+            if (!want.equals(got)) {
+                diff.append(String.format("0x%x gdb %s, ours %s%n", Long.parseLong(g[0]), want, got));
+            }
+            withLines += Integer.parseInt(g[3]) > 0 ? 1 : 0;
+        }
+        assertEquals("", diff.toString(), "each instruction's function and line as gdb has them");
+        assertTrue(withLines > ours.size() / 2, "most instructions have a line: " + theirs);
+    }
+
+    private static String canonical(String path) {
+        try {
+            return path.isEmpty() ? "" : Path.of(path).toRealPath().toString();
+        } catch (java.io.IOException e) {
+            return path;
         }
     }
 

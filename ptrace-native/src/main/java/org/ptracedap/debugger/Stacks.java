@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ptracedap.debuginfo.Symbols;
 import org.ptracedap.debuginfo.Unwinder;
@@ -49,16 +47,12 @@ public final class Stacks implements AutoCloseable {
     public record Page(List<Frame> frames, boolean complete, int known) {}
 
     private final TraceGroup group;
-    private final ExecutorService symbolsThread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "ptrace-dap-symbols");
-        t.setDaemon(true);
-        return t;
-    });
+    private final DebugInfo info;
+    /** The symbols thread ({@link DebugInfo#thread}), where the stacks found are kept. */
+    private final java.util.concurrent.Executor symbolsThread;
     private final AtomicLong generation = new AtomicLong();
     // confined to the symbols thread
-    private final Map<Integer, Symbols> symbols = new HashMap<>();
     private final Map<Integer, ThreadStack> stacks = new HashMap<>();
-    private boolean recheckSymbols;
     /** The unwind of the other threads started with a stop's first one, by pid (cleared with the stop). */
     private final Map<Integer, Prefetch> prefetches = new HashMap<>();
 
@@ -99,8 +93,11 @@ public final class Stacks implements AutoCloseable {
         }
     }
 
-    public Stacks(TraceGroup group) {
+    /** The stacks of {@code group}'s threads, described with the symbols of {@code info} (closed after this). */
+    public Stacks(TraceGroup group, DebugInfo info) {
         this.group = group;
+        this.info = info;
+        this.symbolsThread = info.thread();
     }
 
     /**
@@ -138,12 +135,12 @@ public final class Stacks implements AutoCloseable {
      * the first stop does not wait for them.
      */
     public void preload(int pid) {
-        symbolsThread.execute(() -> {
+        info.execute(() -> {
             if (closed) {
                 return;
             }
             try {
-                symbols(pid).preload();
+                info.symbols(pid).preload();
                 unwinders.computeIfAbsent(pid, Unwinder::open);
             } catch (RuntimeException e) {
                 // the first stop says what is wrong
@@ -163,7 +160,8 @@ public final class Stacks implements AutoCloseable {
     public void invalidate() {
         generation.incrementAndGet();
         recheckUnwinders = true;
-        symbolsThread.execute(() -> {
+        info.recheck();
+        info.execute(() -> {
             stacks.clear();
             // whoever waits for a prefetch of the old stop goes on (and finds the thread running)
             prefetches.values().forEach(p -> {
@@ -172,7 +170,6 @@ public final class Stacks implements AutoCloseable {
                 }
             });
             prefetches.clear();
-            recheckSymbols = true;
         });
     }
 
@@ -277,7 +274,7 @@ public final class Stacks implements AutoCloseable {
         // a frame is described once its caller is known: a caller that is an activation makes it the signal trampoline
         while (st.logical.size() < wanted && st.described < st.physical.size() - (st.physicalComplete ? 0 : 1)) {
             if (sym == null) {
-                sym = symbols(st.pid);
+                sym = info.symbols(st.pid);
             }
             int i = st.described;
             Unwinder.Frame f = st.physical.get(i);
@@ -306,25 +303,6 @@ public final class Stacks implements AutoCloseable {
         }
     }
 
-    private Symbols symbols(int pid) {
-        Symbols s = symbols.get(pid);
-        if (s != null && recheckSymbols) {
-            recheckSymbols = false;
-            for (Map.Entry<Integer, Symbols> e : List.copyOf(symbols.entrySet())) {
-                if (!e.getValue().current(e.getKey())) {
-                    e.getValue().close();
-                    symbols.remove(e.getKey());
-                }
-            }
-            s = symbols.get(pid);
-        }
-        if (s == null) {
-            s = Symbols.open(pid);
-            symbols.put(pid, s);
-        }
-        return s;
-    }
-
     /** On the tracer thread. */
     private Unwinder unwinder(int pid) {
         if (closed) {
@@ -347,22 +325,19 @@ public final class Stacks implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * Frees the symbols, then the unwinders on the tracer thread (where no unwind can be using
-     * them then) — handed there from the symbols thread, after any preload still queued there,
-     * which may have made one.
+     * Forgets the stacks, then frees the unwinders on the tracer thread (where no unwind can be
+     * using them then) — handed there from the symbols thread, after any preload still queued
+     * there, which may have made one. Before the {@link DebugInfo} is closed.
      */
     @Override
     public void close() {
         closed = true;
-        symbolsThread.execute(() -> {
-            symbols.values().forEach(Symbols::close);
-            symbols.clear();
+        info.execute(() -> {
             stacks.clear();
             group.onTracerThread(() -> {
                 unwinders.values().forEach(Unwinder::close);
                 unwinders.clear();
             });
         });
-        symbolsThread.shutdown();
     }
 }

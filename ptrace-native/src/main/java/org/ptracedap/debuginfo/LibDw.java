@@ -115,11 +115,14 @@ public final class LibDw {
     public static native String dwfl_module_addrinfo(Pointer module, long address, LongByReference offset, Pointer sym,
                                                      IntByReference shndx, PointerByReference elf, LongByReference bias);
 
-    public static native Pointer dwfl_module_getsrc(Pointer module, long address);
+    /** {@code Elf_Scn *dwfl_module_address_section(Dwfl_Module *, Dwarf_Addr *address, Dwarf_Addr *bias)}: the ELF section holding the address (which becomes its offset there), NULL if none. */
+    public static native Pointer dwfl_module_address_section(Pointer module, LongByReference address, LongByReference bias);
 
-    /** {@code const char *dwfl_lineinfo(Dwfl_Line *, Dwarf_Addr *addr, int *linep, int *colp, Dwarf_Word *mtime, Dwarf_Word *length)}. */
-    public static native String dwfl_lineinfo(Pointer line, LongByReference addr, IntByReference linep, IntByReference colp,
-                                              LongByReference mtime, LongByReference length);
+    /** libelf's {@code GElf_Shdr *gelf_getshdr(Elf_Scn *, GElf_Shdr *dst)} ({@code sh_size} at offset 32 of its 64 bytes). */
+    public static native Pointer gelf_getshdr(Pointer section, Pointer header);
+
+    /** libelf's {@code size_t elf_ndxscn(Elf_Scn *)}: the section's index (libelf is libdw's dependency, found through it). */
+    public static native long elf_ndxscn(Pointer section);
 
     /** {@code const char *dwfl_module_info(Dwfl_Module *, void ***userdata, Dwarf_Addr *start, Dwarf_Addr *end, …, const char **mainfile, const char **debugfile)}. */
     public static native String dwfl_module_info(Pointer module, Pointer userdata, LongByReference start, LongByReference end,
@@ -178,8 +181,23 @@ public final class LibDw {
     /** {@code Dwarf_Die *dwfl_module_nextcu(Dwfl_Module *, Dwarf_Die *lastcu, Dwarf_Addr *bias)}: the CU after {@code lastcu} (NULL: the first), NULL at the end. */
     public static native Pointer dwfl_module_nextcu(Pointer module, Pointer lastcu, LongByReference bias);
 
-    /** {@code Dwarf_Line *dwarf_getsrc_die(Dwarf_Die *cudie, Dwarf_Addr addr)}: the line row at {@code addr} (without bias), NULL if none. */
-    public static native Pointer dwarf_getsrc_die(Pointer cudie, long address);
+    /** {@code int dwarf_getsrclines(Dwarf_Die *cudie, Dwarf_Lines **lines, size_t *nlines)}: the CU's rows, sorted by address; 0 on success. */
+    public static native int dwarf_getsrclines(Pointer cudie, PointerByReference lines, LongByReference count);
+
+    /** {@code Dwarf_Line *dwarf_onesrcline(Dwarf_Lines *lines, size_t idx)}. */
+    public static native Pointer dwarf_onesrcline(Pointer lines, long index);
+
+    /** {@code int dwarf_lineaddr(Dwarf_Line *, Dwarf_Addr *addrp)}: 0 on success (the address without bias). */
+    public static native int dwarf_lineaddr(Pointer line, LongByReference address);
+
+    /** {@code int dwarf_linebeginstatement(Dwarf_Line *, bool *flagp)}: is_stmt; 0 on success. */
+    public static native int dwarf_linebeginstatement(Pointer line, com.sun.jna.ptr.ByteByReference flag);
+
+    /** {@code int dwarf_linediscriminator(Dwarf_Line *, unsigned int *discp)}: 0 on success. */
+    public static native int dwarf_linediscriminator(Pointer line, IntByReference discriminator);
+
+    /** {@code int dwarf_lineendsequence(Dwarf_Line *, bool *flagp)}: the row ends a sequence (no code at its address); 0 on success. */
+    public static native int dwarf_lineendsequence(Pointer line, com.sun.jna.ptr.ByteByReference flag);
 
     /** {@code int dwarf_lineno(Dwarf_Line *, int *linep)}: 0 on success. */
     public static native int dwarf_lineno(Pointer line, IntByReference lineno);

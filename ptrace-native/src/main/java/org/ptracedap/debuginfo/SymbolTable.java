@@ -38,4 +38,30 @@ final class SymbolTable {
                     address.getValue()));
         }
     }
+
+    /**
+     * Which of two symbols at the same address names it better, as a comparator (negative if
+     * the first): one with a size, over one without; then the name with fewer leading
+     * underscores ({@code getpid} over its alias {@code __getpid}); then global over weak over
+     * local binding; then by name, for a stable choice.
+     */
+    static int preferBefore(long sizeA, String nameA, int rankA, long sizeB, String nameB, int rankB) {
+        if ((sizeA == 0) != (sizeB == 0)) {
+            return sizeA != 0 ? -1 : 1;
+        }
+        int c = Integer.compare(leadingUnderscores(nameA), leadingUnderscores(nameB));
+        if (c != 0) {
+            return c;
+        }
+        c = Integer.compare(rankA, rankB);
+        return c != 0 ? c : nameA.compareTo(nameB);
+    }
+
+    private static int leadingUnderscores(String s) {
+        int i = 0;
+        while (i < s.length() && s.charAt(i) == '_') {
+            i++;
+        }
+        return i;
+    }
 }

@@ -43,6 +43,7 @@ public final class Symbols implements AutoCloseable {
     private final Map<Long, Code> byAddress = new HashMap<>();
     private final Map<Long, String> compDirs = new HashMap<>();
     private final Map<Long, Pointer> fileTables = new HashMap<>();
+    private final Map<Long, java.util.Optional<LineTable>> lineTables = new HashMap<>();
     private final Map<Long, Map<Long, String>> aliases = new HashMap<>();
     private final TailCalls tailCalls;
     private final String maps;
@@ -128,6 +129,17 @@ public final class Symbols implements AutoCloseable {
     }
 
     /**
+     * The first address of the function that holds {@code address}, by its ELF symbol (its own
+     * or its debug file's), or -1 when none is known: where a disassembly that must end at
+     * {@code address} can start decoding.
+     */
+    public long functionStart(long address) {
+        Pointer module = LibDw.dwfl_addrmodule(session.dwfl, address);
+        LongByReference offset = new LongByReference();
+        return module != null && symbolHolding(module, address, offset) != null ? address - offset.getValue() : -1;
+    }
+
+    /**
      * The frames of functions that tail-called their way from a caller's call (returning to
      * {@code returnAddress}) to the callee frame found below it (its lookup address
      * {@code calleeAt}), innermost first, each at its tail call's return pc: gdb's
@@ -151,7 +163,7 @@ public final class Symbols implements AutoCloseable {
             return List.of();
         }
         LongByReference offset = new LongByReference();
-        if (LibDw.dwfl_module_addrinfo(module, calleeAt, offset, new Memory(24), null, null, null) == null) {
+        if (symbolHolding(module, calleeAt, offset) == null) {
             return List.of();
         }
         List<TailCall> frames = new ArrayList<>();
@@ -181,33 +193,21 @@ public final class Symbols implements AutoCloseable {
         if (cu != null && LibDw.dwarf_haspc(cu, at - bias.getValue()) != 1) {
             cu = null; // libdwfl's nearest CU, not one that covers the address (crt1's _start, say)
         }
-        boolean walked = false;
         if (noCuAtAll) {
             // no .debug_aranges (Go): libdw 0.188 finds no CU; walk the module's CUs (DESIGN.md §7)
             cu = cuCovering(module, at, bias);
-            walked = cu != null;
         }
         // line rows only where a CU covers the address (libdwfl would give the nearest row of another)
-        if (walked) {
-            Pointer row = LibDw.dwarf_getsrc_die(cu, at - bias.getValue());
-            if (row != null) {
-                IntByReference l = new IntByReference();
-                IntByReference c = new IntByReference();
-                LibDw.dwarf_lineno(row, l);
-                LibDw.dwarf_linecol(row, c);
-                file = normalise(cu, LibDw.dwarf_linesrc(row, null, null));
-                line = l.getValue();
-                column = c.getValue();
-            }
-        } else if (cu != null) {
-            Pointer src = LibDw.dwfl_module_getsrc(module, at);
-            if (src != null) {
-                IntByReference l = new IntByReference();
-                IntByReference c = new IntByReference();
-                file = normalise(cu, LibDw.dwfl_lineinfo(src, null, l, c, null, null));
-                line = l.getValue();
-                column = c.getValue();
-            }
+        LineTable table = cu == null ? null : lineTable(cu);
+        Pointer row = table == null ? null : table.rowAt(at - bias.getValue());
+        if (row != null) {
+            IntByReference l = new IntByReference();
+            IntByReference c = new IntByReference();
+            LibDw.dwarf_lineno(row, l);
+            LibDw.dwarf_linecol(row, c);
+            file = normalise(cu, LibDw.dwarf_linesrc(row, null, null));
+            line = l.getValue();
+            column = c.getValue();
         }
         if (cu != null) {
             Pointer innermost = innermostFunction(cu, at - bias.getValue());
@@ -281,16 +281,38 @@ public final class Symbols implements AutoCloseable {
 
     /**
      * The ELF symbol of the function at {@code at}: of the aliases at its address, the one
-     * {@link ElfFile#preferBefore} prefers (gdb's {@code clone3} over {@code __clone3}).
+     * {@link SymbolTable#preferBefore} prefers (gdb's {@code clone3} over {@code __clone3}).
      */
     private String elfSymbol(Pointer module, long at) {
         LongByReference offset = new LongByReference();
-        String nearest = LibDw.dwfl_module_addrinfo(module, at, offset, new Memory(24), null, null, null);
+        String nearest = symbolHolding(module, at, offset);
         if (nearest == null) {
             return null;
         }
         String best = aliases.computeIfAbsent(Pointer.nativeValue(module), k -> preferredNames(module)).get(at - offset.getValue());
         return best != null ? best : nearest;
+    }
+
+    /**
+     * The ELF symbol whose code holds {@code at} (its offset there in {@code offset}), or null: a
+     * symbol without a size reaches no further than its section (gdb names nothing past the end
+     * of {@code .fini}, where libdwfl would still say {@code _fini}).
+     */
+    private static String symbolHolding(Pointer module, long at, LongByReference offset) {
+        IntByReference symbolSection = new IntByReference();
+        String name = LibDw.dwfl_module_addrinfo(module, at, offset, new Memory(24), symbolSection, null, null);
+        if (name == null) {
+            return null;
+        }
+        LongByReference inSection = new LongByReference(at);
+        Pointer section = LibDw.dwfl_module_address_section(module, inSection, new LongByReference());
+        if (section == null || LibDw.elf_ndxscn(section) != (symbolSection.getValue() & 0xffffffffL)) {
+            return null;
+        }
+        Memory header = new Memory(64);
+        // libdwfl's section of an address may be the one before a gap: past its size is no code of it
+        return LibDw.gelf_getshdr(section, header) != null && Long.compareUnsigned(inSection.getValue(), header.getLong(32)) < 0
+                ? name : null;
     }
 
     /** Every address with more than one symbol of a module → its preferred name. */
@@ -307,7 +329,7 @@ public final class Symbols implements AutoCloseable {
             long a = sym.address();
             count.merge(a, 1, Integer::sum);
             long[] r = bestRank.get(a);
-            if (r == null || ElfFile.preferBefore(sym.size(), sym.name(), rank, r[0], best.get(a), (int) r[1]) < 0) {
+            if (r == null || SymbolTable.preferBefore(sym.size(), sym.name(), rank, r[0], best.get(a), (int) r[1]) < 0) {
                 best.put(a, sym.name());
                 bestRank.put(a, new long[] {sym.size(), rank});
             }
@@ -346,6 +368,11 @@ public final class Symbols implements AutoCloseable {
             return LibDw.dwarf_getsrcfiles(cu, f, new LongByReference()) == 0 ? f.getValue() : Pointer.NULL;
         });
         return files == null ? null : LibDw.dwarf_filesrc(files, index.getValue(), null, null);
+    }
+
+    /** The line table of a CU (read once), null if it has none. */
+    private LineTable lineTable(Pointer cu) {
+        return lineTables.computeIfAbsent(Pointer.nativeValue(cu), k -> java.util.Optional.ofNullable(LineTable.of(cu))).orElse(null);
     }
 
     private final Map<Long, Boolean> assembledCus = new HashMap<>();

@@ -46,7 +46,8 @@ class StacksTest {
             group.attach(prog.pid, TraceOptions.defaults()).get(SECONDS, TimeUnit.SECONDS);
             group.pause().get(SECONDS, TimeUnit.SECONDS);
             Map<Integer, List<GdbFrames.Frame>> ours = new TreeMap<>();
-            Stacks stacks = new Stacks(group);
+            DebugInfo info = new DebugInfo();
+            Stacks stacks = new Stacks(group, info);
             List<ThreadInfo> threads = group.threads().get(SECONDS, TimeUnit.SECONDS);
             assertTrue(threads.size() >= 7, "the sample's threads: " + threads);
             for (ThreadInfo t : threads) {
@@ -67,6 +68,7 @@ class StacksTest {
                 ours.put(t.tid(), shown);
             }
             stacks.close();
+            info.close();
             group.detach().get(SECONDS, TimeUnit.SECONDS);
 
             Map<Integer, List<GdbFrames.Frame>> gdb = comparable(GdbFrames.of(prog.pid), cpp);

@@ -28,7 +28,7 @@ class GoSymbolsTest {
         Pattern line = Pattern.compile("^Line (\\d+) of \"([^\"]+)\" (?:starts at|is at) address (0x[0-9a-f]+) <([^>+]+)",
                 Pattern.MULTILINE);
         String gdb;
-        try (Sample g = Sample.run("/usr/bin/gdb", List.of("gdb", "-nx", "-batch", "-ex", "info line main.sleepRaw",
+        try (Sample g = Sample.run("/usr/bin/gdb", List.of("gdb", "-nx", "-batch", "-iex", "set auto-load off", "-ex", "info line main.sleepRaw",
                 "-ex", "info line *(main.main+40)", bin.toString()))) {
             g.awaitExit();
             gdb = g.output();

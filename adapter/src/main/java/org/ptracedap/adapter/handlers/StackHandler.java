@@ -1,19 +1,15 @@
 package org.ptracedap.adapter.handlers;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.lsp4j.debug.Capabilities;
 import org.eclipse.lsp4j.debug.Scope;
 import org.eclipse.lsp4j.debug.ScopePresentationHint;
 import org.eclipse.lsp4j.debug.ScopesArguments;
 import org.eclipse.lsp4j.debug.ScopesResponse;
 import org.eclipse.lsp4j.debug.Source;
-import org.eclipse.lsp4j.debug.SourcePresentationHint;
 import org.eclipse.lsp4j.debug.StackFrame;
 import org.eclipse.lsp4j.debug.StackFramePresentationHint;
 import org.eclipse.lsp4j.debug.StackTraceArguments;
@@ -52,8 +48,6 @@ public final class StackHandler implements Capable {
 
     private final Session session;
     /** Whether a source is here, and where a compile path is here (pid:path), as first seen: a stop's frames repeat. */
-    private final Map<String, Boolean> sourceHere = new ConcurrentHashMap<>();
-    private final Map<String, String> located = new ConcurrentHashMap<>();
 
     public StackHandler(Session session) {
         this.session = session;
@@ -117,16 +111,11 @@ public final class StackHandler implements Capable {
                 : module != null ? module + "+0x" + Long.toHexString(at - f.moduleStart())
                 : String.format("0x%x", f.pc()));
         if (f.file() != null && f.line() > 0) {
-            String path = located.computeIfAbsent(pid + ":" + f.file(), k -> session.sourceMap().locate(f.file(), pid));
-            Source source = new Source();
-            source.setName(Path.of(path).getFileName().toString());
-            source.setPath(path);
+            Source source = session.sources.of(pid, f.file());
             s.setSource(source);
             s.setLine(f.line());
             s.setColumn(Math.max(1, f.column()));
-            if (!sourceHere.computeIfAbsent(path, p -> Files.isReadable(Path.of(p)))) {
-                source.setPresentationHint(SourcePresentationHint.DEEMPHASIZE);
-                source.setOrigin("sources not on this machine");
+            if (source.getOrigin() != null) { // not on this machine
                 s.setPresentationHint(StackFramePresentationHint.SUBTLE);
             }
         } else {

@@ -16,7 +16,6 @@ import org.eclipse.lsp4j.debug.StoppedEventArgumentsReason;
 import org.eclipse.lsp4j.debug.TerminatedEventArguments;
 import org.eclipse.lsp4j.debug.ThreadEventArgumentsReason;
 import org.eclipse.lsp4j.debug.services.IDebugProtocolClient;
-import org.ptracedap.debuginfo.Symbolizer;
 import org.ptracedap.engine.FollowFork;
 import org.ptracedap.engine.TraceEvent;
 import org.ptracedap.engine.TraceGroup;
@@ -44,12 +43,15 @@ public final class Session implements Consumer<TraceEvent> {
     public enum Kind { NONE, ATTACHING, ATTACHED, LAUNCHING, LAUNCHED }
 
     private final CompletableFuture<Tracer> tracer;
-    public final Symbolizer symbolizer = new Symbolizer();
     /** The frame ids handed out for the current stop. */
     public final FrameIds frames = new FrameIds();
     private volatile org.ptracedap.debugger.SourceMap sourceMap = org.ptracedap.debugger.SourceMap.NONE;
+    /** The program's source files as responses show them (through {@link #sourceMap}). */
+    public final Sources sources = new Sources(() -> sourceMap);
     /** The stacks of the group's threads (made with the group). */
     private volatile org.ptracedap.debugger.Stacks stacks;
+    /** The symbols of the group's processes (made with the group, with {@link #stacks}). */
+    private volatile org.ptracedap.debugger.DebugInfo debugInfo;
     public final ProtocolLog log;
     private volatile IDebugProtocolClient client;
     private volatile ThreadEvents threadEvents;
@@ -70,6 +72,11 @@ public final class Session implements Consumer<TraceEvent> {
 
     public void sourceMap(org.ptracedap.debugger.SourceMap map) {
         sourceMap = map;
+    }
+
+    /** The symbols of the group's processes; null before an attach or launch began. */
+    public org.ptracedap.debugger.DebugInfo debugInfo() {
+        return debugInfo;
     }
 
     /** The stacks of the group's threads; null before an attach or launch began. */
@@ -215,10 +222,13 @@ public final class Session implements Consumer<TraceEvent> {
         return tracer.thenApply(t -> {
             TraceGroup g = t.group(this);
             group = g;
-            org.ptracedap.debugger.Stacks old2 = stacks;
-            stacks = new org.ptracedap.debugger.Stacks(g);
-            if (old2 != null) {
-                old2.close();
+            org.ptracedap.debugger.Stacks oldStacks = stacks;
+            org.ptracedap.debugger.DebugInfo oldInfo = debugInfo;
+            debugInfo = new org.ptracedap.debugger.DebugInfo();
+            stacks = new org.ptracedap.debugger.Stacks(g, debugInfo);
+            if (oldStacks != null) {
+                oldStacks.close();
+                oldInfo.close();
             }
             return g;
         });
@@ -289,6 +299,7 @@ public final class Session implements Consumer<TraceEvent> {
         org.ptracedap.debugger.Stacks s = stacks;
         if (s != null) {
             s.close();
+            debugInfo.close();
         }
         TraceGroup g = group;
         if (g != null) {

@@ -1,0 +1,50 @@
+package org.ptracedap.adapter.session;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.eclipse.lsp4j.debug.Source;
+import org.eclipse.lsp4j.debug.SourcePresentationHint;
+import org.ptracedap.debugger.SourceMap;
+
+/**
+ * The DAP {@link Source} of a file a program was compiled from, as every response that names one
+ * shows it (stack frames, disassembled instructions, loaded sources): its path on this machine
+ * through the session's source map (or in the process's own root), and, when it is not here,
+ * deemphasized with "sources not on this machine" — so the editor does not offer to open a file
+ * that does not exist.
+ *
+ * <p>Threads: any. What was located is kept for the session (a source map comes with attach or
+ * launch, before anything is located).
+ */
+public final class Sources {
+    public static final String NOT_HERE = "sources not on this machine";
+
+    private final Supplier<SourceMap> sourceMap;
+    private final Map<String, String> located = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> here = new ConcurrentHashMap<>();
+
+    Sources(Supplier<SourceMap> sourceMap) {
+        this.sourceMap = sourceMap;
+    }
+
+    /** The source of compile path {@code file} of process {@code pid}. */
+    public Source of(int pid, String file) {
+        String path = located.computeIfAbsent(pid + ":" + file, k -> sourceMap.get().locate(file, pid));
+        Source source = new Source();
+        source.setName(Path.of(path).getFileName().toString());
+        source.setPath(path);
+        if (!isHere(source)) {
+            source.setPresentationHint(SourcePresentationHint.DEEMPHASIZE);
+            source.setOrigin(NOT_HERE);
+        }
+        return source;
+    }
+
+    /** Is the file of a source made by {@link #of} readable here? */
+    public boolean isHere(Source source) {
+        return here.computeIfAbsent(source.getPath(), p -> Files.isReadable(Path.of(p)));
+    }
+}
