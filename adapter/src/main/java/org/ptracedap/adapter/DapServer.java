@@ -7,6 +7,8 @@ import org.eclipse.lsp4j.debug.ConfigurationDoneArguments;
 import org.eclipse.lsp4j.debug.ContinueArguments;
 import org.eclipse.lsp4j.debug.ContinueResponse;
 import org.eclipse.lsp4j.debug.DisassembleArguments;
+import org.eclipse.lsp4j.debug.LoadedSourcesArguments;
+import org.eclipse.lsp4j.debug.LoadedSourcesResponse;
 import org.eclipse.lsp4j.debug.DisassembleResponse;
 import org.eclipse.lsp4j.debug.DisconnectArguments;
 import org.eclipse.lsp4j.debug.ExceptionInfoArguments;
@@ -97,6 +99,7 @@ public final class DapServer implements IDebugProtocolServer {
     @Override public CompletableFuture<ScopesResponse> scopes(ScopesArguments a) { return stack.scopes(a); }
     @Override public CompletableFuture<VariablesResponse> variables(VariablesArguments a) { return stack.variables(a); }
     @Override public CompletableFuture<ModulesResponse> modules(ModulesArguments a) { return modules.modules(a); }
+    @Override public CompletableFuture<LoadedSourcesResponse> loadedSources(LoadedSourcesArguments a) { return modules.loadedSources(a); }
     @Override public CompletableFuture<DisassembleResponse> disassemble(DisassembleArguments a) { return disassembly.disassemble(a); }
     @Override public CompletableFuture<ExceptionInfoResponse> exceptionInfo(ExceptionInfoArguments a) { return exceptions.exceptionInfo(a); }
     @Override public CompletableFuture<ReadMemoryResponse> readMemory(ReadMemoryArguments a) { return memory.readMemory(a); }

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.ArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -92,6 +94,50 @@ class ModulesIT {
                     .startsWith("idle_threads")), "the program itself was known from the start: " + c.events("module"));
             c.ok("disconnect", Map.of());
         }
+    }
+
+    @Test
+    void loadedSourcesAreTheCompilationUnitsFilesAndComeWithTheirLibrary() throws Exception {
+        Path program = Sample.bin("idle_threads");
+        Path source = program.getParent().resolveSibling("src").resolve("idle_threads.c").toRealPath();
+        try (AdapterProcess adapter = new AdapterProcess()) {
+            DapClient c = adapter.client;
+            assertTrue(c.ok("initialize", Map.of("adapterID", "ptrace")).get("supportsLoadedSourcesRequest").getAsBoolean());
+            c.ok("launch", Map.of("program", program.toString(), "args", List.of("2"), "stopOnEntry", true));
+            int pid = c.event("process").get("systemProcessId").getAsInt();
+            c.ok("configurationDone", null);
+            c.event("stopped");
+            List<String> atEntry = paths(c.ok("loadedSources", null));
+            assertTrue(atEntry.contains(source.toString()), "the program's own source: " + atEntry);
+            assertTrue(atEntry.stream().noneMatch(p -> p.endsWith("idle_threads.c") && !p.equals(source.toString())), "once: " + atEntry);
+
+            c.ok("continue", Map.of("threadId", pid));
+            c.awaitEvents("thread", t -> t.get("reason").getAsString().equals("started"), 3);
+            c.ok("pause", Map.of("threadId", pid));
+            c.event("stopped");
+            JsonObject libc = c.event("module", m -> m.getAsJsonObject("module").get("name").getAsString().startsWith("libc.so"));
+            boolean libcHasDwarf = libc.getAsJsonObject("module").get("symbolStatus").getAsString().equals("Symbols loaded");
+            List<String> now = paths(c.ok("loadedSources", null));
+            assertTrue(now.containsAll(atEntry), "what was loaded still is");
+            if (libcHasDwarf) { // libc6-dbg (installed by .ci/run)
+                c.awaitEvents("loadedSource", e -> e.get("reason").getAsString().equals("new"), now.size() - atEntry.size());
+                List<JsonObject> added = c.events("loadedSource");
+                List<String> told = new ArrayList<>(atEntry);
+                added.forEach(e -> told.add(e.getAsJsonObject("source").get("path").getAsString()));
+                assertEquals(new TreeSet<>(now), new TreeSet<>(told), "the events told what the list has now");
+                assertEquals(now.size(), told.size(), "each source told once");
+                assertTrue(now.size() > atEntry.size() + 100, "libc's sources: " + now.size());
+                // libc's DW_AT_comp_dir is "." (Debian maps its build directory away): relative paths, as gdb shows them
+                assertTrue(now.stream().noneMatch(p -> p.isEmpty() || p.startsWith("./") || p.contains("/../")), "normalised: " + now);
+            }
+            c.ok("disconnect", Map.of());
+        }
+    }
+
+    private static List<String> paths(JsonObject loadedSources) {
+        List<String> out = new ArrayList<>();
+        loadedSources.getAsJsonArray("sources").forEach(s -> out.add(s.getAsJsonObject().get("path").getAsString()));
+        return out;
     }
 
     /** /usr/lib/debug/.build-id/xx/yyyy.debug for the build-id readelf finds in {@code file}. */

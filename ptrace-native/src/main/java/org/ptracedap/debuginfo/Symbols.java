@@ -113,6 +113,36 @@ public final class Symbols implements AutoCloseable {
         }
     }
 
+    private List<String> sources;
+
+    /**
+     * The source files the process's code was compiled from: each compilation unit's primary
+     * file ({@code DW_AT_name}, absolute and normalised), of every module with DWARF, sorted, once
+     * each — what a debugger lists as "loaded sources". Read once for these mappings.
+     */
+    public List<String> sources() {
+        if (sources == null) {
+            java.util.TreeSet<String> all = new java.util.TreeSet<>();
+            List<Pointer> modules = new ArrayList<>();
+            LibDw.dwfl_getmodules(session.dwfl, (module, userdata, name, start, arg) -> {
+                modules.add(module);
+                return LibDw.DWARF_CB_OK;
+            }, null, 0);
+            Memory attr = new Memory(LibDw.DWARF_ATTRIBUTE_SIZE);
+            LongByReference bias = new LongByReference();
+            for (Pointer m : modules) {
+                for (Pointer cu = LibDw.dwfl_module_nextcu(m, null, bias); cu != null; cu = LibDw.dwfl_module_nextcu(m, cu, bias)) {
+                    String name = normalise(cu, string(cu, LibDw.DW_AT_name, attr));
+                    if (name != null && !name.startsWith("<")) { // "<artificial>" (LTO) and the like are no files
+                        all.add(name);
+                    }
+                }
+            }
+            sources = List.copyOf(all);
+        }
+        return sources;
+    }
+
     /** Were these symbols read from the mappings {@code pid} has now? (A dlopen, an exec change them.) */
     public boolean current(int pid) {
         return maps.equals(ProcessDwfl.maps(pid));

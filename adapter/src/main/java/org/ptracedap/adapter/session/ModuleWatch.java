@@ -56,17 +56,22 @@ public final class ModuleWatch {
 
     /** Reads process {@code pid}'s modules again and tells {@code events} what changed since the last time. */
     public synchronized void refresh(int pid, Consumer<ModuleEventArguments> events) {
+        refresh(pid, events, () -> { });
+    }
+
+    /** As {@link #refresh(int, Consumer)}, and runs {@code changed} after the events when any module came or went. */
+    public synchronized void refresh(int pid, Consumer<ModuleEventArguments> events, Runnable changed) {
         if (LibDw.missing() != null) {
             return;
         }
         try {
-            refreshAfterLast(pid, events);
+            refreshAfterLast(pid, events, changed);
         } catch (java.util.concurrent.RejectedExecutionException ended) {
             // the session is over
         }
     }
 
-    private void refreshAfterLast(int pid, Consumer<ModuleEventArguments> events) {
+    private void refreshAfterLast(int pid, Consumer<ModuleEventArguments> events, Runnable changed) {
         last = last.thenRunAsync(() -> {
             String maps;
             try {
@@ -103,6 +108,9 @@ public final class ModuleWatch {
                     events.accept(event(ModuleEventArgumentsReason.REMOVED, m));
                 }
             });
+            if (!before.keySet().equals(fresh.keySet())) {
+                changed.run();
+            }
         }, executor).exceptionally(e -> null);
     }
 

@@ -256,6 +256,7 @@ public final class Session implements Consumer<TraceEvent> {
             s.preload(pid);
         }
         modules.refresh(pid, e -> { }); // the baseline: the client asks for the list itself
+        loadedSources.refresh(debugInfo, pid, e -> { }); // likewise
         this.pid = pid;
         this.stopOnEntry = stopOnEntry;
         hadDebuggee = true;
@@ -411,6 +412,7 @@ public final class Session implements Consumer<TraceEvent> {
         return t;
     });
     private final ModuleWatch modules = new ModuleWatch(background);
+    private final SourceWatch loadedSources = new SourceWatch(sources);
 
     /** The session's background thread (see above). */
     public java.util.concurrent.Executor background() {
@@ -421,7 +423,8 @@ public final class Session implements Consumer<TraceEvent> {
     private void warmStacks(int tid) {
         IDebugProtocolClient c = client;
         if (c != null && pid > 0) {
-            modules.refresh(pid, c::module);
+            int main = pid;
+            modules.refresh(main, c::module, () -> loadedSources.refresh(debugInfo, main, c::loadedSource));
         }
         org.ptracedap.debugger.Stacks s = stacks;
         Integer owner = threadOwner.get(tid);
