@@ -69,11 +69,23 @@ public final class SourceMap {
      */
     public String locate(String compiled, int pid) {
         String local = toLocal(compiled);
-        if (local == null || Files.exists(Path.of(local))) {
-            return local;
+        if (local == null) {
+            return null;
+        }
+        if (Files.exists(Path.of(local))) {
+            return real(Path.of(local));
         }
         Path inRoot = Path.of("/proc/" + pid + "/root" + local);
         return Files.exists(inRoot) ? inRoot.toString() : local;
+    }
+
+    /** The file's path with symlinks resolved, as gdb shows it (Debian's /usr/lib/go-1.19/src is /usr/share/go-1.19/src). */
+    private static String real(Path p) {
+        try {
+            return p.toRealPath().toString();
+        } catch (java.io.IOException e) {
+            return p.toString();
+        }
     }
 
     private static boolean under(String path, String prefix) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ptracedap.debuginfo.LibDw;
@@ -86,6 +87,82 @@ class StacksTest {
             prog.signal(Signals.SIGUSR1);
             assertEquals(0, org.ptracedap.sys.WaitStatus.exitCode(prog.awaitExit()), "the program runs on as before");
         }
+    }
+
+    /**
+     * A Go program's threads — goroutines in a syscall, the runtime's own threads on their g0
+     * stacks (sysmon, the template thread, idle Ms) — frame for frame as gdb shows them, each
+     * stack ending cleanly at its outermost frame ({@code runtime.goexit}, {@code runtime.clone},
+     * {@code runtime.mcall}); gdb's last line, a {@code 0x0 in ??} past the end, is no frame.
+     * The runtime's threads wake up now and then (sysmon polls): a thread is compared when it sat
+     * in the same system call at the same pc and stack pointer before our look and after gdb's
+     * (per /proc/PID/task/TID/syscall) — the goroutines in their long sleep always do.
+     */
+    @Test
+    void goThreadsStacksAreGdbs() throws Exception {
+        Assumptions.assumeTrue(LibDw.missing() == null, LibDw.missing());
+        Assumptions.assumeTrue(GdbFrames.available(), "gdb is the oracle: apt-get install gdb");
+        Assumptions.assumeTrue(java.nio.file.Files.isExecutable(Sample.bin("go_threads")),
+                "the Go sample is built when go is installed (apt-get install golang-go)");
+        try (Sample prog = Sample.start("go_threads", "4", "600000")) {
+            prog.awaitOutput("started");
+            Sample.await("the 4 goroutines in nanosleep", () -> syscalls(prog.pid).values().stream()
+                    .filter(l -> l.startsWith(SYS_NANOSLEEP + " ")).count() >= 4);
+            Map<Integer, String> before = syscalls(prog.pid);
+            TraceGroup group = Tracer.shared().group(e -> { });
+            group.attach(prog.pid, TraceOptions.defaults()).get(SECONDS, TimeUnit.SECONDS);
+            group.pause().get(SECONDS, TimeUnit.SECONDS);
+            Map<Integer, List<GdbFrames.Frame>> ours = new TreeMap<>();
+            DebugInfo info = new DebugInfo();
+            Stacks stacks = new Stacks(group, info);
+            for (ThreadInfo t : group.threads().get(SECONDS, TimeUnit.SECONDS)) {
+                Stacks.Page page = stacks.frames(prog.pid, t.tid(), 0, 100).get(SECONDS, TimeUnit.SECONDS);
+                assertTrue(page.complete(), "the whole stack: " + page);
+                List<GdbFrames.Frame> shown = new ArrayList<>();
+                for (Stacks.Frame f : page.frames()) {
+                    // a compile path here; the adapter shows it located (symlinks resolved), as gdb does
+                    shown.add(new GdbFrames.Frame(f.inlined() ? "inline" : f.tailCall() ? "tailcall" : "normal", f.pc(),
+                            f.function(), f.file() == null ? null : SourceMap.NONE.locate(f.file(), prog.pid), f.line()));
+                }
+                ours.put(t.tid(), shown);
+            }
+            stacks.close();
+            info.close();
+            group.detach().get(SECONDS, TimeUnit.SECONDS);
+
+            Map<Integer, List<GdbFrames.Frame>> gdb = GdbFrames.of(prog.pid);
+            gdb.values().forEach(frames -> frames.removeIf(f -> f.pc() == 0 && f.function() == null));
+            assertEquals(gdb.keySet(), ours.keySet(), "the same threads");
+            Map<Integer, String> after = syscalls(prog.pid);
+            List<Integer> still = gdb.keySet().stream().filter(t -> before.get(t) != null && before.get(t).equals(after.get(t))
+                    && !before.get(t).startsWith("running")).toList();
+            assertTrue(still.size() >= 6, "the goroutines' threads and the runtime's idle ones sat still: " + before + " " + after);
+            for (int tid : still) {
+                assertEquals(String.join("\n", strings(gdb.get(tid))), String.join("\n", strings(ours.get(tid))),
+                        "go_threads thread " + tid + ": every frame gdb shows, and no other");
+            }
+            String all = ours.toString();
+            assertTrue(all.contains("main.sleepRaw") && all.contains("runtime.goexit") && all.contains("runtime.clone"),
+                    "goroutines and g0 stacks: " + all);
+            prog.signal(Signals.SIGKILL);
+            prog.awaitExit();
+        }
+    }
+
+    private static final int SYS_NANOSLEEP = 35;
+
+    /** Each thread's /proc/PID/task/TID/syscall line: the call, its arguments, stack pointer and pc ("running" when in none). */
+    private static Map<Integer, String> syscalls(int pid) {
+        Map<Integer, String> out = new TreeMap<>();
+        java.io.File[] tasks = new java.io.File("/proc/" + pid + "/task").listFiles();
+        for (java.io.File t : tasks == null ? new java.io.File[0] : tasks) {
+            try {
+                out.put(Integer.parseInt(t.getName()), java.nio.file.Files.readString(t.toPath().resolve("syscall")).strip());
+            } catch (java.io.IOException | NumberFormatException e) {
+                // gone
+            }
+        }
+        return out;
     }
 
     private static Map<Integer, List<GdbFrames.Frame>> comparable(Map<Integer, List<GdbFrames.Frame>> gdb, boolean cpp) {
