@@ -1155,7 +1155,9 @@ def big_section(S, w):
     w("")
     prog = B("dap", "progress")
     w(f"`progressStart`/`progressUpdate`/`progressEnd` events ptrace-dap sent before the first stack "
-      f"(the client said `supportsProgressReporting`): {', '.join(str(x) for x in prog) if prog else '—'} per round.")
+      f"(the client said `supportsProgressReporting`): "
+      + (f"{prog[0]} in each of {len(prog)} rounds." if prog and len(set(prog)) == 1
+         else f"{', '.join(str(x) for x in prog)} per round." if prog else "—."))
     w("")
     if any(f.startswith("big") for f in LLDB_FAILURES):
         w("lldb-dap failed in this run: " + "; ".join(f for f in LLDB_FAILURES if f.startswith("big")) + ".")
