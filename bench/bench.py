@@ -25,6 +25,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dap import DapClient, DapError  # noqa: E402
+import bigcpp  # noqa: E402  (the big C++ program of section 3c)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "bench", "out")
@@ -218,10 +219,11 @@ class Adapter:
         self.p = spawn(cmd or ADAPTER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err)
         self.dap = DapClient(self.p, coalesce)
 
-    def initialize(self):
-        t, msg = self.dap.request("initialize", {
+    def initialize(self, **capabilities):
+        """capabilities: more of the client's, e.g. supportsProgressReporting=True."""
+        t, msg = self.dap.request("initialize", dict({
             "clientID": "bench", "adapterID": "ptrace-dap", "linesStartAt1": True,
-            "columnsStartAt1": True, "pathFormat": "path"})
+            "columnsStartAt1": True, "pathFormat": "path"}, **capabilities))
         return t
 
     def engine_ready(self, timeout=30):
@@ -648,15 +650,20 @@ def pause_floor_any(idle, rounds, S):
 LLDB_DAP = shutil.which("lldb-vscode-16") or shutil.which("lldb-dap-16")
 
 
-def attach_running(a, idle, ours, wait):
+def attach_running(a, idle, ours, wait, times=None, **capabilities):
     """initialize, attach, configurationDone: the process running under our adapter (attach
     {"processId"}) or lldb-vscode 16 (attach {"pid"}; it stops the process at attach, and
-    configurationDone may continue it: if not, continue)."""
-    a.initialize()
+    configurationDone may continue it: if not, continue). times, if given, gets the attach
+    request's send time ("attach-sent") and its response's ("attach")."""
+    a.initialize(**capabilities)
+    if times is not None:
+        times["attach-sent"] = time.perf_counter()
     if ours:
-        a.dap.request("attach", {"processId": idle.pid})
+        t, _ = a.dap.request("attach", {"processId": idle.pid}, timeout=wait)
     else:
-        a.dap.request("attach", {"pid": idle.pid}, timeout=wait)
+        t, _ = a.dap.request("attach", {"pid": idle.pid}, timeout=wait)
+    if times is not None:
+        times["attach"] = t
     mark = a.dap.mark()
     a.dap.request("configurationDone", {}, timeout=wait)
     if not ours:
@@ -899,6 +906,276 @@ def stacks_section(S, w):
     w("")
 
 
+# ---------------------------------------------------------------------------- 3c. a big C++ binary (issue 14 (c), (d))
+
+BIG = {}  # the big program's metadata (bigcpp.json), once built
+
+# What (c) times on the big binary, each the first of a fresh debugger (cold). A step without a
+# measurement yet has its placeholder; when the adapter can do it, time it in big_dap (and gdb's
+# in big_gdb: `-ex 'break FN'`, `-ex 'print GLOBAL'`) under the step's key, and drop the note.
+BIG_STEPS = [
+    ("stack", "first `stackTrace` of a thread blocked in the late unit", None),
+    ("break", "first function breakpoint by name (`{break_function}`, verified)",
+     "not measured yet: needs breakpoints (issue 16)"),
+    ("eval", "first global evaluated (`{global_name}` = {global_value})",
+     "not measured yet: needs evaluate (issue 15)"),
+]
+
+
+def big_program():
+    """Builds bench/out/bigcpp/bigcpp (or finds it built: bigcpp.py caches) and remembers its metadata."""
+    if not BIG:
+        meta = bigcpp.build(log=log)
+        bigcpp.check_sources(meta)
+        BIG.update(meta)
+    return BIG
+
+
+class Big:
+    """The big program running, untraced: its threads blocked in the late unit, main in sigwait."""
+
+    def __init__(self, meta):
+        self.meta = meta
+        self.p = spawn([meta["program"]], stdout=subprocess.PIPE)
+        self.pid = self.p.pid
+        r, _, _ = select.select([self.p.stdout], [], [], 60)
+        line = self.p.stdout.readline() if r else b""
+        check(line == b"ready\n", f"bigcpp: {line!r} instead of ready")
+        self.workers = sorted(int(t) for t in os.listdir(f"/proc/{self.pid}/task") if int(t) != self.pid)
+        check(len(self.workers) == meta["threads"], f"bigcpp: {len(self.workers)} threads besides main")
+
+    def untraced(self, timeout=10):
+        Idle.untraced(self, timeout)
+
+    def finish(self):
+        self.untraced()
+        os.kill(self.pid, signal.SIGCONT)
+        os.kill(self.pid, signal.SIGTERM)
+        _, rc, _ = wait_exit(self.p, 30, "bigcpp")
+        check(rc == 0, f"bigcpp after the bench: exit code {rc}")
+
+
+def big_frames_ok(meta, frames):
+    """A stack of one of the late unit's threads, as the generator made it (innermost first, DAP
+    frames as dicts of name, path, line): block_forever at its pause() line, descend at its
+    recursion's line (3 frames), relay in the unit before, late_thread; all with their files."""
+    late, relay = os.path.basename(meta["late_source"]), os.path.basename(meta["relay_source"])
+
+    def at(fn, src, line):
+        short = fn.split("::")[-1]
+        return any(short in (f["name"] or "") and (f["path"] or "").endswith("/" + src) and f["line"] == line
+                   for f in frames)
+
+    return (at(meta["block_function"], late, meta["block_line"])
+            and sum(1 for f in frames if "descend" in (f["name"] or "") and (f["path"] or "").endswith("/" + late)
+                    and f["line"] == meta["descend_line"]) == 3
+            and at(meta["relay_function"], relay, meta["relay_line"])
+            and at(meta["thread_function"], late, meta["thread_line"]))
+
+
+def big_dap(prog, S, keep, key="dap"):
+    """A fresh adapter (cold): initialize (supportsProgressReporting) → attach → configurationDone
+    → pause → stopped → stackTrace of a worker thread (levels 20), checked; VmHWM read right
+    then; disconnect. key "lldb-dap": lldb-vscode 16 the same way."""
+    ours = key == "dap"
+    meta = prog.meta
+    a = Adapter("big-" + key, None if ours else [LLDB_DAP])
+    wait = 120 if ours else 600
+    tid = prog.workers[0]
+    times = {}
+    try:
+        attach_running(a, prog, ours, wait, times, supportsProgressReporting=True)
+        mark = a.dap.mark()
+        t_pause = time.perf_counter()
+        a.dap.request("pause", {"threadId": prog.pid}, timeout=wait)
+        _, t_stop, _ = a.dap.wait_event("stopped", mark, wait)
+        t_stack, msg = a.dap.request("stackTrace", {"threadId": tid, "startFrame": 0, "levels": 20}, timeout=wait)
+        hwm = a.hwm_kb()
+        anon, file_ = status_field(a.p.pid, "RssAnon"), status_field(a.p.pid, "RssFile")
+        frames = [{"name": f.get("name"), "path": (f.get("source") or {}).get("path"), "line": f.get("line")}
+                  for f in msg["body"]["stackFrames"]]
+        check(big_frames_ok(meta, frames), f"{key}: the stack of thread {tid} is not the late unit's: {frames}")
+        progress = [e for e in a.dap.events if e[1] in ("progressStart", "progressUpdate", "progressEnd")]
+        a.close(wait)
+        if not ours:
+            os.kill(prog.pid, signal.SIGCONT)  # lldb-vscode 16 may leave the process SIGSTOPped after its detach
+    except BaseException:
+        log(f"{key} stderr: " + a.stderr()[-3000:])
+        raise
+    finally:
+        if a.p.pid in PROCS:
+            kill(a.p)
+    t0 = times["attach-sent"]
+    if keep:
+        S.add(("big", key, "stack"), (t_stack - t0) * 1e3)
+        S.add(("big", key, "attach"), (times["attach"] - t0) * 1e3)
+        S.add(("big", key, "pause"), (t_stop - t_pause) * 1e3)
+        S.add(("big", key, "wall"), (t_stack - a.t_spawn) * 1e3)
+        if hwm:
+            S.add(("big", key, "rss"), hwm / 1024)
+        if anon and file_:
+            S.add(("big", key, "rss-anon"), int(anon) / 1024)
+            S.add(("big", key, "rss-file"), int(file_) / 1024)
+        S.add(("big", key, "progress"), len(progress))
+    return f"{key}={(t_stack - t0) * 1e3:.0f}ms/{hwm / 1024 if hwm else 0:.0f}MB"
+
+
+def big_lldb(prog, S, keep):
+    """lldb-dap beside us; a failure of lldb's is reported, not fatal."""
+    try:
+        return big_dap(prog, S, keep, "lldb-dap")
+    except (BenchError, DapError) as e:
+        LLDB_FAILURES.append(f"big binary: {e}")
+        log(f"  lldb-dap on the big binary failed: {e}")
+        try:
+            os.kill(prog.pid, signal.SIGCONT)
+        except OSError:
+            pass
+        return "lldb-dap=failed"
+
+
+GDB_FRAME = re.compile(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(\S+) \(.*\) at (\S+):(\d+)$")
+
+
+def big_gdb(prog, S, keep):
+    """`gdb -p PID -batch -ex 'thread 2' -ex bt -ex 'echo BT-DONE' -ex detach`, its output read as it
+    comes: process start → the backtrace printed (the marker line after it), → exit."""
+    meta = prog.meta
+    t0 = time.perf_counter()
+    p = spawn(GDB + ["-p", str(prog.pid), "-ex", "thread 2", "-ex", "bt", "-ex", "echo BT-DONE\\n", "-ex", "detach"],
+              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines, t_bt = [], None
+    watchdog = threading.Timer(600, kill, (p,))  # the loop below reads until gdb's output ends
+    watchdog.start()
+    try:
+        for line in p.stdout:
+            line = line.decode(errors="replace").rstrip("\n")
+            lines.append(line)
+            if line == "BT-DONE" and t_bt is None:
+                t_bt = time.perf_counter()
+        t_end, rc, rss = wait_exit(p, 60, "gdb -p")
+    except BaseException:
+        kill(p)
+        raise
+    finally:
+        watchdog.cancel()
+    frames = []
+    for line in lines:
+        m = GDB_FRAME.match(line)
+        if m:
+            frames.append({"name": m[1], "path": os.path.abspath(m[2]), "line": int(m[3])})
+    text = "\n".join(lines)
+    check(rc == 0 and t_bt and big_frames_ok(meta, frames) and re.search(r"\[Inferior 1 \(process \d+\) detached\]", text),
+          f"gdb on the big binary: rc={rc}, frames {frames}; tail {text[-1500:]!r}")
+    if keep:
+        S.add(("big", "gdb", "wall"), (t_bt - t0) * 1e3)
+        S.add(("big", "gdb", "exit"), (t_end - t0) * 1e3)
+        S.add(("big", "gdb", "rss"), rss / 1024)
+    return f"gdb={(t_bt - t0) * 1e3:.0f}ms/{rss / 1024:.0f}MB"
+
+
+def bench_big(rounds, S):
+    meta = big_program()
+    log(f"== 3c. a big C++ binary ({meta['compile_units']:,} compile units, {meta['dwarf_bytes'] / 1e6:.0f} MB of DWARF): "
+        f"the first stack, cold, {rounds} rounds + 1 warm-up (page cache)")
+    prog = Big(meta)
+    try:
+        for r in range(rounds + 1):
+            wait_quiet(f"big round {r}")
+            line = []
+            for fn in order([big_dap, big_gdb] + ([big_lldb] if LLDB_DAP else []), r):
+                prog.untraced()
+                line.append(fn(prog, S, r > 0))
+            log(f"  {'warm-up' if r == 0 else f'round {r}'}: " + " ".join(line))
+        prog.finish()
+    finally:
+        if prog.p.pid in PROCS:
+            kill(prog.p)
+
+
+def big_section(S, w):
+    meta = BIG
+    B = lambda k, m: S.get(("big", k, m))  # noqa: E731
+    ours, ours_wall = med(B("dap", "stack")), med(B("dap", "wall"))
+    w(f"### 3c. A big C++ binary ({meta['compile_units']:,} compile units, {meta['dwarf_bytes'] / 1e6:.0f} MB of DWARF)")
+    w("")
+    w(f"`bench/bigcpp.py`: {meta['units']:,} generated C++ units of standard-library templates (a `std::map` of "
+      f"its own types in each, `std::string`, `std::vector`, `std::function` and more in some) + main, one PIE "
+      f"built with `g++ {meta['cxxflags']}`: {meta['file_bytes'] / 1e6:.0f} MB, {meta['compile_units']:,} compile units, "
+      f"{meta['dwarf_bytes'] / 1e6:.1f} MB in its .debug_* sections "
+      f"({', '.join(f'{k} {v / 1e6:.1f}' for k, v in meta['debug_sections'].items() if v >= 1e6)} MB). "
+      f"Built in {fmt(meta.get('full_build_seconds'), 0)} s from scratch ({meta['jobs']} compilers at a time, a precompiled header; cached "
+      f"since). {meta['threads']} threads block in the last (\"late\") unit, `{meta['late_unit']}`, its CU last in "
+      f".debug_info: `late_thread` → `relay` (the unit before) → `descend` ×4 → `block_forever` → `pause`. "
+      f"Every round is cold: a fresh adapter / gdb on the running program. DAP (ours and lldb-dap 16, "
+      f"`lldb-vscode-16`): `initialize` → **`attach` request sent → … → the first `stackTrace` response** (`attach`, "
+      f"`configurationDone`, `pause` → `stopped`, `stackTrace` of a worker, `levels` 20). gdb: `gdb -p PID -batch "
+      f"-ex 'thread 2' -ex bt`, process start → the backtrace printed. Checked every time: the stack has "
+      f"`block_forever` at its `pause()` line, 3 `descend` frames at the recursion's line, `relay` in the unit before "
+      f"and `late_thread`, each with its file:line. A warm-up round (page cache) dropped; tools interleaved.")
+    w("")
+    w("| tool | what is timed | median ms | min–max | rounds | × ours |")
+    w("|---|---|---|---|---|---|")
+    for key, label, metric, base in [
+        ("dap", "**ptrace-dap**", "stack", None),
+        ("lldb-dap", "lldb-dap 16", "stack", ours),
+        ("dap", "ptrace-dap", "attach", None),
+        ("lldb-dap", "lldb-dap 16", "attach", None),
+        ("dap", "ptrace-dap", "pause", None),
+        ("lldb-dap", "lldb-dap 16", "pause", None),
+        ("dap", "ptrace-dap", "wall", None),
+        ("lldb-dap", "lldb-dap 16", "wall", ours_wall),
+        ("gdb", "gdb", "wall", ours_wall),
+        ("gdb", "gdb", "exit", None),
+    ]:
+        what = {"stack": "`attach` sent → first `stackTrace` response",
+                "attach": "`attach` sent → `attach` response",
+                "pause": "`pause` sent → `stopped`",
+                "wall": "process start → backtrace printed" if key == "gdb" else "process start → first `stackTrace` response",
+                "exit": "process start → detached, exited"}[metric]
+        if key == "dap" and metric == "stack":
+            what = f"**{what}**"
+        xs = B(key, metric)
+        if xs:
+            w(f"| {label} | {what} | {fmt(med(xs), 0)} | {rng(xs, 0)} | {len(xs)} | {ratio(med(xs), base) if base else '—'} |")
+    w("")
+    w("| tool | peak RSS, median MB (min–max) | of which then anonymous / file-backed, median MB |")
+    w("|---|---|---|")
+    for key, label in [("dap", "ptrace-dap adapter JVM (VmHWM, read right after the first `stackTrace` response)"),
+                       ("lldb-dap", "lldb-vscode-16 (VmHWM, the same moment)"),
+                       ("gdb", "gdb (maxrss from wait4)")]:
+        xs = B(key, "rss")
+        if xs:
+            split = (f"{fmt(med(B(key, 'rss-anon')), 0)} / {fmt(med(B(key, 'rss-file')), 0)}"
+                     if B(key, "rss-anon") else "—")
+            w(f"| {label} | {fmt(med(xs), 0)} ({rng(xs, 0)}) | {split} |")
+    w("")
+    w("File-backed pages count in RSS: the parts of the program's file its debug-info reader has touched "
+      "(mapped, clean, shared with the page cache).")
+    w("")
+    prog = B("dap", "progress")
+    w(f"`progressStart`/`progressUpdate`/`progressEnd` events ptrace-dap sent before the first stack "
+      f"(the client said `supportsProgressReporting`): "
+      + (f"{prog[0]} in each of {len(prog)} rounds." if prog and len(set(prog)) == 1
+         else f"{', '.join(str(x) for x in prog)} per round." if prog else "—."))
+    w("")
+    if any(f.startswith("big") for f in LLDB_FAILURES):
+        w("lldb-dap failed in this run: " + "; ".join(f for f in LLDB_FAILURES if f.startswith("big")) + ".")
+        w("")
+    w("| target | measured (median) | goal | status |")
+    w("|---|---|---|---|")
+    w(target_row("(c) first `stackTrace`, cold (`attach` sent → response)", ours, "≤ 2 s", 2000, "ms"))
+    w(target_row("(c) first stack ÷ gdb's (process start → stack / backtrace)", ours_wall / med(B("gdb", "wall")),
+                 "< 1×", 1, "×", (ours_wall, med(B("gdb", "wall")))).replace("µs/thread", "ms"))
+    w(target_row("(c) first stack ÷ lldb-dap's (`attach` sent → `stackTrace` response)", ours / med(B("lldb-dap", "stack")),
+                 "< 1×", 1, "×", (ours, med(B("lldb-dap", "stack")))).replace("µs/thread", "ms"))
+    for key, label, note in BIG_STEPS:
+        if note and not B("dap", key):
+            w(f"| (c) {label.format(**meta)}, cold | {note} | ≤ 2 s, faster than gdb and lldb-dap | — |")
+    w(target_row("(d) adapter peak RSS during (c)", med(B("dap", "rss")), "≤ 200 MB", 200, "MB"))
+    w("")
+
+
 # ---------------------------------------------------------------------------- 4. start-up
 
 def start_hello(S, keep, target):
@@ -1025,6 +1302,8 @@ def report(S, args, started, elapsed):
         pause_section(S, w)
     if S.get(("stacks", "dap", "warm", "all")):
         stacks_section(S, w)
+    if S.get(("big", "dap", "stack")):
+        big_section(S, w)
     st = lambda *k: S.get(("start",) + k)  # noqa: E731
     if st("hello"):
         start_section(S, w, st)
@@ -1317,7 +1596,9 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer rounds: a smoke check, not figures")
     ap.add_argument("--wait-quiet", type=float, default=0, metavar="S",
                     help="before each round wait until other processes use < 10%% of the CPUs, up to S seconds of waiting in all")
-    ap.add_argument("--only", default="storm,attach,pause,stacks,start", help="comma-separated sections to run")
+    ap.add_argument("--only", default="storm,attach,pause,stacks,start",
+                    help="comma-separated sections to run (also: attach10k; big, the big C++ binary of 3c, "
+                         "which builds it first: a few minutes the first time)")
     args = ap.parse_args()
     WAIT["budget"] = args.wait_quiet
     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -1342,6 +1623,9 @@ def main():
             section("pause", bench_pause, args, pause_sessions, pause_rounds, S)
         if "stacks" in only:
             section("stacks", bench_stacks, args, 2 if args.quick else 4, 3 if args.quick else 6, S)
+        if "big" in only:
+            big_program()  # built (or found built) before the section: not timed
+            section("big", bench_big, args, 1 if args.quick else 7, S)
         if "start" in only:
             section("start", bench_start, args, start_rounds, S)
     except BenchError as e:

@@ -6,6 +6,9 @@ thread (schedstat: CPU and run-queue wait), optionally with a JFR recording or p
     bench/probe.py attach-dap [N]       attach to idle_threads N (engine loaded first), threads, disconnect
     bench/probe.py pause-dap [N] [R]    attach to idle_threads N, R pause/continue rounds
     bench/probe.py start                spawn → initialize → attach (1 thread) → disconnect
+    bench/probe.py big-dap              the big C++ binary of section 3c (bench/bigcpp.py, built if
+                                        missing): attach → configurationDone → pause → the first
+                                        stackTrace of a late-unit thread; timings, RSS (anon/file)
     bench/probe.py storm-matrix [R] --opts "JVM OPTS" --opts "..."
                                         R interleaved rounds (default 5) of `ptrace-dap trace --quiet`
                                         on clone_storm 2,000 and 10,000 per set of JVM options
@@ -79,6 +82,20 @@ def adapter_cmd(args):
     return cmd[:jar] + extra + cmd[jar:]
 
 
+def smaps_top(pid, n):
+    """The n mappings (by path; [anon] for anonymous ones together) with the most resident KB."""
+    by = {}
+    name = None
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            head = line.split()
+            if head and "-" in head[0] and len(head) >= 5 and not head[0].endswith(":"):
+                name = head[5] if len(head) > 5 else "[anon]"
+            elif head and head[0] == "Rss:":
+                by[name] = by.get(name, 0) + int(head[1])
+    return sorted(by.items(), key=lambda kv: -kv[1])[:n]
+
+
 def java_pid(a):
     if a.p.args[0] != "perf":
         return a.p.pid
@@ -96,7 +113,8 @@ def java_pid(a):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("scenario", choices=["storm-dap", "attach-dap", "pause-dap", "start", "start-matrix", "storm-matrix"])
+    ap.add_argument("scenario", choices=["storm-dap", "attach-dap", "pause-dap", "start", "start-matrix", "storm-matrix",
+                                         "big-dap"])
     ap.add_argument("n", nargs="?", type=int)
     ap.add_argument("rounds", nargs="?", type=int, default=20)
     ap.add_argument("--jfr")
@@ -201,6 +219,41 @@ def main():
                 sys.stderr.write(f"{o or '(default)':<70} initialize {bench.med(i):6.0f} ms ({min(i):.0f}–{max(i):.0f})"
                                  f"   attach {bench.med(t):6.0f} ms ({min(t):.0f}–{max(t):.0f})\n")
             idle.finish()
+        elif args.scenario == "big-dap":
+            meta = bench.big_program()
+            prog = bench.Big(meta)
+            a = bench.Adapter("probe", cmd)
+            s = Sampler(java_pid(a))
+            a.initialize(supportsProgressReporting=True)
+            a.engine_ready()
+            time.sleep(0.1)
+            s.snapshot("started, engine loaded")
+            jfr = Jfr(java_pid(a), args.jfr)
+            time.sleep(0.1)
+            t0 = time.perf_counter()
+            t1, _ = a.dap.request("attach", {"processId": prog.pid})
+            a.dap.request("configurationDone", {})
+            m = a.dap.mark()
+            t2 = time.perf_counter()
+            a.dap.request("pause", {"threadId": prog.pid})
+            _, t3, _ = a.dap.wait_event("stopped", m, 60)
+            t4, msg = a.dap.request("stackTrace", {"threadId": prog.workers[0], "startFrame": 0, "levels": 20}, timeout=120)
+            rss = {k: bench.status_field(java_pid(a), k) for k in ("VmHWM", "VmRSS", "RssAnon", "RssFile", "RssShmem")}
+            s.snapshot(f"attach → response {(t1 - t0) * 1e3:.0f} ms; pause → stopped {(t3 - t2) * 1e3:.0f} ms; "
+                       f"→ stackTrace response {(t4 - t3) * 1e3:.0f} ms; attach → stack {(t4 - t0) * 1e3:.0f} ms; "
+                       + " ".join(f"{k} {int(v) / 1024:.0f} MB" for k, v in rss.items() if v))
+            for f in msg["body"]["stackFrames"]:
+                sys.stderr.write(f"  {f.get('name')}  {(f.get('source') or {}).get('path')}:{f.get('line')}\n")
+            sys.stderr.write("resident by mapping (top 6 of /proc/PID/smaps, MB): " + ", ".join(
+                f"{name} {kb / 1024:.0f}" for name, kb in smaps_top(java_pid(a), 6)) + "\n")
+            heap = subprocess.run(["jcmd", str(java_pid(a)), "GC.heap_info"], capture_output=True, text=True).stdout
+            sys.stderr.write("Java heap (jcmd GC.heap_info):\n" + "\n".join(heap.splitlines()[1:]) + "\n")
+            t5 = time.perf_counter()
+            a.dap.request("stackTrace", {"threadId": prog.workers[1], "startFrame": 0, "levels": 20})
+            sys.stderr.write(f"a second thread's stackTrace: {(time.perf_counter() - t5) * 1e3:.1f} ms\n")
+            jfr.dump()
+            a.close()
+            prog.finish()
         elif args.scenario == "start":
             idle = bench.Idle(0)
             a = bench.Adapter("probe", cmd)
