@@ -33,6 +33,7 @@ public final class DebugInfo implements AutoCloseable {
     private final Map<Integer, Symbols> symbols = new HashMap<>();
     private boolean recheck;
     private volatile boolean closed;
+    private volatile String reading;
 
     /** The symbols thread, for work that keeps state confined to it (as {@link Stacks} does). */
     Executor thread() {
@@ -68,6 +69,15 @@ public final class DebugInfo implements AutoCloseable {
             symbols.put(pid, s);
         }
         return s;
+    }
+
+    /** The module whose debug info is being read now (a path), or null: what a long wait is shown waiting for. */
+    public String reading() {
+        return reading;
+    }
+
+    void reading(String module) {
+        reading = module;
     }
 
     /** The processes ran: their mappings may have changed; checked at next use. */

@@ -140,10 +140,12 @@ public final class Stacks implements AutoCloseable {
                 return;
             }
             try {
-                info.symbols(pid).preload();
+                info.symbols(pid).preload(info::reading);
                 unwinders.computeIfAbsent(pid, Unwinder::open);
             } catch (RuntimeException e) {
                 // the first stop says what is wrong
+            } finally {
+                info.reading(null);
             }
         });
     }

@@ -44,14 +44,15 @@ public final class Symbols implements AutoCloseable {
     private final Map<Long, String> compDirs = new HashMap<>();
     private final Map<Long, Pointer> fileTables = new HashMap<>();
     private final Map<Long, java.util.Optional<LineTable>> lineTables = new HashMap<>();
-    private final Map<Long, Map<Long, String>> aliases = new HashMap<>();
+    /** Each module's ELF symbol index, built when first needed (or by {@link #preload}). */
+    private final Map<Long, SymbolIndex> symbolIndexes = new HashMap<>();
     private final TailCalls tailCalls;
     private final String maps;
 
     private Symbols(ProcessDwfl session, String maps) {
         this.session = session;
         this.maps = maps;
-        this.tailCalls = new TailCalls(session.dwfl);
+        this.tailCalls = new TailCalls(session.dwfl, this::symbolIndex);
     }
 
     /**
@@ -90,10 +91,11 @@ public final class Symbols implements AutoCloseable {
 
     /**
      * Reads now what the first stop would otherwise wait for: each module's DWARF (its separate
-     * debug file found), its index of compilation units, its symbol table and the names tail
-     * calls are resolved by. For a background thread after an attach; costs nothing later.
+     * debug file found), its index of compilation units, and — unless it is a big one — its
+     * symbol index (aliases' names, where tail calls land). For a background thread after an
+     * attach; costs nothing later. {@code reading} is told each module's name as it is read.
      */
-    public void preload() {
+    public void preload(java.util.function.Consumer<String> reading) {
         List<Pointer> modules = new ArrayList<>();
         LibDw.ModuleCallback each = (module, userdata, name, start, arg) -> {
             modules.add(module);
@@ -103,14 +105,18 @@ public final class Symbols implements AutoCloseable {
         for (Pointer m : modules) {
             LongByReference bias = new LongByReference();
             LongByReference start = new LongByReference();
-            LibDw.dwfl_module_info(m, null, start, null, null, null, null, null);
+            reading.accept(LibDw.dwfl_module_info(m, null, start, null, null, null, null, null));
             if (LibDw.dwfl_module_getdwarf(m, bias) != null) {
                 LibDw.dwfl_module_addrdie(m, start.getValue(), bias);
             }
-            LibDw.dwfl_module_getsymtab(m);
-            aliases.computeIfAbsent(Pointer.nativeValue(m), k -> preferredNames(m));
-            tailCalls.preload(m);
+            if (LibDw.dwfl_module_getsymtab(m) <= SymbolIndex.PRELOAD_LIMIT) {
+                symbolIndex(m); // a big C++ binary's symbols wait until asked: its stacks need its DWARF, not them
+            }
         }
+    }
+
+    private SymbolIndex symbolIndex(Pointer module) {
+        return symbolIndexes.computeIfAbsent(Pointer.nativeValue(module), k -> SymbolIndex.of(module));
     }
 
     private List<String> sources;
@@ -319,7 +325,7 @@ public final class Symbols implements AutoCloseable {
         if (nearest == null) {
             return null;
         }
-        String best = aliases.computeIfAbsent(Pointer.nativeValue(module), k -> preferredNames(module)).get(at - offset.getValue());
+        String best = symbolIndex(module).preferred(at - offset.getValue());
         return best != null ? best : nearest;
     }
 
@@ -343,29 +349,6 @@ public final class Symbols implements AutoCloseable {
         // libdwfl's section of an address may be the one before a gap: past its size is no code of it
         return LibDw.gelf_getshdr(section, header) != null && Long.compareUnsigned(inSection.getValue(), header.getLong(32)) < 0
                 ? name : null;
-    }
-
-    /** Every address with more than one symbol of a module → its preferred name. */
-    private static Map<Long, String> preferredNames(Pointer module) {
-        Map<Long, String> best = new HashMap<>();
-        Map<Long, long[]> bestRank = new HashMap<>(); // size, binding rank
-        Map<Long, Integer> count = new HashMap<>();
-        SymbolTable.forEach(module, sym -> {
-            int type = sym.type();
-            if (type != SymbolTable.STT_OBJECT && type != SymbolTable.STT_FUNC && type != SymbolTable.STT_GNU_IFUNC) {
-                return;
-            }
-            int rank = sym.bind() == 1 ? 0 : sym.bind() == 2 ? 1 : sym.bind() == 0 ? 2 : 3;
-            long a = sym.address();
-            count.merge(a, 1, Integer::sum);
-            long[] r = bestRank.get(a);
-            if (r == null || SymbolTable.preferBefore(sym.size(), sym.name(), rank, r[0], best.get(a), (int) r[1]) < 0) {
-                best.put(a, sym.name());
-                bestRank.put(a, new long[] {sym.size(), rank});
-            }
-        });
-        best.keySet().removeIf(a -> count.get(a) < 2);
-        return best;
     }
 
     private static String name(Pointer die, Memory attr) {

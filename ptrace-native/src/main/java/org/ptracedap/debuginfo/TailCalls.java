@@ -28,10 +28,12 @@ final class TailCalls {
 
     private final Pointer dwfl;
     private final Map<String, List<Site>> sitesByFunction = new HashMap<>();
-    private final Map<Long, Map<String, Long>> symbolsByModule = new HashMap<>();
+    private final java.util.function.Function<Pointer, SymbolIndex> symbols;
 
-    TailCalls(Pointer dwfl) {
+    /** {@code symbols}: a module's symbol index (its owner's, built once). */
+    TailCalls(Pointer dwfl, java.util.function.Function<Pointer, SymbolIndex> symbols) {
         this.dwfl = dwfl;
+        this.symbols = symbols;
     }
 
     /**
@@ -201,26 +203,17 @@ final class TailCalls {
         if (name == null) {
             return 0;
         }
-        Long address = symbolsOf(module).get(name);
+        Long address = symbols.apply(module).function(name);
         if (address == null) {
             // defined elsewhere (called through the PLT): the first module that defines it, as the dynamic linker binds it
             for (Pointer other : modules()) {
-                address = symbolsOf(other).get(name);
+                address = symbols.apply(other).function(name);
                 if (address != null) {
                     break;
                 }
             }
         }
         return address == null ? 0 : address;
-    }
-
-    /** Indexes a module's function symbols now (see {@link Symbols#preload}). */
-    void preload(Pointer module) {
-        symbolsOf(module);
-    }
-
-    private Map<String, Long> symbolsOf(Pointer module) {
-        return symbolsByModule.computeIfAbsent(Pointer.nativeValue(module), k -> functionSymbols(module));
     }
 
     private List<Pointer> modules;
@@ -241,26 +234,5 @@ final class TailCalls {
             modules = all;
         }
         return modules;
-    }
-
-    /** A module's defined functions by symbol name → address in the process. */
-    private static Map<String, Long> functionSymbols(Pointer module) {
-        Map<String, Long> byName = new HashMap<>();
-        SymbolTable.forEach(module, sym -> {
-            boolean function = sym.type() == SymbolTable.STT_FUNC || sym.type() == SymbolTable.STT_GNU_IFUNC;
-            if (!function || sym.section() == 0) {
-                return; // defined functions only
-            }
-            String name = sym.name();
-            int version = name.indexOf('@');
-            boolean isDefault = version < 0 || name.startsWith("@@", version);
-            String plain = version < 0 ? name : name.substring(0, version);
-            if (isDefault) {
-                byName.put(plain, sym.address());
-            } else {
-                byName.putIfAbsent(plain, sym.address());
-            }
-        });
-        return byName;
     }
 }

@@ -31,6 +31,7 @@ public final class LifecycleHandler implements Capable {
     /** Answers with {@code capabilities}: what the handlers declared (see {@link Capable}). */
     public CompletableFuture<Capabilities> initialize(InitializeRequestArguments client, Capabilities capabilities) {
         session.clientCapabilities(client != null && Boolean.TRUE.equals(client.getSupportsStartDebuggingRequest()));
+        session.progress.supported(client != null && Boolean.TRUE.equals(client.getSupportsProgressReporting()));
         // 'initialized' must follow the response, never overtake it (eclipse-lsp4j/lsp4j#229)
         transport.afterResponse("initialize", () -> session.client().initialized());
         return CompletableFuture.completedFuture(capabilities);

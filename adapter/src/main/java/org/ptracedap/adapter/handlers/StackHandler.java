@@ -65,7 +65,9 @@ public final class StackHandler implements Capable {
         int start = args.getStartFrame() != null ? Math.max(0, args.getStartFrame()) : 0;
         int levels = args.getLevels() != null && args.getLevels() > 0 ? args.getLevels() : ALL;
         Stacks stacks = session.stacks();
-        return stacks.frames(pid, tid, start, levels).handle((page, error) -> {
+        org.ptracedap.debugger.DebugInfo info = session.debugInfo();
+        return session.progress.around("Reading debug info", () -> reading(info),
+                stacks.frames(pid, tid, start, levels)).handle((page, error) -> {
             if (error != null) {
                 throw stackError(tid, error);
             }
@@ -80,6 +82,12 @@ public final class StackHandler implements Capable {
                     : Math.max(page.known(), shown + (levels == ALL ? 0 : Math.min(levels, MORE))));
             return r;
         });
+    }
+
+    /** What a long wait for a stack is waiting for: the module being read, by its file name. */
+    static String reading(org.ptracedap.debugger.DebugInfo info) {
+        String module = info == null ? null : info.reading();
+        return module == null ? null : module.substring(module.lastIndexOf('/') + 1);
     }
 
     private RuntimeException stackError(int tid, Throwable error) {

@@ -48,6 +48,8 @@ public final class Session implements Consumer<TraceEvent> {
     private volatile org.ptracedap.debugger.SourceMap sourceMap = org.ptracedap.debugger.SourceMap.NONE;
     /** The program's source files as responses show them (through {@link #sourceMap}). */
     public final Sources sources = new Sources(() -> sourceMap);
+    /** Long waits shown to the client (reading a big binary's debug info). */
+    public final Progress progress = new Progress(this::client);
     /** The stacks of the group's threads (made with the group). */
     private volatile org.ptracedap.debugger.Stacks stacks;
     /** The symbols of the group's processes (made with the group, with {@link #stacks}). */
@@ -293,6 +295,7 @@ public final class Session implements Consumer<TraceEvent> {
     public void finish() {
         ended = true;
         background.shutdown();
+        progress.close();
         synchronized (announceLock) {
             announcing.values().forEach(f -> f.complete(null));
             announcing.clear();
