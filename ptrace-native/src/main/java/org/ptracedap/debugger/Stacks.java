@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import org.ptracedap.debuginfo.DebugFiles;
 import org.ptracedap.debuginfo.Symbols;
 import org.ptracedap.debuginfo.Unwinder;
 import org.ptracedap.engine.TraceGroup;
@@ -23,6 +24,11 @@ import org.ptracedap.engine.TraceGroup;
  * the depth when it must go deeper, so paging through a 10,000-deep recursion costs one unwind
  * of it, not one per page), and the frames found are kept until {@link #invalidate} (the group
  * resumed). Symbols stay for as long as a process's mappings do not change.
+ *
+ * <p>Debug files: the symbols find them as the {@link DebugFiles} given says — with
+ * {@link DebugFiles#DEBUGINFOD} the symbols thread may wait minutes for a download (the frames
+ * asked for meanwhile wait with it); the unwinders only ever use local ones, the tracer thread
+ * never waits for a server.
  *
  * <p>Threads: any; the caches are confined to the symbols thread; the unwinders are used on the
  * tracer thread only (one may be made on the symbols thread after an attach, before any use).
@@ -49,6 +55,7 @@ public final class Stacks implements AutoCloseable {
     public record Page(List<Frame> frames, boolean complete, int known) {}
 
     private final TraceGroup group;
+    private final DebugFiles debugFiles;
     private final ExecutorService symbolsThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "ptrace-dap-symbols");
         t.setDaemon(true);
@@ -99,8 +106,15 @@ public final class Stacks implements AutoCloseable {
         }
     }
 
+    /** The stacks of {@code group}'s threads, described from local debug files only. */
     public Stacks(TraceGroup group) {
+        this(group, DebugFiles.LOCAL);
+    }
+
+    /** The stacks of {@code group}'s threads, their symbols' debug files found as {@code debugFiles} says. */
+    public Stacks(TraceGroup group, DebugFiles debugFiles) {
         this.group = group;
+        this.debugFiles = debugFiles;
     }
 
     /**
@@ -319,7 +333,7 @@ public final class Stacks implements AutoCloseable {
             s = symbols.get(pid);
         }
         if (s == null) {
-            s = Symbols.open(pid);
+            s = Symbols.open(pid, debugFiles);
             symbols.put(pid, s);
         }
         return s;

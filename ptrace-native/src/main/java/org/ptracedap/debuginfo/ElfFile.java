@@ -47,6 +47,9 @@ public final class ElfFile {
     private static final int SYM_SIZE = 24;    // sizeof(Elf64_Sym)
 
     private static final int PT_LOAD = 1;
+    private static final int PT_NOTE = 4;
+    private static final int SHT_NOTE = 7;
+    private static final int NT_GNU_BUILD_ID = 3;
     private static final int SHT_SYMTAB = 2;
     private static final int SHT_NOBITS = 8;
     private static final int SHT_DYNSYM = 11;
@@ -117,6 +120,79 @@ public final class ElfFile {
         } catch (IllegalArgumentException | IndexOutOfBoundsException | java.nio.BufferUnderflowException e) {
             throw new IOException("malformed ELF image: " + e, e);
         }
+    }
+
+    /**
+     * The GNU build-id of the ELF file at {@code path}: the bytes of its {@code NT_GNU_BUILD_ID}
+     * note, from its SHT_NOTE sections (a separate debug file keeps them) or, without section
+     * headers, its PT_NOTE segments; null if it has none.
+     *
+     * @throws IOException as {@link #open}
+     */
+    public static byte[] buildId(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            Source src = new ChannelSource(ch);
+            if (src.size() < EHDR_SIZE) {
+                throw new IOException("not an ELF file (too short)");
+            }
+            ByteBuffer eh = src.read(0, EHDR_SIZE);
+            if (eh.getInt(0) != 0x464c457f || eh.get(EI_CLASS) != ELFCLASS64 || eh.get(EI_DATA) != ELFDATA2LSB) {
+                throw new IOException("not a 64-bit little-endian ELF file");
+            }
+            long shoff = eh.getLong(40);
+            int shentsize = Short.toUnsignedInt(eh.getShort(58));
+            int shnum = Short.toUnsignedInt(eh.getShort(60));
+            long phoff = eh.getLong(32);
+            int phentsize = Short.toUnsignedInt(eh.getShort(54));
+            int phnum = Short.toUnsignedInt(eh.getShort(56));
+            List<long[]> notes = new ArrayList<>(); // [offset, size]
+            if (shoff != 0 && shentsize >= SHDR_SIZE && shnum > 0) {
+                ByteBuffer sh = src.read(shoff, (long) shnum * shentsize);
+                for (int i = 0; i < shnum; i++) {
+                    if (sh.getInt(i * shentsize + 4) == SHT_NOTE) { // sh_type; sh_offset @24, sh_size @32
+                        notes.add(new long[] {sh.getLong(i * shentsize + 24), sh.getLong(i * shentsize + 32)});
+                    }
+                }
+            } else if (phoff != 0 && phentsize >= PHDR_SIZE && phnum != PN_XNUM) {
+                ByteBuffer ph = src.read(phoff, (long) phnum * phentsize);
+                for (int i = 0; i < phnum; i++) {
+                    if (ph.getInt(i * phentsize) == PT_NOTE) { // p_type; p_offset @8, p_filesz @32
+                        notes.add(new long[] {ph.getLong(i * phentsize + 8), ph.getLong(i * phentsize + 32)});
+                    }
+                }
+            }
+            for (long[] n : notes) {
+                byte[] id = gnuBuildId(src.read(n[0], n[1]));
+                if (id != null) {
+                    return id;
+                }
+            }
+            return null;
+        } catch (IllegalArgumentException | IndexOutOfBoundsException | java.nio.BufferUnderflowException e) {
+            throw new IOException(path + ": malformed ELF file: " + e, e);
+        }
+    }
+
+    /** The NT_GNU_BUILD_ID note's descriptor among {@code notes} (Elf64_Nhdr: n_namesz, n_descsz, n_type; name and desc 4-aligned), or null. */
+    private static byte[] gnuBuildId(ByteBuffer notes) {
+        int at = 0;
+        while (at + 12 <= notes.limit()) {
+            int namesz = notes.getInt(at);
+            int descsz = notes.getInt(at + 4);
+            int type = notes.getInt(at + 8);
+            int name = at + 12;
+            int desc = name + ((namesz + 3) & ~3);
+            if (namesz < 0 || descsz < 0 || desc < 0 || desc + (long) descsz > notes.limit()) {
+                return null;
+            }
+            if (type == NT_GNU_BUILD_ID && namesz == 4 && notes.getInt(name) == 0x00554e47) { // "GNU\0"
+                byte[] id = new byte[descsz];
+                notes.get(desc, id);
+                return id;
+            }
+            at = desc + ((descsz + 3) & ~3);
+        }
+        return null;
     }
 
     /** {@code e_type}: 2 = ET_EXEC (fixed addresses), 3 = ET_DYN (PIE or shared library). */

@@ -84,6 +84,39 @@ public final class LibDw {
     public static final int DWARF_CB_OK = 0;
     public static final int DWARF_CB_ABORT = 1;
 
+    /**
+     * {@code int (*find_debuginfo)(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
+     * const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc, char **debuginfo_file_name)}
+     * of Dwfl_Callbacks: an open descriptor of the module's debug file (libdwfl keeps it) or -1; may
+     * set {@code *debuginfo_file_name} to a malloc'ed path. The strings come as pointers (NULL when
+     * absent), to be handed on unchanged.
+     */
+    public interface FindDebuginfo extends Callback {
+        int invoke(Pointer mod, Pointer userdata, Pointer modname, long base, Pointer fileName, Pointer debuglinkFile,
+                   int debuglinkCrc, Pointer debuginfoFileName);
+    }
+
+    /**
+     * libdwfl's find_debuginfo by build-id alone: {@code .build-id/xx/rest.debug} under the debug
+     * path ({@code /usr/lib/debug}), checked against the module's build-id; for a dwz alt file, by
+     * the alt's. Files only (libdwfl/dwfl_build_id_find_debuginfo.c).
+     */
+    public static native int dwfl_build_id_find_debuginfo(Pointer mod, Pointer userdata, Pointer modname, long base,
+                                                          Pointer fileName, Pointer debuglinkFile, int debuglinkCrc,
+                                                          Pointer debuginfoFileName);
+
+    /**
+     * libdwfl's standard find_debuginfo: by build-id, then by .gnu_debuglink on the debug path,
+     * then — only for a build-id, and when libdebuginfod is there and DEBUGINFOD_URLS set — a
+     * debuginfod server (libdwfl/find-debuginfo.c).
+     */
+    public static native int dwfl_standard_find_debuginfo(Pointer mod, Pointer userdata, Pointer modname, long base,
+                                                          Pointer fileName, Pointer debuglinkFile, int debuglinkCrc,
+                                                          Pointer debuginfoFileName);
+
+    /** {@code int dwfl_module_build_id(Dwfl_Module *, const unsigned char **bits, GElf_Addr *vaddr)}: the build-id's length (its bytes in libdwfl's memory), 0 if none, -1 on error. */
+    public static native int dwfl_module_build_id(Pointer module, PointerByReference bits, LongByReference vaddr);
+
     /** {@code Dwfl *dwfl_begin(const Dwfl_Callbacks *callbacks)}; NULL on error. */
     public static native Pointer dwfl_begin(Pointer callbacks);
 
