@@ -72,6 +72,13 @@ public final class Session implements Consumer<TraceEvent> {
         sourceMap = map;
     }
 
+    /** Where the symbols find debug files (launch/attach's {@code debuginfod}); set before {@link #begin}. */
+    private volatile org.ptracedap.debuginfo.DebugFiles debugFiles = org.ptracedap.debuginfo.DebugFiles.LOCAL;
+
+    public void debugFiles(org.ptracedap.debuginfo.DebugFiles lookup) {
+        debugFiles = lookup;
+    }
+
     /** The stacks of the group's threads; null before an attach or launch began. */
     public org.ptracedap.debugger.Stacks stacks() {
         return stacks;
@@ -216,7 +223,7 @@ public final class Session implements Consumer<TraceEvent> {
             TraceGroup g = t.group(this);
             group = g;
             org.ptracedap.debugger.Stacks old2 = stacks;
-            stacks = new org.ptracedap.debugger.Stacks(g);
+            stacks = new org.ptracedap.debugger.Stacks(g, debugFiles);
             if (old2 != null) {
                 old2.close();
             }
