@@ -67,9 +67,10 @@ public final class DebuginfodServer implements AutoCloseable {
                 return;
             }
             try {
-                released.get(Wait.LONG.toSeconds(), TimeUnit.SECONDS);
+                // held until the test lets go, or closes the server (it failed); the deadline is a last resort
+                released.get(10 * Wait.LONG.toSeconds(), TimeUnit.SECONDS);
             } catch (Exception e) {
-                // the test failed meanwhile: answer all the same
+                // answer all the same
             }
             byte[] body = Files.readAllBytes(file);
             exchange.sendResponseHeaders(200, body.length);
