@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,13 @@ class DebuginfodIT {
     void libdw() throws Exception {
         Assumptions.assumeTrue(LibDw.missing() == null, LibDw.missing());
         cache = Files.createTempDirectory("ptrace-dap-debuginfod-cache");
+    }
+
+    @AfterEach
+    void removeCache() throws Exception {
+        try (var all = Files.walk(cache)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,13 @@ class SeparateDebugFilesTest {
     void libdw() throws Exception {
         Assumptions.assumeTrue(LibDw.missing() == null, LibDw.missing());
         cache = Files.createTempDirectory("ptrace-dap-debuginfod-cache");
+    }
+
+    @AfterEach
+    void removeCache() throws Exception {
+        try (var all = Files.walk(cache)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     @Test
