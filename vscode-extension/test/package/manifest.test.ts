@@ -53,9 +53,10 @@ describe('package.json', () => {
         const launch = ptrace.configurationAttributes.launch;
         assert.deepStrictEqual(Object.keys(attach.properties).sort(), adapter.attach);
         assert.deepStrictEqual(Object.keys(launch.properties).sort(), adapter.launch);
-        assert.deepStrictEqual(adapter.attach, ['followFork', 'handover', 'processId', 'signals', 'sourceMap', 'substitutePath', 'trace']);
-        assert.deepStrictEqual(adapter.launch, ['args', 'cwd', 'env', 'followFork', 'program', 'signals', 'sourceMap',
-            'stopOnEntry', 'substitutePath', 'trace']);
+        assert.deepStrictEqual(adapter.attach, ['debuginfod', 'followFork', 'handover', 'processId', 'signals', 'sourceMap',
+            'substitutePath', 'trace']);
+        assert.deepStrictEqual(adapter.launch, ['args', 'cwd', 'debuginfod', 'env', 'followFork', 'program', 'signals',
+            'sourceMap', 'stopOnEntry', 'substitutePath', 'trace']);
         assert.deepStrictEqual(attach.properties.processId.type, ['integer', 'string']);
         assert.strictEqual(attach.properties.processId.default, '${command:pickProcess}');
         assert.deepStrictEqual(attach.required, ['processId']);

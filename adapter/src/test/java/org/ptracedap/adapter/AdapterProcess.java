@@ -31,12 +31,22 @@ public final class AdapterProcess implements AutoCloseable {
      * e.g. {@code setpriv --reuid=65534 …} to run it as another user); no launcher: java directly.
      */
     public AdapterProcess(List<String> launcher, String... extraArgs) throws Exception {
+        this(launcher, System.getenv(), extraArgs);
+    }
+
+    /** The adapter with {@code environment} instead of ours (DEBUGINFOD_URLS, say). */
+    public static AdapterProcess withEnvironment(java.util.Map<String, String> environment) throws Exception {
+        return new AdapterProcess(List.of(), environment);
+    }
+
+    private AdapterProcess(List<String> launcher, java.util.Map<String, String> environment, String... extraArgs)
+            throws Exception {
         String java = System.getProperty("java.home") + "/bin/java";
         List<String> argv = new ArrayList<>(launcher);
         argv.addAll(List.of(launcher.isEmpty() ? "java" : java, "-jar", System.getProperty("ptracedap.jar"), "dap"));
         argv.addAll(List.of(extraArgs));
         String program = launcher.isEmpty() ? java : launcher.get(0);
-        Spawn.Child child = Tracer.shared().call(() -> Spawn.piped(program, argv, System.getenv())).get();
+        Spawn.Child child = Tracer.shared().call(() -> Spawn.piped(program, argv, environment)).get();
         pid = child.pid();
         exit = Tracer.shared().childExit(pid);
         client = new DapClient(FdStreams.in(child.stdoutFd()), FdStreams.out(child.stdinFd()));

@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import org.ptracedap.debuginfo.DebugFiles;
 import org.ptracedap.debuginfo.Symbols;
 
 /**
@@ -34,6 +35,17 @@ public final class DebugInfo implements AutoCloseable {
     private boolean recheck;
     private volatile boolean closed;
     private volatile String reading;
+    private final DebugFiles debugFiles;
+
+    /** Debug info whose files are found as {@code debugFiles} says (debuginfod only if asked for). */
+    public DebugInfo(DebugFiles debugFiles) {
+        this.debugFiles = debugFiles;
+    }
+
+    /** Debug info from local files only. */
+    public DebugInfo() {
+        this(DebugFiles.LOCAL);
+    }
 
     /** The symbols thread, for work that keeps state confined to it (as {@link Stacks} does). */
     Executor thread() {
@@ -65,7 +77,7 @@ public final class DebugInfo implements AutoCloseable {
             s = symbols.get(pid);
         }
         if (s == null) {
-            s = Symbols.open(pid);
+            s = Symbols.open(pid, debugFiles);
             symbols.put(pid, s);
         }
         return s;

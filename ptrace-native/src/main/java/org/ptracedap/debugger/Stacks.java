@@ -22,6 +22,10 @@ import org.ptracedap.engine.TraceGroup;
  * of it, not one per page), and the frames found are kept until {@link #invalidate} (the group
  * resumed). Symbols stay for as long as a process's mappings do not change.
  *
+ * <p>Debug files: the symbols find them as their {@link DebugInfo} says — with debuginfod the
+ * symbols thread may wait minutes for a download (the frames asked for meanwhile wait with it);
+ * the unwinders only ever use local ones, the tracer thread never waits for a server.
+ *
  * <p>Threads: any; the caches are confined to the symbols thread; the unwinders are used on the
  * tracer thread only (one may be made on the symbols thread after an attach, before any use).
  */

@@ -84,6 +84,39 @@ public final class LibDw {
     public static final int DWARF_CB_OK = 0;
     public static final int DWARF_CB_ABORT = 1;
 
+    /**
+     * {@code int (*find_debuginfo)(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
+     * const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc, char **debuginfo_file_name)}
+     * of Dwfl_Callbacks: an open descriptor of the module's debug file (libdwfl keeps it) or -1; may
+     * set {@code *debuginfo_file_name} to a malloc'ed path. The strings come as pointers (NULL when
+     * absent), to be handed on unchanged.
+     */
+    public interface FindDebuginfo extends Callback {
+        int invoke(Pointer mod, Pointer userdata, Pointer modname, long base, Pointer fileName, Pointer debuglinkFile,
+                   int debuglinkCrc, Pointer debuginfoFileName);
+    }
+
+    /**
+     * libdwfl's find_debuginfo by build-id alone: {@code .build-id/xx/rest.debug} under the debug
+     * path ({@code /usr/lib/debug}), checked against the module's build-id; for a dwz alt file, by
+     * the alt's. Files only (libdwfl/dwfl_build_id_find_debuginfo.c).
+     */
+    public static native int dwfl_build_id_find_debuginfo(Pointer mod, Pointer userdata, Pointer modname, long base,
+                                                          Pointer fileName, Pointer debuglinkFile, int debuglinkCrc,
+                                                          Pointer debuginfoFileName);
+
+    /**
+     * libdwfl's standard find_debuginfo: by build-id, then by .gnu_debuglink on the debug path,
+     * then — only for a build-id, and when libdebuginfod is there and DEBUGINFOD_URLS set — a
+     * debuginfod server (libdwfl/find-debuginfo.c).
+     */
+    public static native int dwfl_standard_find_debuginfo(Pointer mod, Pointer userdata, Pointer modname, long base,
+                                                          Pointer fileName, Pointer debuglinkFile, int debuglinkCrc,
+                                                          Pointer debuginfoFileName);
+
+    /** {@code int dwfl_module_build_id(Dwfl_Module *, const unsigned char **bits, GElf_Addr *vaddr)}: the build-id's length (its bytes in libdwfl's memory), 0 if none, -1 on error. */
+    public static native int dwfl_module_build_id(Pointer module, PointerByReference bits, LongByReference vaddr);
+
     /** {@code Dwfl *dwfl_begin(const Dwfl_Callbacks *callbacks)}; NULL on error. */
     public static native Pointer dwfl_begin(Pointer callbacks);
 
@@ -120,6 +153,18 @@ public final class LibDw {
 
     /** libelf's {@code GElf_Shdr *gelf_getshdr(Elf_Scn *, GElf_Shdr *dst)} ({@code sh_size} at offset 32 of its 64 bytes). */
     public static native Pointer gelf_getshdr(Pointer section, Pointer header);
+
+    /** libelf's {@code unsigned int elf_version(unsigned int)}: must be called (with EV_CURRENT, 1) before {@link #elf_begin}. */
+    public static native int elf_version(int version);
+
+    /** libelf's {@code Elf *elf_begin(int fd, Elf_Cmd cmd, Elf *ref)} (cmd 1: ELF_C_READ). */
+    public static native Pointer elf_begin(int fd, int cmd, Pointer ref);
+
+    /** libelf's {@code int elf_end(Elf *)}. */
+    public static native int elf_end(Pointer elf);
+
+    /** {@code ssize_t dwelf_elf_gnu_build_id(Elf *, const void **build_idp)}: the build-id's length (its bytes in {@code *build_idp}), 0 none, -1 error. */
+    public static native long dwelf_elf_gnu_build_id(Pointer elf, PointerByReference buildId);
 
     /** libelf's {@code size_t elf_ndxscn(Elf_Scn *)}: the section's index (libelf is libdw's dependency, found through it). */
     public static native long elf_ndxscn(Pointer section);

@@ -11,6 +11,9 @@ import java.util.List;
  * from {@code /proc/PID/maps}, and whether each has DWARF — its own, or a separate debug file
  * found by build-id ({@code /usr/lib/debug/.build-id/…}, e.g. Debian's {@code libc6-dbg}). Needs no
  * ptrace: call it off the tracer thread (finding debug files reads files, which may be large).
+ * Its debug files are {@link DebugFiles#LOCAL} ones, the debuginfod client's cache among them: it
+ * downloads nothing itself (the symbols' session does, when allowed), so the list never waits for
+ * a server and a file is downloaded once, not once per lookup.
  */
 public final class Modules {
     private Modules() {}
@@ -19,7 +22,7 @@ public final class Modules {
     public record Module(String name, long start, long end, boolean hasDwarf, String debugFile) {}
 
     public static List<Module> of(int pid) {
-        try (ProcessDwfl session = ProcessDwfl.report(pid)) {
+        try (ProcessDwfl session = ProcessDwfl.report(pid, DebugFiles.LOCAL)) {
             Pointer dwfl = session.dwfl;
             List<Module> modules = new ArrayList<>();
             LibDw.ModuleCallback each = (module, userdata, name, start, arg) -> {

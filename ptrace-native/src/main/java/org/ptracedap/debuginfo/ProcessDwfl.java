@@ -5,10 +5,11 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 /**
- * A libdwfl session over the modules a live process maps now (its /proc/PID/maps), with the
- * standard callbacks: ELF files found through /proc, debug files by build-id or debuglink. The
- * one way {@link Unwinder} and {@link Modules} open libdwfl. libdwfl keeps a pointer to the
- * callbacks structure: it lives as long as this object.
+ * A libdwfl session over the modules a live process maps now (its /proc/PID/maps): ELF files
+ * found through /proc ({@code dwfl_linux_proc_find_elf}, which asks no server), separate debug
+ * files as its {@link DebugFiles} says. The one way {@link Unwinder}, {@link Symbols} and
+ * {@link Modules} open libdwfl. libdwfl keeps a pointer to the callbacks structure: it lives as
+ * long as this object.
  */
 final class ProcessDwfl implements AutoCloseable {
     final Pointer dwfl;
@@ -20,8 +21,11 @@ final class ProcessDwfl implements AutoCloseable {
         this.callbacks = callbacks;
     }
 
-    /** Reports the modules of {@code pid}; IllegalStateException saying what failed (libdw missing, the process gone). */
-    static ProcessDwfl report(int pid) {
+    /**
+     * Reports the modules of {@code pid}, their debug files to be found as {@code debugFiles}
+     * says; IllegalStateException saying what failed (libdw missing, the process gone).
+     */
+    static ProcessDwfl report(int pid, DebugFiles debugFiles) {
         String missing = LibDw.missing();
         if (missing != null) {
             throw new IllegalStateException(missing);
@@ -30,7 +34,7 @@ final class ProcessDwfl implements AutoCloseable {
         Memory callbacks = new Memory(4L * Native.POINTER_SIZE);
         callbacks.clear();
         callbacks.setPointer(0, LibDw.function("dwfl_linux_proc_find_elf"));
-        callbacks.setPointer(Native.POINTER_SIZE, LibDw.function("dwfl_standard_find_debuginfo"));
+        callbacks.setPointer(Native.POINTER_SIZE, debugFiles.findDebuginfo());
         Pointer dwfl = LibDw.dwfl_begin(callbacks);
         if (dwfl == null) {
             throw new IllegalStateException("dwfl_begin: " + LibDw.dwfl_errmsg(-1));

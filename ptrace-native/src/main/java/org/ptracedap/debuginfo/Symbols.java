@@ -15,10 +15,10 @@ import java.util.Map;
 /**
  * What the code at an address of one process is: its module, and the function and source line
  * there — with the calls inlined at that address as functions of their own, innermost first (as
- * gdb shows them). Reads the modules' ELF and DWARF (their own, or separate debug files found by
- * build-id under {@code /usr/lib/debug}) through a libdwfl session of its own, and the process's
- * /proc/PID/maps; never ptrace, so it runs on any thread but the tracer's, and a big binary's
- * DWARF never holds up thread events.
+ * gdb shows them). Reads the modules' ELF and DWARF (their own, or separate debug files found as
+ * its {@link DebugFiles} says: on this machine, or downloaded from a debuginfod server) through a
+ * libdwfl session of its own, and the process's /proc/PID/maps; never ptrace, so it runs on any
+ * thread but the tracer's, and a big binary's DWARF, or a download, never holds up thread events.
  *
  * <p>Names: a function with a linkage name is shown by it, demangled and without its signature
  * ({@link Demangler#functionName}); one without by its DWARF name; one without DWARF by its ELF
@@ -56,12 +56,20 @@ public final class Symbols implements AutoCloseable {
     }
 
     /**
-     * The symbols of process {@code pid} as it maps its files now; IllegalStateException saying
-     * what failed (libdw missing, the process gone).
+     * The symbols of process {@code pid} as it maps its files now, from local debug files only;
+     * IllegalStateException saying what failed (libdw missing, the process gone).
      */
     public static Symbols open(int pid) {
+        return open(pid, DebugFiles.LOCAL);
+    }
+
+    /**
+     * The symbols of process {@code pid} as it maps its files now, its modules' debug files found
+     * as {@code debugFiles} says ({@link DebugFiles#DEBUGINFOD}: a lookup may wait for a download).
+     */
+    public static Symbols open(int pid, DebugFiles debugFiles) {
         String maps = ProcessDwfl.maps(pid);
-        return new Symbols(ProcessDwfl.report(pid), maps);
+        return new Symbols(ProcessDwfl.report(pid, debugFiles), maps);
     }
 
     /** A module's CUs, for the walk (by module). */

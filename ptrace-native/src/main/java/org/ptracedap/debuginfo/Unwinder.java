@@ -78,11 +78,12 @@ public final class Unwinder implements AutoCloseable {
 
     /**
      * An unwinder for process {@code pid}: its modules as mapped now (/proc/PID/maps). Reopen it
-     * when the mappings change (a dlopen, an exec).
+     * when the mappings change (a dlopen, an exec). Its debug files are {@link DebugFiles#LOCAL}
+     * ones, always: it unwinds on the tracer thread, which must never wait for a download.
      */
     public static Unwinder open(int pid) {
         String maps = ProcessDwfl.maps(pid);
-        Unwinder u = new Unwinder(pid, ProcessDwfl.report(pid), maps);
+        Unwinder u = new Unwinder(pid, ProcessDwfl.report(pid, DebugFiles.LOCAL), maps);
         try {
             if (LibDw.dwfl_attach_state(u.dwfl, null, pid, u.threadCallbacks, null) == 0) {
                 throw new IllegalStateException("dwfl_attach_state: " + LibDw.dwfl_errmsg(-1));

@@ -142,6 +142,9 @@ public final class LibC {
     /** {@code int close(int fd)}; -1 and errno on error. */
     public static native int close(int fd) throws LastErrorException;
 
+    /** {@code char *getenv(const char *name)}: the C environment's value (what libraries read), null if unset. */
+    public static native String getenv(String name);
+
     /** {@code ssize_t process_vm_readv(pid, local_iov, liovcnt, remote_iov, riovcnt, flags)}. */
     public static native long process_vm_readv(int pid, Pointer localIov, long liovcnt, Pointer remoteIov,
                                                long riovcnt, long flags) throws LastErrorException;

@@ -7,6 +7,7 @@ import org.eclipse.lsp4j.debug.DisconnectArguments;
 import org.eclipse.lsp4j.debug.InitializeRequestArguments;
 import org.eclipse.lsp4j.debug.ProcessEventArguments;
 import org.eclipse.lsp4j.debug.ProcessEventArgumentsStartMethod;
+import org.ptracedap.debuginfo.DebugFiles;
 import org.ptracedap.adapter.handlers.Args;
 import org.ptracedap.adapter.errors.DapError;
 import org.ptracedap.adapter.wire.DapTransport;
@@ -73,6 +74,7 @@ public final class LifecycleHandler implements Capable {
         boolean handover = args.bool("handover", false);
         TraceOptions options = traceOptions(follow, args.signals("signals"));
         session.sourceMap(args.sourceMap("sourceMap", "substitutePath"));
+        session.debugFiles(debugFiles(args.bool("debuginfod", false)));
         if (args.bool("trace", false)) {
             session.log.enableToStderr();
         }
@@ -104,6 +106,7 @@ public final class LifecycleHandler implements Capable {
         FollowFork follow = followFork(args.string("followFork", "parent"));
         TraceOptions options = traceOptions(follow, args.signals("signals"));
         session.sourceMap(args.sourceMap("sourceMap", "substitutePath"));
+        session.debugFiles(debugFiles(args.bool("debuginfod", false)));
         if (args.bool("trace", false)) {
             session.log.enableToStderr();
         }
@@ -124,6 +127,23 @@ public final class LifecycleHandler implements Capable {
                 // entry stop goes out before the response, or VS Code takes the program for running.
                 ? startProgram(false)
                 : CompletableFuture.completedFuture(null)));
+    }
+
+    /**
+     * {@code debuginfod: true}: the symbols may download missing debug files from the servers in
+     * DEBUGINFOD_URLS (off the tracer thread, see {@link DebugFiles}); off by default, even when
+     * DEBUGINFOD_URLS is set (Debian sets it on desktops). Asked for without servers, it says so.
+     */
+    private DebugFiles debugFiles(boolean debuginfod) {
+        if (!debuginfod) {
+            return DebugFiles.LOCAL;
+        }
+        if (DebugFiles.servers().isEmpty()) {
+            session.consoleOnce("debuginfod", "debuginfod: DEBUGINFOD_URLS is empty or unset in the adapter's environment,"
+                    + " so no debug info is downloaded; local debug files are used\n");
+            return DebugFiles.LOCAL;
+        }
+        return DebugFiles.DEBUGINFOD;
     }
 
     /** How the engine traces the program: followed children get sessions of their own when the client can start them. */

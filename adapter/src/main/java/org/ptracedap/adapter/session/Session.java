@@ -81,6 +81,13 @@ public final class Session implements Consumer<TraceEvent> {
         return debugInfo;
     }
 
+    /** Where the symbols find debug files (launch/attach's {@code debuginfod}); set before {@link #begin}. */
+    private volatile org.ptracedap.debuginfo.DebugFiles debugFiles = org.ptracedap.debuginfo.DebugFiles.LOCAL;
+
+    public void debugFiles(org.ptracedap.debuginfo.DebugFiles lookup) {
+        debugFiles = lookup;
+    }
+
     /** The stacks of the group's threads; null before an attach or launch began. */
     public org.ptracedap.debugger.Stacks stacks() {
         return stacks;
@@ -226,7 +233,7 @@ public final class Session implements Consumer<TraceEvent> {
             group = g;
             org.ptracedap.debugger.Stacks oldStacks = stacks;
             org.ptracedap.debugger.DebugInfo oldInfo = debugInfo;
-            debugInfo = new org.ptracedap.debugger.DebugInfo();
+            debugInfo = new org.ptracedap.debugger.DebugInfo(debugFiles);
             stacks = new org.ptracedap.debugger.Stacks(g, debugInfo);
             if (oldStacks != null) {
                 oldStacks.close();
