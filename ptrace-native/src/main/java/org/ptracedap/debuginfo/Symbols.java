@@ -127,7 +127,7 @@ public final class Symbols implements AutoCloseable {
         return symbolIndexes.computeIfAbsent(Pointer.nativeValue(module), k -> SymbolIndex.of(module));
     }
 
-    private List<String> sources;
+    private final Map<Long, List<String>> sourcesByModule = new HashMap<>();
 
     /**
      * The source files the process's code was compiled from: each compilation unit's primary
@@ -135,26 +135,43 @@ public final class Symbols implements AutoCloseable {
      * each — what a debugger lists as "loaded sources". Read once for these mappings.
      */
     public List<String> sources() {
-        if (sources == null) {
-            java.util.TreeSet<String> all = new java.util.TreeSet<>();
-            List<Pointer> modules = new ArrayList<>();
-            LibDw.dwfl_getmodules(session.dwfl, (module, userdata, name, start, arg) -> {
-                modules.add(module);
-                return LibDw.DWARF_CB_OK;
-            }, null, 0);
+        java.util.TreeSet<String> all = new java.util.TreeSet<>();
+        LibDw.dwfl_getmodules(session.dwfl, (module, userdata, name, start, arg) -> {
+            all.addAll(sourcesOf(module));
+            return LibDw.DWARF_CB_OK;
+        }, null, 0);
+        return List.copyOf(all);
+    }
+
+    /** The sources (as {@link #sources}) of each module, by the address it is loaded at. */
+    public Map<Long, List<String>> sourcesByModule() {
+        Map<Long, List<String>> all = new java.util.TreeMap<>();
+        LibDw.dwfl_getmodules(session.dwfl, (module, userdata, name, start, arg) -> {
+            all.put(start, sourcesOf(module));
+            return LibDw.DWARF_CB_OK;
+        }, null, 0);
+        return all;
+    }
+
+    /** The sources of the module loaded at {@code start} (as {@link #sources}), empty if none is there. */
+    public List<String> sourcesOfModuleAt(long start) {
+        Pointer module = LibDw.dwfl_addrmodule(session.dwfl, start);
+        return module == null ? List.of() : sourcesOf(module);
+    }
+
+    private List<String> sourcesOf(Pointer module) {
+        return sourcesByModule.computeIfAbsent(Pointer.nativeValue(module), k -> {
+            java.util.TreeSet<String> files = new java.util.TreeSet<>();
             Memory attr = new Memory(LibDw.DWARF_ATTRIBUTE_SIZE);
             LongByReference bias = new LongByReference();
-            for (Pointer m : modules) {
-                for (Pointer cu = LibDw.dwfl_module_nextcu(m, null, bias); cu != null; cu = LibDw.dwfl_module_nextcu(m, cu, bias)) {
-                    String name = normalise(cu, string(cu, LibDw.DW_AT_name, attr));
-                    if (name != null && !name.startsWith("<")) { // "<artificial>" (LTO) and the like are no files
-                        all.add(name);
-                    }
+            for (Pointer cu = LibDw.dwfl_module_nextcu(module, null, bias); cu != null; cu = LibDw.dwfl_module_nextcu(module, cu, bias)) {
+                String name = normalise(cu, string(cu, LibDw.DW_AT_name, attr));
+                if (name != null && !name.startsWith("<")) { // "<artificial>" (LTO) and the like are no files
+                    files.add(name);
                 }
             }
-            sources = List.copyOf(all);
-        }
-        return sources;
+            return List.copyOf(files);
+        });
     }
 
     /** Were these symbols read from the mappings {@code pid} has now? (A dlopen, an exec change them.) */
@@ -325,7 +342,10 @@ public final class Symbols implements AutoCloseable {
 
     /**
      * The ELF symbol of the function at {@code at}: of the aliases at its address, the one
-     * {@link SymbolTable#preferBefore} prefers (gdb's {@code clone3} over {@code __clone3}).
+     * {@link SymbolTable#preferBefore} prefers (gdb's {@code clone3} over {@code __clone3}) — in a
+     * module of up to {@link SymbolIndex#PRELOAD_LIMIT} symbols; in a bigger one (a big C++
+     * binary, whose functions have DWARF names: this is for its crt code) libdwfl's, so that
+     * naming its {@code _start} does not cost a walk of 200,000 symbols.
      */
     private String elfSymbol(Pointer module, long at) {
         LongByReference offset = new LongByReference();
@@ -333,7 +353,8 @@ public final class Symbols implements AutoCloseable {
         if (nearest == null) {
             return null;
         }
-        String best = symbolIndex(module).preferred(at - offset.getValue());
+        String best = LibDw.dwfl_module_getsymtab(module) <= SymbolIndex.PRELOAD_LIMIT
+                ? symbolIndex(module).preferred(at - offset.getValue()) : null;
         return best != null ? best : nearest;
     }
 

@@ -23,8 +23,38 @@ import java.util.Map;
 final class TailCalls {
     private static final int MAX_DEPTH = 6;
 
-    /** One call site: its return pc and its target's entry, in the process's addresses (0 unknown). */
-    private record Site(long returnPc, long target, boolean tail) {}
+    /**
+     * One call site: its return pc and its target — its entry, in the process's addresses, when
+     * the DWARF has it; else the name of the declaration it calls ({@code targetName}, in
+     * {@code module}), found in the symbol tables only when it matters (a big binary's index is
+     * not built for every call site of every frame); {@code target} 0 and no name: unknown.
+     */
+    private record Site(long returnPc, long target, String targetName, Pointer module, boolean tail) {}
+
+    private final Map<String, Long> resolved = new HashMap<>();
+
+    /** The entry of a site's target (0 unknown), looked up by name for a declaration. */
+    private long targetOf(Site s) {
+        if (s.targetName() == null) {
+            return s.target();
+        }
+        return resolved.computeIfAbsent(Pointer.nativeValue(s.module()) + ":" + s.targetName(), k -> bySymbol(s.module(), s.targetName()));
+    }
+
+    /** Is function {@code name} the one entered at {@code entry}: its symbol there, or its module's definition of that name? */
+    private boolean definedAt(String name, long entry) {
+        Pointer module = LibDw.dwfl_addrmodule(dwfl, entry);
+        if (module == null) {
+            return false;
+        }
+        LongByReference offset = new LongByReference();
+        String there = LibDw.dwfl_module_addrinfo(module, entry, offset, new Memory(24), null, null, null);
+        if (name.equals(there) && offset.getValue() == 0) {
+            return true;
+        }
+        Long defined = symbols.apply(module).function(name); // an alias (pause, __libc_pause): the callee's module's index
+        return defined != null && defined == entry;
+    }
 
     private final Pointer dwfl;
     private final Map<String, List<Site>> sitesByFunction = new HashMap<>();
@@ -48,11 +78,15 @@ final class TailCalls {
                 call = s;
             }
         }
-        if (call == null || call.target() == 0 || call.target() == calleeEntry) {
+        if (call == null || (call.targetName() != null && definedAt(call.targetName(), calleeEntry))) {
+            return List.of(); // it called what is below it (told by name, without the caller's module's symbol index)
+        }
+        long target = targetOf(call);
+        if (target == 0 || target == calleeEntry) {
             return List.of();
         }
         List<List<Site>> chains = new ArrayList<>();
-        chains(call.target(), calleeEntry, new ArrayList<>(), chains);
+        chains(target, calleeEntry, new ArrayList<>(), chains);
         if (chains.isEmpty()) {
             return List.of();
         }
@@ -70,14 +104,18 @@ final class TailCalls {
             return;
         }
         for (Site s : sitesOf(from)) {
-            if (!s.tail() || s.target() == 0 || path.contains(s)) {
+            if (!s.tail() || path.contains(s)) {
+                continue;
+            }
+            long target = targetOf(s);
+            if (target == 0) {
                 continue;
             }
             path.add(s);
-            if (s.target() == to) {
+            if (target == to) {
                 found.add(List.copyOf(path));
             } else {
-                chains(s.target(), to, path, found);
+                chains(target, to, path, found);
             }
             path.remove(path.size() - 1);
         }
@@ -171,7 +209,7 @@ final class TailCalls {
                 if (ret != null && LibDw.dwarf_formaddr(ret, value) == 0) {
                     long returnPc = value.getValue() + bias;
                     boolean tail = LibDw.dwarf_hasattr(child, gnu ? LibDw.DW_AT_GNU_tail_call : LibDw.DW_AT_call_tail_call) == 1;
-                    into.add(new Site(returnPc, target(child, gnu, module, bias), tail));
+                    into.add(site(child, gnu, module, bias, returnPc, tail));
                 }
             } else if (tag != LibDw.DW_TAG_subprogram) {
                 collect(child, module, bias, into);
@@ -179,33 +217,30 @@ final class TailCalls {
         } while (LibDw.dwarf_siblingof(child, child) == 0);
     }
 
-    /** The entry of the function a call site calls, in the process; 0 if an indirect call or unknown. */
-    private long target(Pointer site, boolean gnu, Pointer module, long bias) {
+    /** A call site: its target's entry when the DWARF has it, else the name of the declaration it calls; neither for an indirect call. */
+    private static Site site(Pointer child, boolean gnu, Pointer module, long bias, long returnPc, boolean tail) {
         Memory attr = new Memory(LibDw.DWARF_ATTRIBUTE_SIZE);
-        Pointer origin = LibDw.dwarf_attr(site, gnu ? LibDw.DW_AT_abstract_origin : LibDw.DW_AT_call_origin, attr);
-        if (origin == null) {
-            return 0;
-        }
+        Pointer origin = LibDw.dwarf_attr(child, gnu ? LibDw.DW_AT_abstract_origin : LibDw.DW_AT_call_origin, attr);
         Memory callee = new Memory(LibDw.DWARF_DIE_SIZE);
-        if (LibDw.dwarf_formref_die(origin, callee) == null) {
-            return 0;
+        if (origin == null || LibDw.dwarf_formref_die(origin, callee) == null) {
+            return new Site(returnPc, 0, null, module, tail);
         }
         LongByReference entry = new LongByReference();
         if (LibDw.dwarf_entrypc(callee, entry) == 0) {
-            return entry.getValue() + bias;
+            return new Site(returnPc, entry.getValue() + bias, null, module, tail);
         }
-        // a declaration: the function's symbol, in this module
+        // a declaration: the function's symbol, looked up when needed
         Pointer a = LibDw.dwarf_attr_integrate(callee, LibDw.DW_AT_linkage_name, attr);
         if (a == null) {
             a = LibDw.dwarf_attr_integrate(callee, LibDw.DW_AT_name, attr);
         }
-        String name = a == null ? null : LibDw.dwarf_formstring(a);
-        if (name == null) {
-            return 0;
-        }
+        return new Site(returnPc, 0, a == null ? null : LibDw.dwarf_formstring(a), module, tail);
+    }
+
+    /** The address of function {@code name}: in {@code module}, else the first module that defines it, as the dynamic linker binds it; 0 if none. */
+    private long bySymbol(Pointer module, String name) {
         Long address = symbols.apply(module).function(name);
         if (address == null) {
-            // defined elsewhere (called through the PLT): the first module that defines it, as the dynamic linker binds it
             for (Pointer other : modules()) {
                 address = symbols.apply(other).function(name);
                 if (address != null) {

@@ -56,11 +56,14 @@ public final class ModuleWatch {
 
     /** Reads process {@code pid}'s modules again and tells {@code events} what changed since the last time. */
     public synchronized void refresh(int pid, Consumer<ModuleEventArguments> events) {
-        refresh(pid, events, () -> { });
+        refresh(pid, events, c -> { });
     }
 
-    /** As {@link #refresh(int, Consumer)}, and runs {@code changed} after the events when any module came or went. */
-    public synchronized void refresh(int pid, Consumer<ModuleEventArguments> events, Runnable changed) {
+    /** Modules that came and went since the last refresh (DAP form: id, path, address range). */
+    public record Changes(List<Module> added, List<Module> removed) {}
+
+    /** As {@link #refresh(int, Consumer)}, and tells {@code changed} after the events when any module came or went. */
+    public synchronized void refresh(int pid, Consumer<ModuleEventArguments> events, Consumer<Changes> changed) {
         if (LibDw.missing() != null) {
             return;
         }
@@ -71,7 +74,7 @@ public final class ModuleWatch {
         }
     }
 
-    private void refreshAfterLast(int pid, Consumer<ModuleEventArguments> events, Runnable changed) {
+    private void refreshAfterLast(int pid, Consumer<ModuleEventArguments> events, Consumer<Changes> changed) {
         last = last.thenRunAsync(() -> {
             String maps;
             try {
@@ -98,18 +101,22 @@ public final class ModuleWatch {
             if (before == null) {
                 return;
             }
+            List<Module> added = new java.util.ArrayList<>();
+            List<Module> removed = new java.util.ArrayList<>();
             fresh.forEach((key, m) -> {
                 if (!before.containsKey(key)) {
                     events.accept(event(ModuleEventArgumentsReason.NEW, m));
+                    added.add(m);
                 }
             });
             before.forEach((key, m) -> {
                 if (!fresh.containsKey(key)) {
                     events.accept(event(ModuleEventArgumentsReason.REMOVED, m));
+                    removed.add(m);
                 }
             });
-            if (!before.keySet().equals(fresh.keySet())) {
-                changed.run();
+            if (!added.isEmpty() || !removed.isEmpty()) {
+                changed.accept(new Changes(added, removed));
             }
         }, executor).exceptionally(e -> null);
     }

@@ -265,7 +265,6 @@ public final class Session implements Consumer<TraceEvent> {
             s.preload(pid);
         }
         modules.refresh(pid, e -> { }); // the baseline: the client asks for the list itself
-        loadedSources.refresh(debugInfo, pid, e -> { }); // likewise
         this.pid = pid;
         this.stopOnEntry = stopOnEntry;
         hadDebuggee = true;
@@ -434,7 +433,7 @@ public final class Session implements Consumer<TraceEvent> {
         IDebugProtocolClient c = client;
         if (c != null && pid > 0) {
             int main = pid;
-            modules.refresh(main, c::module, () -> loadedSources.refresh(debugInfo, main, c::loadedSource));
+            modules.refresh(main, c::module, changes -> loadedSources.changed(debugInfo, main, changes, c::loadedSource));
         }
         org.ptracedap.debugger.Stacks s = stacks;
         Integer owner = threadOwner.get(tid);

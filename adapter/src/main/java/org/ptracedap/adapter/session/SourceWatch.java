@@ -1,56 +1,78 @@
 package org.ptracedap.adapter.session;
 
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.eclipse.lsp4j.debug.LoadedSourceEventArguments;
 import org.eclipse.lsp4j.debug.LoadedSourceEventArgumentsReason;
+import org.eclipse.lsp4j.debug.Module;
 import org.ptracedap.debugger.DebugInfo;
-import org.ptracedap.debuginfo.Symbols;
 
 /**
- * The source files of the session's main process as the client was last told of them (its
- * "loaded sources"): read at the attach or launch (the baseline: the client asks for the list
- * with {@code loadedSources}), and again whenever modules came or went ({@link ModuleWatch}),
- * what changed going out as {@code loadedSource} events — new, removed.
+ * The client's loaded sources kept up to date: when modules come ({@link ModuleWatch}), the
+ * source files of each new one go out as {@code loadedSource} events ({@code new}); when they
+ * go, the files no remaining module has ({@code removed}); a file another module has already is
+ * not told again. What the process had at the attach or launch is read at the first change, not
+ * before (the client asks for it with {@code loadedSources}): a big program's compilation units
+ * are not walked before its first stack, nor ever when no library comes. (A module gone at that
+ * first change — an exec — was not read while it was there: its files are not told removed.)
  *
- * <p>Threads: any; the lists are read and compared on the symbols thread (one at a time).
+ * <p>Threads: any; the sources are read and counted on the symbols thread.
  */
 final class SourceWatch {
     private final Sources sources;
-    /** Confined to the symbols thread. */
-    private Set<String> known;
+    /** Confined to the symbols thread: the files told for each module (by its load address), and by how many modules. */
+    private final Map<Long, List<String>> told = new HashMap<>();
+    private final Map<String, Integer> holders = new HashMap<>();
+    private boolean baseline;
 
     SourceWatch(Sources sources) {
         this.sources = sources;
     }
 
-    /** Reads process {@code pid}'s sources now: the baseline, or what changed (told to {@code events}). */
-    void refresh(DebugInfo info, int pid, Consumer<LoadedSourceEventArguments> events) {
+    /** Modules came or went in process {@code pid}: their sources are told to {@code events}. */
+    void changed(DebugInfo info, int pid, ModuleWatch.Changes changes, Consumer<LoadedSourceEventArguments> events) {
         if (info == null) {
             return;
         }
-        info.ask(pid, Symbols::sources).thenAccept(now -> tell(pid, now, events)).exceptionally(e -> null);
+        info.ask(pid, symbols -> {
+            if (!baseline) {
+                baseline = true; // what the client had: the modules there before these came
+                java.util.Set<Long> added = new java.util.HashSet<>();
+                changes.added().forEach(m -> added.add(start(m)));
+                symbols.sourcesByModule().forEach((start, files) -> {
+                    if (!added.contains(start)) {
+                        told.put(start, files);
+                        files.forEach(f -> holders.merge(f, 1, Integer::sum));
+                    }
+                });
+            }
+            for (Module m : changes.removed()) {
+                for (String f : told.getOrDefault(start(m), List.of())) {
+                    if (holders.merge(f, -1, Integer::sum) <= 0) {
+                        holders.remove(f);
+                        events.accept(event(LoadedSourceEventArgumentsReason.REMOVED, pid, f));
+                    }
+                }
+                told.remove(start(m));
+            }
+            for (Module m : changes.added()) {
+                List<String> files = symbols.sourcesOfModuleAt(start(m));
+                told.put(start(m), files);
+                for (String f : files) {
+                    if (holders.merge(f, 1, Integer::sum) == 1) {
+                        events.accept(event(LoadedSourceEventArgumentsReason.NEW, pid, f));
+                    }
+                }
+            }
+            return null;
+        }).exceptionally(e -> null);
     }
 
-    private void tell(int pid, List<String> now, Consumer<LoadedSourceEventArguments> events) {
-        Set<String> fresh = new TreeSet<>(now);
-        Set<String> before = known;
-        known = fresh;
-        if (before == null) {
-            return;
-        }
-        for (String f : fresh) {
-            if (!before.contains(f)) {
-                events.accept(event(LoadedSourceEventArgumentsReason.NEW, pid, f));
-            }
-        }
-        for (String f : before) {
-            if (!fresh.contains(f)) {
-                events.accept(event(LoadedSourceEventArgumentsReason.REMOVED, pid, f));
-            }
-        }
+    private static long start(Module m) {
+        String range = m.getAddressRange(); // 0xSTART-0xEND
+        return Long.parseUnsignedLong(range.substring(2, range.indexOf('-')), 16);
     }
 
     private LoadedSourceEventArguments event(LoadedSourceEventArgumentsReason reason, int pid, String file) {
