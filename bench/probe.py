@@ -6,6 +6,8 @@ thread (schedstat: CPU and run-queue wait), optionally with a JFR recording or p
     bench/probe.py attach-dap [N]       attach to idle_threads N (engine loaded first), threads, disconnect
     bench/probe.py pause-dap [N] [R]    attach to idle_threads N, R pause/continue rounds
     bench/probe.py start                spawn → initialize → attach (1 thread) → disconnect
+    bench/probe.py stacks-dap [N] [R]   attach to idle_threads N, R rounds of pause → stopped → the stopped
+                                        thread's stackTrace (levels 20) → continue: (b) of section 3b, warm
     bench/probe.py big-dap              the big C++ binary of section 3c (bench/bigcpp.py, built if
                                         missing): attach → configurationDone → pause → the first
                                         stackTrace of a late-unit thread; timings, RSS (anon/file)
@@ -114,7 +116,7 @@ def java_pid(a):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("scenario", choices=["storm-dap", "attach-dap", "pause-dap", "start", "start-matrix", "storm-matrix",
-                                         "big-dap"])
+                                         "big-dap", "stacks-dap"])
     ap.add_argument("n", nargs="?", type=int)
     ap.add_argument("rounds", nargs="?", type=int, default=20)
     ap.add_argument("--jfr")
@@ -178,6 +180,35 @@ def main():
                     lat.append((ts - t0) * 1e3)
                     a.dap.request("continue", {"threadId": idle.pid})
                 s.snapshot("pause → stopped ms: " + " ".join(f"{x:.1f}" for x in lat))
+            jfr.dump()
+            a.close()
+            idle.finish()
+        elif args.scenario == "stacks-dap":
+            n = args.n if args.n is not None else 100
+            idle = bench.Idle(n)
+            a = bench.Adapter("probe", cmd)
+            s = Sampler(java_pid(a))
+            a.initialize()
+            a.dap.request("attach", {"processId": idle.pid})
+            a.dap.request("configurationDone", {})
+            jfr = None
+            firsts = []
+            for r in range(args.rounds + 1):
+                if r == 1:
+                    jfr = Jfr(java_pid(a), args.jfr)  # warm rounds only
+                time.sleep(0.02)
+                m = a.dap.mark()
+                a.dap.send("pause", {"threadId": idle.pid})
+                _, ts, body = a.dap.wait_event("stopped", m, 30)
+                t1, msg = a.dap.request("stackTrace", {"threadId": body.get("threadId") or idle.pid, "startFrame": 0, "levels": 20})
+                if r > 0:
+                    firsts.append((t1 - ts) * 1e3)
+                m = a.dap.mark()
+                a.dap.request("continue", {"threadId": idle.pid})
+                a.dap.wait_event("continued", m, 30)
+            firsts.sort()
+            s.snapshot(f"stopped → first stackTrace, warm, {len(firsts)} rounds: median {firsts[len(firsts) // 2]:.2f} ms, "
+                       f"min {firsts[0]:.2f}, p90 {firsts[int(len(firsts) * 0.9)]:.2f}")
             jfr.dump()
             a.close()
             idle.finish()

@@ -92,6 +92,11 @@ class ModulesIT {
                     .contains(libc.getAsJsonObject("module").get("path").getAsString()), "the list has it too");
             assertTrue(c.events("module").stream().noneMatch(m -> m.getAsJsonObject("module").get("name").getAsString()
                     .startsWith("idle_threads")), "the program itself was known from the start: " + c.events("module"));
+            // the stacks are unwound with the modules there now (the unwinder made at the entry knew no libc)
+            JsonArray frames = c.ok("stackTrace", Map.of("threadId", pid, "levels", 30)).getAsJsonArray("stackFrames");
+            String shown = frames.toString();
+            assertTrue(frames.size() >= 3 && shown.contains("libc.so") && shown.contains("\"main\""),
+                    "main's stack through libc to main: " + shown);
             c.ok("disconnect", Map.of());
         }
     }

@@ -69,7 +69,7 @@ public final class DebugInfo implements AutoCloseable {
         if (s != null && recheck) {
             recheck = false;
             for (Map.Entry<Integer, Symbols> e : List.copyOf(symbols.entrySet())) {
-                if (!e.getValue().current(e.getKey())) {
+                if (!e.getValue().readFrom(maps(e.getKey()))) {
                     e.getValue().close();
                     symbols.remove(e.getKey());
                 }
@@ -94,7 +94,21 @@ public final class DebugInfo implements AutoCloseable {
 
     /** The processes ran: their mappings may have changed; checked at next use. */
     public void recheck() {
-        execute(() -> recheck = true);
+        execute(() -> {
+            recheck = true;
+            mapsNow.clear();
+        });
+    }
+
+    /** Confined to the symbols thread: /proc/PID/maps as read since the processes last ran. */
+    private final Map<Integer, String> mapsNow = new HashMap<>();
+
+    /**
+     * On the symbols thread: process {@code pid}'s /proc/PID/maps as it is in this stop — read
+     * once (the symbols and the unwinder are both checked against it), again after it ran.
+     */
+    String maps(int pid) {
+        return mapsNow.computeIfAbsent(pid, Symbols::mapsOf);
     }
 
     /** Runs {@code work} on the symbols thread (nothing once closed). */

@@ -77,7 +77,10 @@ public final class Stacks implements AutoCloseable {
     }
     // touched on the tracer thread only (inside inspections)
     private final Map<Integer, Unwinder> unwinders = new ConcurrentHashMap<>();
-    private volatile boolean recheckUnwinders;
+    /** Unwinders found stale on the symbols thread (their process's mappings changed), to be reopened by the tracer. */
+    private final java.util.Set<Integer> staleUnwinders = ConcurrentHashMap.newKeySet();
+    /** Confined to the symbols thread: the generation each process's unwinder was last checked in. */
+    private final Map<Integer, Long> unwinderChecked = new HashMap<>();
 
     private static final class ThreadStack {
         final int pid;
@@ -165,7 +168,6 @@ public final class Stacks implements AutoCloseable {
     /** The group ran: the frames found are stale; the symbols are checked against the mappings at next use. */
     public void invalidate() {
         generation.incrementAndGet();
-        recheckUnwinders = true;
         info.recheck();
         info.execute(() -> {
             stacks.clear();
@@ -211,6 +213,7 @@ public final class Stacks implements AutoCloseable {
         }
         int depth = Math.min(MAX_PHYSICAL, Math.max(Math.max(PREFETCH_DEPTH, 2 * st.physical.size()), wanted + 1));
         long gen = generation.get();
+        checkUnwinder(st.pid, gen);
         CompletableFuture<List<Unwinder.Frame>> own =
                 group.inspect(tid, tracee -> unwinder(st.pid).unwind(new TraceeImage(tracee), depth));
         if (prefetch == null) {
@@ -252,6 +255,7 @@ public final class Stacks implements AutoCloseable {
     /** The next chunk of threads not yet unwound, then the next, until none is left, the bound is reached or the group ran. */
     private CompletableFuture<Void> prefetchChunk(int pid, java.util.Set<Integer> done, long gen, Prefetch p) {
         java.util.Set<Integer> skip = java.util.Set.copyOf(done);
+        checkUnwinder(pid, gen);
         return group.inspectStopped(pid, skip, PREFETCH_CHUNK,
                         tracee -> unwinder(pid).unwind(new TraceeImage(tracee), PREFETCH_DEPTH))
                 .thenComposeAsync(chunk -> {
@@ -314,17 +318,30 @@ public final class Stacks implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the debug session is over");
         }
-        if (recheckUnwinders) {
-            recheckUnwinders = false;
-            unwinders.entrySet().removeIf(e -> {
-                if (e.getValue().current()) {
-                    return false;
-                }
-                e.getValue().close();
-                return true;
-            });
+        if (staleUnwinders.remove(pid)) {
+            Unwinder stale = unwinders.remove(pid);
+            if (stale != null) {
+                stale.close();
+            }
         }
         return unwinders.computeIfAbsent(pid, Unwinder::open);
+    }
+
+    /**
+     * On the symbols thread, once per stop and process, before its first unwind is queued: is
+     * its unwinder still right for its mappings? Compared with the /proc/PID/maps its symbols
+     * are checked against too ({@link DebugInfo#maps}: read once per stop, not once per thread
+     * that looks); a stale one is reopened by the tracer at its next unwind.
+     */
+    private void checkUnwinder(int pid, long gen) {
+        Long checked = unwinderChecked.put(pid, gen);
+        if (checked != null && checked == gen) {
+            return;
+        }
+        Unwinder u = unwinders.get(pid);
+        if (u != null && !u.readFrom(info.maps(pid))) {
+            staleUnwinders.add(pid);
+        }
     }
 
     /** Set by {@link #close}: no unwinder is made any more. */

@@ -176,7 +176,17 @@ public final class Symbols implements AutoCloseable {
 
     /** Were these symbols read from the mappings {@code pid} has now? (A dlopen, an exec change them.) */
     public boolean current(int pid) {
-        return maps.equals(ProcessDwfl.maps(pid));
+        return readFrom(ProcessDwfl.maps(pid));
+    }
+
+    /** Were these symbols read from these mappings (the text of /proc/PID/maps)? */
+    public boolean readFrom(String mapsNow) {
+        return maps.equals(mapsNow);
+    }
+
+    /** The text of /proc/PID/maps now ("" if the process is gone), as {@link #readFrom} compares it. */
+    public static String mapsOf(int pid) {
+        return ProcessDwfl.maps(pid);
     }
 
     /** The code at {@code address} (the lookup address: the pc of an activation, a return address minus one). */

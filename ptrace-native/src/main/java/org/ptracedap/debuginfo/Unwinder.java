@@ -134,27 +134,35 @@ public final class Unwinder implements AutoCloseable {
         boolean visit(Pointer frame, long pc, boolean activation);
     }
 
-    private void walk(ThreadImage thread, FrameVisitor visitor) {
-        Memory activation = new Memory(1);
-        LongByReference pc = new LongByReference();
-        LibDw.FrameCallback each = (frame, arg) -> {
-            activation.setByte(0, (byte) 0);
-            if (LibDw.dwfl_frame_pc(frame, pc, activation) == 0) {
-                return LibDw.DWARF_CB_ABORT;
-            }
-            return visitor.visit(frame, pc.getValue(), activation.getByte(0) != 0) ? LibDw.DWARF_CB_OK : LibDw.DWARF_CB_ABORT;
-        };
+    /**
+     * The frame callback, made once: JNA makes a native trampoline for each callback object it
+     * is given (and keeps it in a weak map), a cost per unwind if each walk brought its own.
+     */
+    private final Memory activation = new Memory(1);
+    private final LongByReference pc = new LongByReference();
+    private FrameVisitor visitor;
+    private final LibDw.FrameCallback eachFrame = (frame, arg) -> {
+        activation.setByte(0, (byte) 0);
+        if (LibDw.dwfl_frame_pc(frame, pc, activation) == 0) {
+            return LibDw.DWARF_CB_ABORT;
+        }
+        return visitor.visit(frame, pc.getValue(), activation.getByte(0) != 0) ? LibDw.DWARF_CB_OK : LibDw.DWARF_CB_ABORT;
+    };
+
+    private void walk(ThreadImage thread, FrameVisitor visit) {
         current = thread;
+        visitor = visit;
         try {
-            LibDw.dwfl_getthread_frames(dwfl, thread.tid(), each, null);
+            LibDw.dwfl_getthread_frames(dwfl, thread.tid(), eachFrame, null);
         } finally {
             current = null;
+            visitor = null;
         }
     }
 
-    /** Were these modules read from the mappings the process has now? (A dlopen, an exec change them.) */
-    public boolean current() {
-        return maps.equals(ProcessDwfl.maps(pid));
+    /** Were these modules read from these mappings (the text of /proc/PID/maps)? A dlopen, an exec change them. */
+    public boolean readFrom(String mapsNow) {
+        return maps.equals(mapsNow);
     }
 
     public int pid() {

@@ -121,13 +121,44 @@ public final class Ptrace {
         }
     }
 
+    /** process_vm_readv's buffer and its two iovecs (tracer thread only), grown as needed. */
+    private Memory vmBuffer = new Memory(16 << 10);
+    private final Memory iovecs = new Memory(32);
+
     /**
-     * Reads the tracee's memory at {@code address} into {@code into} through {@code /proc/PID/mem}
-     * (one pread; the tracer's access is what the kernel checks, so this too stays on the tracer
-     * thread). Returns the number of bytes read: fewer than asked where the range ends unmapped.
+     * Reads the tracee's memory at {@code address} into {@code into}: with one
+     * {@code process_vm_readv} (no file to open: the unwinder reads a stack window per frame),
+     * and where that cannot read it all — a page the process cannot read itself — through
+     * {@code /proc/PID/mem}, which can (FOLL_FORCE). The tracer's access is what the kernel
+     * checks, so this too stays on the tracer thread. Returns the number of bytes read: fewer
+     * than asked where the range ends unmapped.
      */
     public int readMemory(int pid, long address, byte[] into) {
         checkThread();
+        if (into.length == 0) {
+            return 0;
+        }
+        if (vmBuffer.size() < into.length) {
+            vmBuffer = new Memory(Math.max(into.length, 2 * vmBuffer.size()));
+        }
+        iovecs.setPointer(0, vmBuffer);
+        iovecs.setLong(8, into.length);
+        iovecs.setLong(16, address);
+        iovecs.setLong(24, into.length);
+        long n;
+        try {
+            n = LibC.process_vm_readv(pid, iovecs, 1, iovecs.share(16), 1, 0);
+        } catch (LastErrorException e) {
+            n = -1;
+        }
+        if (n == into.length) {
+            vmBuffer.read(0, into, 0, into.length);
+            return into.length;
+        }
+        return readMemoryByFile(pid, address, into);
+    }
+
+    private int readMemoryByFile(int pid, long address, byte[] into) {
         int fd = openMem(pid, 0 /* O_RDONLY */);
         try {
             int done = 0;
