@@ -727,18 +727,24 @@ def pause_dap(idle, rounds, S, key="dap"):
 LLDB_FAILURES = []
 
 
-def pause_lldb(idle, rounds, S):
-    """lldb-dap beside us; a failure of lldb's (a timeout at 10,001 threads, say) is reported, not fatal."""
+def lldb_beside(what, pid, run):
+    """lldb-dap beside us: run() measures it; a failure of lldb's (a timeout at 10,001 threads, say) is
+    reported in the results, not fatal, and the process it may have left SIGSTOPped is continued."""
     try:
-        return pause_dap(idle, rounds if idle.n < HUGE_IDLE else min(rounds, 2), S, "lldb-dap")
+        return run()
     except (BenchError, DapError) as e:
-        LLDB_FAILURES.append(f"{idle.n + 1} threads: {e}")
-        log(f"  lldb-dap at {idle.n + 1} threads failed: {e}")
+        LLDB_FAILURES.append(f"{what}: {e}")
+        log(f"  lldb-dap ({what}) failed: {e}")
         try:
-            os.kill(idle.pid, signal.SIGCONT)
+            os.kill(pid, signal.SIGCONT)
         except OSError:
             pass
         return "lldb-dap=failed"
+
+
+def pause_lldb(idle, rounds, S):
+    return lldb_beside(f"{idle.n + 1} threads", idle.pid,
+                       lambda: pause_dap(idle, rounds if idle.n < HUGE_IDLE else min(rounds, 2), S, "lldb-dap"))
 
 
 def bench_attach_huge(rounds, S):
@@ -841,16 +847,7 @@ def stacks_dap(idle, rounds, S, key="dap"):
 
 
 def stacks_lldb(idle, rounds, S):
-    try:
-        return stacks_dap(idle, rounds, S, "lldb-dap")
-    except (BenchError, DapError) as e:
-        LLDB_FAILURES.append(f"stacks: {e}")
-        log(f"  lldb-dap stacks failed: {e}")
-        try:
-            os.kill(idle.pid, signal.SIGCONT)
-        except OSError:
-            pass
-        return "lldb-dap=failed"
+    return lldb_beside("stacks", idle.pid, lambda: stacks_dap(idle, rounds, S, "lldb-dap"))
 
 
 def bench_stacks(sessions, rounds, S):
@@ -1021,17 +1018,7 @@ def big_dap(prog, S, keep, key="dap"):
 
 
 def big_lldb(prog, S, keep):
-    """lldb-dap beside us; a failure of lldb's is reported, not fatal."""
-    try:
-        return big_dap(prog, S, keep, "lldb-dap")
-    except (BenchError, DapError) as e:
-        LLDB_FAILURES.append(f"big binary: {e}")
-        log(f"  lldb-dap on the big binary failed: {e}")
-        try:
-            os.kill(prog.pid, signal.SIGCONT)
-        except OSError:
-            pass
-        return "lldb-dap=failed"
+    return lldb_beside("big binary", prog.pid, lambda: big_dap(prog, S, keep, "lldb-dap"))
 
 
 GDB_FRAME = re.compile(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(\S+) \(.*\) at (\S+):(\d+)$")

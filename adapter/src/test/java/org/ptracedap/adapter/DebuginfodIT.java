@@ -12,10 +12,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.ptracedap.debuginfo.LibDw;
 import org.ptracedap.engine.Sample;
 import org.ptracedap.sys.Signals;
@@ -32,19 +32,13 @@ import org.ptracedap.testing.Wait;
  * tracer thread — threads, pause and continue are answered while the server holds the download.
  */
 class DebuginfodIT {
-    private Path cache;
+    /** The debuginfod client's cache (DEBUGINFOD_CACHE_PATH): a directory of each test's own, removed after it. */
+    @TempDir
+    Path cache;
 
     @BeforeEach
-    void libdw() throws Exception {
+    void libdw() {
         Assumptions.assumeTrue(LibDw.missing() == null, LibDw.missing());
-        cache = Files.createTempDirectory("ptrace-dap-debuginfod-cache");
-    }
-
-    @AfterEach
-    void removeCache() throws Exception {
-        try (var all = Files.walk(cache)) {
-            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 
     @Test

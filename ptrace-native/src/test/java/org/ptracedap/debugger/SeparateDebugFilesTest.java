@@ -15,10 +15,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.ptracedap.debuginfo.DebugFiles;
 import org.ptracedap.debuginfo.LibDw;
 import org.ptracedap.debuginfo.Modules;
@@ -46,19 +46,13 @@ import org.ptracedap.testing.Wait;
 class SeparateDebugFilesTest {
     private static final long SECONDS = Sample.LONG.toSeconds();
 
-    private Path cache;
+    /** The debuginfod client's cache (DEBUGINFOD_CACHE_PATH): a directory of each test's own, removed after it. */
+    @TempDir
+    Path cache;
 
     @BeforeEach
-    void libdw() throws Exception {
+    void libdw() {
         Assumptions.assumeTrue(LibDw.missing() == null, LibDw.missing());
-        cache = Files.createTempDirectory("ptrace-dap-debuginfod-cache");
-    }
-
-    @AfterEach
-    void removeCache() throws Exception {
-        try (var all = Files.walk(cache)) {
-            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 
     @Test
