@@ -165,6 +165,11 @@ public final class Stacks implements AutoCloseable {
         return group.inspect(tid, tracee -> unwinder(pid).registers(new TraceeImage(tracee), physical));
     }
 
+    /** The registers of physical frames {@code from} … {@code from + count - 1} of stopped thread {@code tid}, as unwound (fewer at the end). */
+    public CompletableFuture<List<Unwinder.FrameRegisters>> registers(int pid, int tid, int from, int count) {
+        return group.inspect(tid, tracee -> unwinder(pid).registers(new TraceeImage(tracee), from, count));
+    }
+
     /** The group ran: the frames found are stale; the symbols are checked against the mappings at next use. */
     public void invalidate() {
         generation.incrementAndGet();

@@ -317,4 +317,50 @@ public final class LibDw {
     public static native int dwfl_errno();
 
     public static native String dwfl_errmsg(int error);
+
+    // ---- locations (variables' values): libdw.h's dwarf_getlocation* family
+
+    public static final int DW_TAG_formal_parameter = 0x05;
+    public static final int DW_TAG_lexical_block = 0x0b;
+    public static final int DW_TAG_variable = 0x34;
+    public static final int DW_TAG_call_site_parameter = 0x49;
+    public static final int DW_TAG_GNU_call_site_parameter = 0x410a;
+    public static final int DW_AT_location = 0x02;
+    public static final int DW_AT_const_value = 0x1c;
+    public static final int DW_AT_frame_base = 0x40;
+    public static final int DW_AT_type = 0x49;
+    public static final int DW_AT_call_value = 0x7e;
+    public static final int DW_AT_GNU_call_site_value = 0x2111;
+    public static final int DW_AT_decl_line = 0x3b;
+    public static final int DW_AT_artificial = 0x34;
+
+    /**
+     * {@code int dwarf_getlocation_addr(Dwarf_Attribute *, Dwarf_Addr address, Dwarf_Op **exprs, size_t *exprlens, size_t nlocs)}:
+     * the location expressions valid at {@code address} (without bias), up to {@code nlocs}; their number, 0 none, -1 error.
+     */
+    public static native int dwarf_getlocation_addr(Pointer attribute, long address, Pointer exprs, Pointer lengths, long nlocs);
+
+    /** {@code int dwarf_getlocation_attr(Dwarf_Attribute *, const Dwarf_Op *op, Dwarf_Attribute *result)}: an op's operand as an attribute (entry_value's block); 0 on success. */
+    public static native int dwarf_getlocation_attr(Pointer attribute, Pointer op, Pointer result);
+
+    /** {@code int dwarf_getlocation(Dwarf_Attribute *, Dwarf_Op **expr, size_t *exprlen)}: a single-expression location; 0 on success. */
+    public static native int dwarf_getlocation(Pointer attribute, PointerByReference expr, LongByReference length);
+
+    /** {@code int dwarf_getlocation_implicit_value(Dwarf_Attribute *, const Dwarf_Op *op, Dwarf_Block *block)}: {length, data}; 0 on success. */
+    public static native int dwarf_getlocation_implicit_value(Pointer attribute, Pointer op, Pointer block);
+
+    /** {@code int dwarf_formblock(Dwarf_Attribute *, Dwarf_Block *block)}: a block form's {length, data}; 0 on success. */
+    public static native int dwarf_formblock(Pointer attribute, Pointer block);
+
+    /** {@code int dwarf_formsdata(Dwarf_Attribute *, Dwarf_Sword *)}: 0 on success. */
+    public static native int dwarf_formsdata(Pointer attribute, LongByReference value);
+
+    /** {@code int dwarf_whatform(Dwarf_Attribute *)}. */
+    public static native int dwarf_whatform(Pointer attribute);
+
+    /** {@code Dwarf_Die *dwarf_offdie(Dwarf *, Dwarf_Off offset, Dwarf_Die *result)}: the DIE at a .debug_info offset. */
+    public static native Pointer dwarf_offdie(Pointer dwarf, long offset, Pointer result);
+
+    /** {@code Dwarf *dwarf_cu_getdwarf(Dwarf_CU *)}. */
+    public static native Pointer dwarf_cu_getdwarf(Pointer cu);
 }

@@ -200,6 +200,26 @@ public final class Symbols implements AutoCloseable {
     }
 
     /**
+     * The arguments and locals of logical frame {@code inlineDepth} (0: the innermost inlined
+     * call there) of the machine frame at lookup pc {@code pc} (the pc of the innermost frame, a
+     * return address minus one for a caller), their locations read through {@code machine}; none
+     * where the pc has no DWARF.
+     */
+    public FrameVariables.Frame variables(long pc, int inlineDepth, FrameVariables.Machine machine) {
+        Pointer module = LibDw.dwfl_addrmodule(session.dwfl, pc);
+        if (module == null) {
+            return new FrameVariables.Frame(List.of(), List.of());
+        }
+        LongByReference bias = new LongByReference();
+        Pointer cu = LibDw.dwfl_module_addrdie(module, pc, bias);
+        if (cu == null || LibDw.dwarf_haspc(cu, pc - bias.getValue()) != 1) {
+            cu = cuCovering(module, pc, bias);
+        }
+        return cu == null ? new FrameVariables.Frame(List.of(), List.of())
+                : FrameVariables.of(session.dwfl, cu, bias.getValue(), pc, inlineDepth, machine);
+    }
+
+    /**
      * The first address of the function that holds {@code address}, by its ELF symbol (its own
      * or its debug file's), or -1 when none is known: where a disassembly that must end at
      * {@code address} can start decoding.
@@ -396,6 +416,11 @@ public final class Symbols implements AutoCloseable {
             linkage = string(die, LibDw.DW_AT_MIPS_linkage_name, attr);
         }
         return linkage != null ? Demangler.functionName(linkage) : string(die, LibDw.DW_AT_name, attr);
+    }
+
+    /** A string attribute of a DIE (through its abstract origin or specification), or null. */
+    static String attributeString(Pointer die, int attribute) {
+        return string(die, attribute, new Memory(LibDw.DWARF_ATTRIBUTE_SIZE));
     }
 
     private static String string(Pointer die, int attribute, Memory attr) {

@@ -107,26 +107,46 @@ public final class Unwinder implements AutoCloseable {
 
     /** The registers of frame {@code index} (0 the innermost) of {@code thread}, as the unwinder recovers them; null past the stack's end. */
     public FrameRegisters registers(ThreadImage thread, int index) {
-        FrameRegisters[] found = new FrameRegisters[1];
+        List<FrameRegisters> one = registers(thread, index, 1);
+        return one.isEmpty() ? null : one.get(0);
+    }
+
+    /** The System V AMD64 ABI's callee-saved registers (DWARF numbers): rbx, rbp, r12–r15. */
+    private static final int CALLEE_SAVED = 1 << 3 | 1 << 6 | 1 << 12 | 1 << 13 | 1 << 14 | 1 << 15;
+
+    /**
+     * The registers of frames {@code from} … {@code from + count - 1} of {@code thread} (fewer at
+     * the stack's end), in one walk. A callee-saved register the callee's CFI says nothing about
+     * is the callee's own ("same value": a function that does not touch rbx does not describe it),
+     * as gdb takes it — where libdwfl leaves it unknown.
+     */
+    public List<FrameRegisters> registers(ThreadImage thread, int from, int count) {
+        List<FrameRegisters> out = new ArrayList<>();
         int[] level = {0};
+        long[][] previous = {null};
+        int[] previousKnown = {0};
         LongByReference value = new LongByReference();
         walk(thread, (frame, pcValue, isActivation) -> {
-            if (level[0]++ < index) {
-                return true;
-            }
             long[] values = new long[17];
             int known = 0;
             for (int r = 0; r < 16; r++) {
                 if (LibDw.dwfl_frame_reg(frame, r, value) == 0) {
                     values[r] = value.getValue();
                     known |= 1 << r;
+                } else if (previous[0] != null && (CALLEE_SAVED & 1 << r) != 0 && (previousKnown[0] & 1 << r) != 0) {
+                    values[r] = previous[0][r];
+                    known |= 1 << r;
                 }
             }
             values[16] = pcValue;
-            found[0] = new FrameRegisters(values, known | 1 << 16);
-            return false;
+            previous[0] = values;
+            previousKnown[0] = known;
+            if (level[0]++ >= from) {
+                out.add(new FrameRegisters(values, known | 1 << 16));
+            }
+            return out.size() < count;
         });
-        return found[0];
+        return out;
     }
 
     private interface FrameVisitor {
