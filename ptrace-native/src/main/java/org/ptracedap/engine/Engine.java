@@ -242,6 +242,12 @@ public final class Engine {
         }
 
         @Override
+        public byte[] xstate() {
+            check();
+            return kernel.xstate(tid);
+        }
+
+        @Override
         public SignalInfo signalInfo() {
             check();
             return kernel.signalInfo(tid);

@@ -28,6 +28,9 @@ public interface Kernel {
     /** PTRACE_GETREGS of a stopped thread. */
     Registers registers(int tid);
 
+    /** The XSAVE area of a stopped thread (x87, SSE, AVX…): PTRACE_GETREGSET NT_X86_XSTATE. */
+    byte[] xstate(int tid);
+
     /** PTRACE_SETREGS of a stopped thread. */
     void setRegisters(int tid, Registers registers);
 

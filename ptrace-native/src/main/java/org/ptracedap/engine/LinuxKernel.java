@@ -45,6 +45,8 @@ final class LinuxKernel implements Kernel {
     }
 
     @Override public void setRegisters(int tid, Registers r) { ptrace.setRegs(tid, r.words()); }
+
+    @Override public byte[] xstate(int tid) { return ptrace.getXState(tid); }
     @Override public SignalInfo signalInfo(int tid) { return SignalInfo.of(ptrace.getSigInfo(tid)); }
     @Override public int readMemory(int pid, long address, byte[] into) { return ptrace.readMemory(pid, address, into); }
     @Override public void writeMemory(int pid, long address, byte[] bytes) { ptrace.writeMemory(pid, address, bytes); }

@@ -114,6 +114,11 @@ public final class TraceGroup {
         });
     }
 
+    /** The extended register state (XSAVE area: x87, SSE, AVX) of a stopped thread of this group. */
+    public CompletableFuture<byte[]> xstate(int tid) {
+        return inspect(tid, Tracee::xstate);
+    }
+
     /** The registers of a stopped thread of this group. */
     public CompletableFuture<Registers> registers(int tid) {
         return inspect(tid, Tracee::registers);

@@ -17,6 +17,9 @@ public interface Tracee {
 
     Registers registers();
 
+    /** The thread's XSAVE area: x87 and SSE (the 512-byte legacy area), the XSAVE header at 512, AVX's upper halves at 576 when saved. */
+    byte[] xstate();
+
     /**
      * The signal this thread is stopped with: meaningful for the thread a {@code Stopped(SIGNAL)}
      * names, which stays in its signal-delivery stop until the group resumes.

@@ -38,6 +38,10 @@ public final class LibC {
     public static final int PTRACE_KILL = 8;
     public static final int PTRACE_GETREGS = 12;
     public static final int PTRACE_SETREGS = 13;
+    public static final int PTRACE_GETFPREGS = 14;
+    public static final int PTRACE_GETREGSET = 0x4204;
+    /** The XSAVE area (x87, SSE, AVX, …) for PTRACE_GETREGSET. */
+    public static final int NT_X86_XSTATE = 0x202;
     public static final int PTRACE_DETACH = 17;
     public static final int PTRACE_SETOPTIONS = 0x4200;
     public static final int PTRACE_GETEVENTMSG = 0x4201;

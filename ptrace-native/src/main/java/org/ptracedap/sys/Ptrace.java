@@ -84,6 +84,35 @@ public final class Ptrace {
         }
     }
 
+    /**
+     * The thread's extended register state as the XSAVE layout has it: the legacy area (x87 and
+     * SSE: FXSAVE's 512 bytes), the XSAVE header and the components the CPU saves (AVX's upper
+     * halves at 576, …) — PTRACE_GETREGSET NT_X86_XSTATE, or the 512 bytes of PTRACE_GETFPREGS
+     * where that is refused.
+     */
+    public byte[] getXState(int tid) {
+        checkThread();
+        int size = 4096;
+        try (Memory buffer = new Memory(size); Memory iov = new Memory(16)) {
+            iov.setPointer(0, buffer);
+            iov.setLong(8, size);
+            try {
+                LibC.ptrace(LibC.PTRACE_GETREGSET, tid, LibC.NT_X86_XSTATE, iov);
+                return buffer.getByteArray(0, (int) Math.min(iov.getLong(8), size));
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == LibC.ESRCH) {
+                    throw fail("PTRACE_GETREGSET", tid, e);
+                }
+            }
+            try {
+                LibC.ptrace(LibC.PTRACE_GETFPREGS, tid, 0, buffer);
+                return buffer.getByteArray(0, 512);
+            } catch (LastErrorException e) {
+                throw fail("PTRACE_GETFPREGS", tid, e);
+            }
+        }
+    }
+
     /** Reads {@code struct user_regs_struct} (27 words on x86-64) into {@code into}. */
     public void getRegs(int tid, long[] into) {
         checkThread();

@@ -53,6 +53,7 @@ class AttachRefusalTest {
         @Override public Spawn.Child spawnGated(LaunchSpec spec) { throw new UnsupportedOperationException(); }
         @Override public void schedule(long millis, Runnable task) { throw new AssertionError("nothing to schedule"); }
         @Override public Registers registers(int tid) { throw new AssertionError("not attached"); }
+        @Override public byte[] xstate(int tid) { throw new AssertionError("not attached"); }
         @Override public SignalInfo signalInfo(int tid) { throw new AssertionError("not attached"); }
         @Override public void setRegisters(int tid, Registers r) { throw new AssertionError("not attached"); }
         @Override public int readMemory(int pid, long address, byte[] into) { throw new AssertionError("not attached"); }

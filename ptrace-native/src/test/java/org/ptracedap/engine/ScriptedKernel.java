@@ -161,6 +161,12 @@ final class ScriptedKernel implements Kernel {
     }
 
     @Override
+    public byte[] xstate(int tid) {
+        calls.add("getxstate " + tid);
+        return new byte[512];
+    }
+
+    @Override
     public Registers registers(int tid) {
         calls.add("getregs " + tid);
         return regs.getOrDefault(tid, Registers.of(new long[Registers.WORDS]));

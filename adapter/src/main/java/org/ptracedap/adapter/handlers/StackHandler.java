@@ -21,6 +21,8 @@ import org.ptracedap.adapter.errors.DapError;
 import org.ptracedap.adapter.errors.ErrorMapper;
 import org.ptracedap.adapter.session.FrameIds;
 import org.ptracedap.adapter.session.Session;
+import org.ptracedap.adapter.session.VariableRefs;
+import org.ptracedap.debugger.RegisterSets;
 import org.ptracedap.debugger.Stacks;
 import org.ptracedap.engine.Registers;
 
@@ -138,20 +140,33 @@ public final class StackHandler implements Capable {
 
     public CompletableFuture<ScopesResponse> scopes(ScopesArguments args) {
         Guards.debuggee(session, "show scopes");
-        frame(args.getFrameId());
+        FrameIds.Frame frame = frame(args.getFrameId());
         Scope registers = new Scope();
-        registers.setName("Registers");
+        registers.setName(VariableRefs.REGISTERS);
         registers.setPresentationHint(ScopePresentationHint.REGISTERS);
-        registers.setVariablesReference(args.getFrameId());
+        registers.setVariablesReference(session.refs.refFor(new VariableRefs.Scope(frame, VariableRefs.REGISTERS)));
         registers.setExpensive(false);
         ScopesResponse r = new ScopesResponse();
         r.setScopes(new Scope[] {registers});
         return CompletableFuture.completedFuture(r);
     }
 
+    /** The variables of a scope or of a set of registers. */
     public CompletableFuture<VariablesResponse> variables(VariablesArguments args) {
         Guards.debuggee(session, "show variables");
-        FrameIds.Frame frame = frame(args.getVariablesReference());
+        Object node = session.refs.node(args.getVariablesReference());
+        if (node instanceof VariableRefs.Scope scope && scope.kind().equals(VariableRefs.REGISTERS)) {
+            return registers(scope.frame());
+        }
+        if (node instanceof VariableRefs.RegisterSet set) {
+            return registerSet(set);
+        }
+        throw DapError.BAD_ARGUMENTS.because("variables reference " + args.getVariablesReference() + " is not one of this stop"
+                + " (the program ran since it was shown); ask for the scopes again");
+    }
+
+    /** The innermost frame's registers: the general ones, then the sets of the XSAVE area (x87, SSE, AVX) to expand. */
+    private CompletableFuture<VariablesResponse> registers(FrameIds.Frame frame) {
         int tid = frame.tid();
         if (frame.level() == 0) {
             return session.group().registers(tid).handle((regs, error) -> {
@@ -159,12 +174,48 @@ public final class StackHandler implements Capable {
                     throw ErrorMapper.notStopped(tid, error);
                 }
                 List<Variable> vars = new ArrayList<>();
-                for (Registers.Named n : regs.inReadingOrder()) {
-                    vars.add(register(n.name(), n.value()));
+                for (RegisterSets.Reg reg : RegisterSets.general(regs)) {
+                    vars.add(register(reg.name(), reg.value()));
+                }
+                for (String set : new String[] {"x87", "SSE", "AVX"}) {
+                    Variable v = new Variable();
+                    v.setName(set);
+                    v.setValue("");
+                    v.setVariablesReference(session.refs.refFor(new VariableRefs.RegisterSet(frame, set)));
+                    vars.add(v);
                 }
                 return response(vars);
             });
         }
+        return callerRegisters(frame);
+    }
+
+    private CompletableFuture<VariablesResponse> registerSet(VariableRefs.RegisterSet set) {
+        int tid = set.frame().tid();
+        return session.group().xstate(tid).handle((xsave, error) -> {
+            if (error != null) {
+                throw ErrorMapper.notStopped(tid, error);
+            }
+            List<Variable> vars = new ArrayList<>();
+            for (RegisterSets.Set s : RegisterSets.extended(xsave)) {
+                if (s.name().equals(set.set())) {
+                    s.registers().forEach(reg -> vars.add(register(reg.name(), reg.value())));
+                }
+            }
+            if (vars.isEmpty()) {
+                Variable none = new Variable();
+                none.setName(set.set());
+                none.setValue("not saved by this thread (it has not used " + set.set() + " registers)");
+                none.setVariablesReference(0);
+                vars.add(none);
+            }
+            return response(vars);
+        });
+    }
+
+    /** A caller's registers: those the ABI preserves across a call, as the unwinder recovers them (as gdb shows them). */
+    private CompletableFuture<VariablesResponse> callerRegisters(FrameIds.Frame frame) {
+        int tid = frame.tid();
         int pid = session.ownerOf(tid);
         Stacks stacks = session.stacks();
         return stacks.frames(pid, tid, frame.level(), 1)
@@ -182,10 +233,9 @@ public final class StackHandler implements Capable {
                     }
                     List<Variable> vars = new ArrayList<>();
                     for (int r = 0; regs != null && r < DWARF_REGISTER_NAMES.length; r++) {
-                        // a caller's registers: those the ABI preserves across a call, as gdb shows them
-                        // (the others, even where libdwfl carries the callee's value on, are not the caller's)
+                        // the others, even where libdwfl carries the callee's value on, are not the caller's
                         if (regs.isKnown(r) && CALLEE_SAVED.contains(r)) {
-                            vars.add(register(DWARF_REGISTER_NAMES[r], regs.values()[r]));
+                            vars.add(register(DWARF_REGISTER_NAMES[r], String.format("0x%016x", regs.values()[r])));
                         }
                     }
                     return response(vars);
@@ -201,10 +251,10 @@ public final class StackHandler implements Capable {
         return frame;
     }
 
-    private static Variable register(String name, long value) {
+    private static Variable register(String name, String value) {
         Variable v = new Variable();
         v.setName(name);
-        v.setValue(String.format("0x%016x", value));
+        v.setValue(value);
         v.setVariablesReference(0);
         return v;
     }

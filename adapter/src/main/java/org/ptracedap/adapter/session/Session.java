@@ -45,6 +45,8 @@ public final class Session implements Consumer<TraceEvent> {
     private final CompletableFuture<Tracer> tracer;
     /** The frame ids handed out for the current stop. */
     public final FrameIds frames = new FrameIds();
+    /** The variables references handed out for the current stop (scopes, register sets, values). */
+    public final VariableRefs refs = new VariableRefs();
     private volatile org.ptracedap.debugger.SourceMap sourceMap = org.ptracedap.debugger.SourceMap.NONE;
     /** The program's source files as responses show them (through {@link #sourceMap}). */
     public final Sources sources = new Sources(() -> sourceMap);
@@ -99,6 +101,7 @@ public final class Session implements Consumer<TraceEvent> {
      */
     public void runs() {
         frames.clear();
+        refs.clear();
         org.ptracedap.debugger.Stacks s = stacks;
         if (s != null) {
             s.invalidate();
