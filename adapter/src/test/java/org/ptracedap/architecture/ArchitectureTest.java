@@ -1,5 +1,6 @@
 package org.ptracedap.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -53,6 +54,16 @@ class ArchitectureTest {
                         "org.ptracedap.cli..")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("org.ptracedap.sys.Ptrace")
                 .because("a binary's facts need no live process (core dumps later): live reads go through ports")
+                .check(ALL);
+    }
+
+    @Test
+    void theEvaluatorSeesAScopeAndTypesOnly() {
+        classes().that().resideInAPackage("org.ptracedap.debugger.eval..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("org.ptracedap.debugger.eval..",
+                        "org.ptracedap.debugger.values..", "org.ptracedap.debuginfo.types..", "java..")
+                .because("expressions are evaluated over a Scope's variables, registers and memory port, never over a"
+                        + " process, a tracer or libdw (STYLE §11)")
                 .check(ALL);
     }
 
