@@ -52,8 +52,16 @@ public final class FrameVariables {
      */
     public record Variable(String name, boolean parameter, Pointer typeDie, DwarfExpr.Result where, Pointer dwarf) {}
 
-    /** The variables of a frame: arguments in declaration order, then locals from the innermost block out. */
-    public record Frame(List<Variable> arguments, List<Variable> locals) {}
+    /**
+     * The variables of a frame: arguments in declaration order, locals from the innermost block
+     * out; {@code cu} (a copy of its compilation unit's DIE, null without DWARF) and the module's
+     * {@code bias}, for what is looked up later (globals, types, implicit pointers' targets).
+     */
+    public record Frame(List<Variable> arguments, List<Variable> locals, Pointer cu, long bias) {
+        public static Frame none() {
+            return new Frame(List.of(), List.of(), null, 0);
+        }
+    }
 
     /**
      * The variables of logical frame {@code inlineDepth} (0: the innermost inlined call, as the
@@ -78,7 +86,7 @@ public final class FrameVariables {
             }
         }
         if (function < 0) {
-            return new Frame(List.of(), List.of());
+            return Frame.none();
         }
         // fbreg in inlined code is the enclosing subprogram's frame base
         Pointer subprogram = null;
@@ -94,7 +102,85 @@ public final class FrameVariables {
         for (int i = from; i <= function; i++) {
             collect(chain.get(i), i == function, arguments, locals, ev, frameBase);
         }
-        return new Frame(List.copyOf(arguments), List.copyOf(locals));
+        return new Frame(List.copyOf(arguments), List.copyOf(locals), copyOf(cu), bias);
+    }
+
+    private static Pointer copyOf(Pointer die) {
+        Memory copy = new Memory(LibDw.DWARF_DIE_SIZE);
+        copy.write(0, die.getByteArray(0, LibDw.DWARF_DIE_SIZE), 0, LibDw.DWARF_DIE_SIZE);
+        return copy;
+    }
+
+    /**
+     * The global or file-static variable {@code name} as C finds it from a frame of compilation
+     * unit {@code cu}: the unit's own top-level variables first (a {@code static} there hides a
+     * global of another file), then the module's external definitions. Its location is an
+     * address ({@code DW_OP_addr}) or a constant, so it needs no frame. Null if none is named so.
+     */
+    static Variable global(Pointer module, Pointer cu, long bias, String name) {
+        Variable found = topLevel(cu, bias, name, false);
+        LongByReference b = new LongByReference();
+        for (Pointer other = LibDw.dwfl_module_nextcu(module, null, b); found == null && other != null;
+             other = LibDw.dwfl_module_nextcu(module, other, b)) {
+            if (LibDw.dwarf_dieoffset(other) != LibDw.dwarf_dieoffset(cu)) {
+                found = topLevel(other, b.getValue(), name, true);
+            }
+        }
+        return found;
+    }
+
+    private static Variable topLevel(Pointer cu, long bias, String name, boolean externalOnly) {
+        Memory child = new Memory(LibDw.DWARF_DIE_SIZE);
+        Memory attr = new Memory(LibDw.DWARF_ATTRIBUTE_SIZE);
+        if (LibDw.dwarf_child(cu, child) != 0) {
+            return null;
+        }
+        do {
+            if (LibDw.dwarf_tag(child) == LibDw.DW_TAG_variable && name.equals(Symbols.attributeString(child, LibDw.DW_AT_name))
+                    && LibDw.dwarf_attr(child, LibDw.DW_AT_location, attr) != null
+                    && (!externalOnly || LibDw.dwarf_hasattr(child, 0x3f /* DW_AT_external */) == 1
+                        || hasExternalSpecification(child))) {
+                Evaluation ev = new Evaluation(null, NO_FRAME, bias, 0);
+                return new Variable(name, false, typeOf(child), ev.location(attr, OptionalLong.empty()), dwarfOf(child));
+            }
+        } while (LibDw.dwarf_siblingof(child, child) == 0);
+        return null;
+    }
+
+    /** A definition whose declaration (DW_AT_specification) says it is external. */
+    private static boolean hasExternalSpecification(Pointer die) {
+        Memory attr = new Memory(LibDw.DWARF_ATTRIBUTE_SIZE);
+        Memory spec = new Memory(LibDw.DWARF_DIE_SIZE);
+        Pointer a = LibDw.dwarf_attr(die, 0x47 /* DW_AT_specification */, attr);
+        return a != null && LibDw.dwarf_formref_die(a, spec) != null && LibDw.dwarf_hasattr(spec, 0x3f) == 1;
+    }
+
+    /** No frame: a global's location reads no register and no memory. */
+    private static final Machine NO_FRAME = new Machine() {
+        @Override public OptionalLong register(int reg) { return OptionalLong.empty(); }
+        @Override public OptionalLong cfa() { return OptionalLong.empty(); }
+        @Override public OptionalLong read(long address, int size) { return OptionalLong.empty(); }
+        @Override public Machine caller() { return null; }
+        @Override public long returnAddress() { return -1; }
+    };
+
+    /**
+     * The variable (or value) of DIE offset {@code dieOffset} in {@code dwarf} — the target of an
+     * implicit pointer — where it is at lookup pc {@code pc} of a frame read through
+     * {@code machine}; null if there is none.
+     */
+    static Variable atOffset(Pointer dwfl, Pointer dwarf, long dieOffset, long bias, long pc, Machine machine) {
+        Memory die = new Memory(LibDw.DWARF_DIE_SIZE);
+        if (LibDw.dwarf_offdie(dwarf, dieOffset, die) == null) {
+            return null;
+        }
+        String name = Symbols.attributeString(die, LibDw.DW_AT_name);
+        Memory attr = new Memory(LibDw.DWARF_ATTRIBUTE_SIZE);
+        Evaluation ev = new Evaluation(dwfl, machine, bias, pc - bias);
+        DwarfExpr.Result where = LibDw.dwarf_attr(die, LibDw.DW_AT_const_value, attr) != null ? constValue(attr)
+                : LibDw.dwarf_attr(die, LibDw.DW_AT_location, attr) != null ? ev.location(attr, OptionalLong.empty())
+                : new DwarfExpr.OptimizedOut();
+        return new Variable(name == null ? "" : name, false, typeOf(die), where, dwarf);
     }
 
     /**

@@ -208,15 +208,26 @@ public final class Symbols implements AutoCloseable {
     public FrameVariables.Frame variables(long pc, int inlineDepth, FrameVariables.Machine machine) {
         Pointer module = LibDw.dwfl_addrmodule(session.dwfl, pc);
         if (module == null) {
-            return new FrameVariables.Frame(List.of(), List.of());
+            return FrameVariables.Frame.none();
         }
         LongByReference bias = new LongByReference();
         Pointer cu = LibDw.dwfl_module_addrdie(module, pc, bias);
         if (cu == null || LibDw.dwarf_haspc(cu, pc - bias.getValue()) != 1) {
             cu = cuCovering(module, pc, bias);
         }
-        return cu == null ? new FrameVariables.Frame(List.of(), List.of())
+        return cu == null ? FrameVariables.Frame.none()
                 : FrameVariables.of(session.dwfl, cu, bias.getValue(), pc, inlineDepth, machine);
+    }
+
+    /** The global or file-static variable {@code name} seen from a frame of {@code frame}'s compilation unit (of the module at {@code pc}), or null. */
+    public FrameVariables.Variable global(long pc, FrameVariables.Frame frame, String name) {
+        Pointer module = LibDw.dwfl_addrmodule(session.dwfl, pc);
+        return module == null || frame.cu() == null ? null : FrameVariables.global(module, frame.cu(), frame.bias(), name);
+    }
+
+    /** The target of an implicit pointer (the DIE at {@code dieOffset} of {@code dwarf}) in the frame at lookup pc {@code pc}. */
+    public FrameVariables.Variable implicitTarget(Pointer dwarf, long dieOffset, long bias, long pc, FrameVariables.Machine machine) {
+        return FrameVariables.atOffset(session.dwfl, dwarf, dieOffset, bias, pc, machine);
     }
 
     /**
