@@ -13,7 +13,8 @@
  *   float/double/long double (inf, nan, -0, denormals, big and small),
  *   enums (plain, flags, unknown values, negative, 8-byte), pointers (null,
  *   to data, into an array, void, to functions, char strings short, long,
- *   unreadable and null), arrays (1-D, 2-D, chars with and without a NUL,
+ *   unreadable, null, and one whose text runs into a page that cannot be
+ *   read), arrays (1-D, 2-D, chars with and without a NUL,
  *   runs that gdb prints as <repeats N times>, longer than gdb's 200
  *   elements), structs nested, unions, bitfields, anonymous members,
  *   typedefs, const/volatile, a flexible array member, an incomplete
@@ -26,6 +27,7 @@
 
 #include <math.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -179,6 +181,8 @@ char *g_empty_str = "";
 char *g_null_str = 0;
 char *g_bad_str = (char *) 0x10;
 char *g_long_str;
+char *g_edge_str;                 /* "edge" then a page that cannot be read */
+struct point *g_bad_point = (struct point *) 0x10;
 const char *g_escapes_str = "\a\b\f\r\t\v\033\177\200\377";
 char *const g_const_str = "const pointer";
 const char *const g_const_const_str = "const both";
@@ -221,6 +225,13 @@ int main(void)
 {
     static char long_text[301];
     sample_init("values");
+    long page = sysconf(_SC_PAGESIZE);
+    char *pages = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    /* unmapped, not PROT_NONE: a tracer reads PROT_NONE pages (FOLL_FORCE) */
+    if (pages == MAP_FAILED || munmap(pages + page, page) != 0)
+        die("mmap");
+    memcpy(pages + page - 4, "edge", 4);
+    g_edge_str = pages + page - 4;
     memset(long_text, 'q', 300);
     g_long_str = long_text;
     g_into_array = &g_array[2];
