@@ -314,21 +314,117 @@ public final class LibDw {
     /** {@code const char *dwarf_filesrc(Dwarf_Files *, size_t idx, Dwarf_Word *mtime, Dwarf_Word *length)}. */
     public static native String dwarf_filesrc(Pointer files, long index, LongByReference mtime, LongByReference length);
 
+    // Types (DwarfTypes): unit walks, forms, and the tags and attributes of DWARF's type DIEs.
+
+    public static final int DW_TAG_array_type = 0x01;
+    public static final int DW_TAG_class_type = 0x02;
+    public static final int DW_TAG_enumeration_type = 0x04;
+    public static final int DW_TAG_formal_parameter = 0x05;
+    public static final int DW_TAG_member = 0x0d;
+    public static final int DW_TAG_pointer_type = 0x0f;
+    public static final int DW_TAG_reference_type = 0x10;
+    public static final int DW_TAG_compile_unit = 0x11;
+    public static final int DW_TAG_structure_type = 0x13;
+    public static final int DW_TAG_subroutine_type = 0x15;
+    public static final int DW_TAG_typedef = 0x16;
+    public static final int DW_TAG_union_type = 0x17;
+    public static final int DW_TAG_unspecified_parameters = 0x18;
+    public static final int DW_TAG_inheritance = 0x1c;
+    public static final int DW_TAG_ptr_to_member_type = 0x1f;
+    public static final int DW_TAG_subrange_type = 0x21;
+    public static final int DW_TAG_base_type = 0x24;
+    public static final int DW_TAG_const_type = 0x26;
+    public static final int DW_TAG_enumerator = 0x28;
+    public static final int DW_TAG_variable = 0x34;
+    public static final int DW_TAG_volatile_type = 0x35;
+    public static final int DW_TAG_restrict_type = 0x37;
+    public static final int DW_TAG_namespace = 0x39;
+    public static final int DW_TAG_unspecified_type = 0x3b;
+    public static final int DW_TAG_partial_unit = 0x3c;
+    public static final int DW_TAG_rvalue_reference_type = 0x42;
+    public static final int DW_TAG_atomic_type = 0x47;
+
+    public static final int DW_AT_location = 0x02;
+    public static final int DW_AT_byte_size = 0x0b;
+    public static final int DW_AT_bit_offset = 0x0c;
+    public static final int DW_AT_bit_size = 0x0d;
+    public static final int DW_AT_language = 0x13;
+    public static final int DW_AT_const_value = 0x1c;
+    public static final int DW_AT_containing_type = 0x1d;
+    public static final int DW_AT_lower_bound = 0x22;
+    public static final int DW_AT_prototyped = 0x27;
+    public static final int DW_AT_upper_bound = 0x2f;
+    public static final int DW_AT_count = 0x37;
+    public static final int DW_AT_data_member_location = 0x38;
+    public static final int DW_AT_declaration = 0x3c;
+    public static final int DW_AT_encoding = 0x3e;
+    public static final int DW_AT_external = 0x3f;
+    public static final int DW_AT_specification = 0x47;
+    public static final int DW_AT_type = 0x49;
+    public static final int DW_AT_virtuality = 0x4c;
+    public static final int DW_AT_data_bit_offset = 0x6b;
+    public static final int DW_AT_enum_class = 0x6d;
+
+    public static final int DW_FORM_sdata = 0x0d;
+    public static final int DW_FORM_implicit_const = 0x21;
+
+    public static final int DW_OP_addr = 0x03;
+    public static final int DW_OP_plus_uconst = 0x23;
+
+    /** A {@code Dwarf_Op} (libdw.h): atom (u8) at 0, number at 8, number2 at 16, offset at 24. */
+    public static final int DWARF_OP_SIZE = 32;
+
+    /** {@code Dwarf *dwarf_begin(int fildes, Dwarf_Cmd cmd)} (cmd 0: DWARF_C_READ): a file's DWARF, NULL on error. */
+    public static native Pointer dwarf_begin(int fd, int cmd);
+
+    /** {@code int dwarf_end(Dwarf *)}. */
+    public static native int dwarf_end(Pointer dwarf);
+
+    /**
+     * {@code int dwarf_get_units(Dwarf *, Dwarf_CU *cu, Dwarf_CU **next_cu, Dwarf_Half *version,
+     * uint8_t *unit_type, Dwarf_Die *cudie, Dwarf_Die *subdie)}: the unit after {@code cu} (NULL:
+     * the first), its DIE in {@code cudie}; 0 on success, 1 after the last, -1 on error.
+     */
+    public static native int dwarf_get_units(Pointer dwarf, Pointer cu, PointerByReference nextCu, Pointer version,
+                                             Pointer unitType, Pointer cudie, Pointer subdie);
+
+    /** {@code Dwarf_Die *dwarf_diecu(Dwarf_Die *die, Dwarf_Die *result, uint8_t *address_sizep, uint8_t *offset_sizep)}: the DIE of the unit holding {@code die}. */
+    public static native Pointer dwarf_diecu(Pointer die, Pointer result, Pointer addressSize, Pointer offsetSize);
+
+    /** {@code int dwarf_srclang(Dwarf_Die *cudie)}: the unit's DW_LANG_*, -1 if none. */
+    public static native int dwarf_srclang(Pointer cudie);
+
+    /** {@code int dwarf_formsdata(Dwarf_Attribute *, Dwarf_Sword *)}: 0 on success (DW_FORM_dataN sign-extended from N bytes). */
+    public static native int dwarf_formsdata(Pointer attribute, LongByReference value);
+
+    /** {@code int dwarf_formflag(Dwarf_Attribute *, bool *)}: 0 on success. */
+    public static native int dwarf_formflag(Pointer attribute, com.sun.jna.ptr.ByteByReference flag);
+
+    /** {@code unsigned int dwarf_whatform(Dwarf_Attribute *)}: the attribute's DW_FORM_*. */
+    public static native int dwarf_whatform(Pointer attribute);
+
+    /**
+     * {@code int dwarf_getlocation(Dwarf_Attribute *, Dwarf_Op **expr, size_t *exprlen)}: a
+     * location given as one expression (not a list), its {@code Dwarf_Op}s in libdw's memory; 0 on success.
+     */
+    public static native int dwarf_getlocation(Pointer attribute, PointerByReference expression, LongByReference length);
+
+    /** {@code int dwarf_formblock(Dwarf_Attribute *, Dwarf_Block *)}: a block form's bytes (Dwarf_Block: length at 0, data pointer at 8); 0 on success. */
+    public static native int dwarf_formblock(Pointer attribute, Pointer block);
+
+    /** {@code Dwarf_Die *dwarf_offdie(Dwarf *, Dwarf_Off offset, Dwarf_Die *result)}: the DIE at a .debug_info offset. */
+    public static native Pointer dwarf_offdie(Pointer dwarf, long offset, Pointer result);
+
     public static native int dwfl_errno();
 
     public static native String dwfl_errmsg(int error);
 
     // ---- locations (variables' values): libdw.h's dwarf_getlocation* family
 
-    public static final int DW_TAG_formal_parameter = 0x05;
     public static final int DW_TAG_lexical_block = 0x0b;
-    public static final int DW_TAG_variable = 0x34;
     public static final int DW_TAG_call_site_parameter = 0x49;
     public static final int DW_TAG_GNU_call_site_parameter = 0x410a;
-    public static final int DW_AT_location = 0x02;
-    public static final int DW_AT_const_value = 0x1c;
     public static final int DW_AT_frame_base = 0x40;
-    public static final int DW_AT_type = 0x49;
     public static final int DW_AT_call_value = 0x7e;
     public static final int DW_AT_GNU_call_site_value = 0x2111;
     public static final int DW_AT_decl_line = 0x3b;
@@ -343,23 +439,13 @@ public final class LibDw {
     /** {@code int dwarf_getlocation_attr(Dwarf_Attribute *, const Dwarf_Op *op, Dwarf_Attribute *result)}: an op's operand as an attribute (entry_value's block); 0 on success. */
     public static native int dwarf_getlocation_attr(Pointer attribute, Pointer op, Pointer result);
 
-    /** {@code int dwarf_getlocation(Dwarf_Attribute *, Dwarf_Op **expr, size_t *exprlen)}: a single-expression location; 0 on success. */
-    public static native int dwarf_getlocation(Pointer attribute, PointerByReference expr, LongByReference length);
 
     /** {@code int dwarf_getlocation_implicit_value(Dwarf_Attribute *, const Dwarf_Op *op, Dwarf_Block *block)}: {length, data}; 0 on success. */
     public static native int dwarf_getlocation_implicit_value(Pointer attribute, Pointer op, Pointer block);
 
-    /** {@code int dwarf_formblock(Dwarf_Attribute *, Dwarf_Block *block)}: a block form's {length, data}; 0 on success. */
-    public static native int dwarf_formblock(Pointer attribute, Pointer block);
 
-    /** {@code int dwarf_formsdata(Dwarf_Attribute *, Dwarf_Sword *)}: 0 on success. */
-    public static native int dwarf_formsdata(Pointer attribute, LongByReference value);
 
-    /** {@code int dwarf_whatform(Dwarf_Attribute *)}. */
-    public static native int dwarf_whatform(Pointer attribute);
 
-    /** {@code Dwarf_Die *dwarf_offdie(Dwarf *, Dwarf_Off offset, Dwarf_Die *result)}: the DIE at a .debug_info offset. */
-    public static native Pointer dwarf_offdie(Pointer dwarf, long offset, Pointer result);
 
     /** {@code Dwarf *dwarf_cu_getdwarf(Dwarf_CU *)}. */
     public static native Pointer dwarf_cu_getdwarf(Pointer cu);

@@ -1,6 +1,12 @@
 package org.ptracedap.debugger.values;
 
-/** Reads a value's bytes from its location. */
+import org.ptracedap.debuginfo.types.CType;
+
+/**
+ * Reads a value's bytes from its location. A value whose pieces hold fewer bits than its type
+ * has (a bitfield: {@code int b : 4} is one 4-bit piece of its struct's bytes) is extended to its
+ * type's size as C does: sign-extended for a signed integer or enum, with zeros otherwise.
+ */
 final class Bytes {
     private Bytes() {}
 
@@ -9,7 +15,30 @@ final class Bytes {
         if (size < 0 || size > (1 << 24)) {
             return null;
         }
-        return read(v.location(), (int) size, v.memory());
+        byte[] bytes = read(v.location(), (int) size, v.memory());
+        if (bytes != null && v.location() instanceof Location.Pieces p && signed(v.type())) {
+            long bits = 0;
+            for (Location.Piece piece : p.pieces()) {
+                bits += piece.bitSize();
+            }
+            if (bits > 0 && bits < 8 * size && (bytes[(int) ((bits - 1) / 8)] >> ((bits - 1) % 8) & 1) != 0) {
+                for (long i = bits; i < 8 * size; i++) {
+                    bytes[(int) (i / 8)] |= (byte) (1 << (i % 8));
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /** Is {@code type} read as a signed number (a bitfield of it sign-extended)? */
+    static boolean signed(CType type) {
+        CType t = type.resolved();
+        if (t instanceof CType.Enum e) {
+            return e.signed();
+        }
+        return t instanceof CType.Base b
+                && (b.encoding() == CType.Encoding.SIGNED
+                        || b.encoding() == CType.Encoding.SIGNED_CHAR);
     }
 
     private static byte[] read(Location where, int size, Memory memory) {

@@ -56,7 +56,7 @@ public sealed interface CType {
     record Pointer(TypeRef target, long size) implements CType {
         @Override
         public String name() {
-            return Names.pointer(target.get(), "*");
+            return Names.of(this);
         }
     }
 
@@ -64,7 +64,7 @@ public sealed interface CType {
     record Reference(TypeRef target, boolean rvalue, long size) implements CType {
         @Override
         public String name() {
-            return Names.pointer(target.get(), rvalue ? "&&" : "&");
+            return Names.of(this);
         }
     }
 
@@ -72,7 +72,7 @@ public sealed interface CType {
     record Array(TypeRef element, long count) implements CType {
         @Override
         public String name() {
-            return Names.array(this);
+            return Names.of(this);
         }
 
         @Override
@@ -89,9 +89,16 @@ public sealed interface CType {
      * the start of the composite; a bitfield has {@code bitSize} > 0 and {@code bitOffset}, the
      * number of bits from the start of the byte at {@code offset} (little-endian:
      * {@code DW_AT_data_bit_offset} − 8·offset); {@code isStatic} for a C++ static member (no offset:
-     * it lives elsewhere, at {@code staticAddress} — or -1 when only declared here).
+     * it lives elsewhere, at {@code staticAddress} — or -1 when only declared here); a static member
+     * the compiler gave a value instead ({@code static constexpr int limit = 10}: DWARF's
+     * {@code DW_AT_const_value}) has its bytes in {@code constValue} (else null).
      */
-    record Member(String name, TypeRef type, long offset, int bitOffset, int bitSize, boolean isStatic, long staticAddress) {
+    record Member(String name, TypeRef type, long offset, int bitOffset, int bitSize, boolean isStatic, long staticAddress,
+                  byte[] constValue) {
+        public Member(String name, TypeRef type, long offset, int bitOffset, int bitSize, boolean isStatic, long staticAddress) {
+            this(name, type, offset, bitOffset, bitSize, isStatic, staticAddress, null);
+        }
+
         public static Member at(String name, TypeRef type, long offset) {
             return new Member(name, type, offset, 0, 0, false, -1);
         }
@@ -103,24 +110,40 @@ public sealed interface CType {
     /**
      * A struct, class or union; {@code name} without the keyword ({@code point}, {@code std::vector<int>}),
      * null for an anonymous one; {@code declaration} when only declared here (incomplete: no members).
+     * {@code cplusplus}: declared in C++, where its name is written without the keyword
+     * ({@code shapes::Derived}, as gdb writes it for C++), C's {@code struct point} otherwise.
      */
-    record Composite(Kind kind, String tag, long size, List<Member> members, List<BaseClass> bases, boolean declaration)
-            implements CType {
+    record Composite(Kind kind, String tag, long size, List<Member> members, List<BaseClass> bases, boolean declaration,
+                     boolean cplusplus) implements CType {
+        /** A C one. */
+        public Composite(Kind kind, String tag, long size, List<Member> members, List<BaseClass> bases, boolean declaration) {
+            this(kind, tag, size, members, bases, declaration, false);
+        }
+
         @Override
         public String name() {
             String keyword = kind == Kind.UNION ? "union" : kind == Kind.CLASS ? "class" : "struct";
-            return tag == null ? keyword + " {...}" : keyword + " " + tag;
+            return tag == null ? keyword + " {...}" : cplusplus ? tag : keyword + " " + tag;
         }
     }
 
     /** One enumerator. */
     record Enumerator(String name, long value) {}
 
-    /** {@code enum color}; {@code tag} null when anonymous. */
-    record Enum(String tag, long size, boolean signed, List<Enumerator> enumerators) implements CType {
+    /**
+     * {@code enum color}; {@code tag} null when anonymous; {@code cplusplus} as for {@link Composite}
+     * (then the enumerators' names are qualified as gdb shows them: {@code shapes::Outer::ON},
+     * {@code shapes::inner::Kind::B} for an {@code enum class}).
+     */
+    record Enum(String tag, long size, boolean signed, List<Enumerator> enumerators, boolean cplusplus) implements CType {
+        /** A C one. */
+        public Enum(String tag, long size, boolean signed, List<Enumerator> enumerators) {
+            this(tag, size, signed, enumerators, false);
+        }
+
         @Override
         public String name() {
-            return tag == null ? "enum {...}" : "enum " + tag;
+            return tag == null ? "enum {...}" : cplusplus ? tag : "enum " + tag;
         }
     }
 
@@ -136,7 +159,7 @@ public sealed interface CType {
     record Qualified(TypeRef target, boolean isConst, boolean isVolatile) implements CType {
         @Override
         public String name() {
-            return (isConst ? "const " : "") + (isVolatile ? "volatile " : "") + target.get().name();
+            return Names.of(this);
         }
 
         @Override
@@ -145,11 +168,15 @@ public sealed interface CType {
         }
     }
 
-    /** A function type: what a function pointer points to. */
+    /**
+     * A function type: what a function pointer points to. {@code varargs} with no parameters is
+     * C's unprototyped {@code int f()} (as gdb reads DWARF), written {@code int ()}; a prototyped
+     * one without parameters is {@code int (void)}.
+     */
     record Function(TypeRef returns, List<TypeRef> parameters, boolean varargs) implements CType {
         @Override
         public String name() {
-            return Names.function(this);
+            return Names.of(this);
         }
 
         @Override
