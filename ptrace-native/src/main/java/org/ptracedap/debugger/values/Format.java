@@ -416,8 +416,12 @@ public final class Format {
             CType element = a.element().get();
             long size = element.size();
             if (a.count() <= 0 || size <= 0) {
-                // no length: gdb shows where it is, as a pointer to its first element
+                // no length: gdb shows where it is, as a pointer to its first element (or nothing, where it is nowhere)
                 long at = s.address(offset);
+                if (at < 0) {
+                    out.append("{}");
+                    return;
+                }
                 out.append(hexAddress(at));
                 symbol(at);
                 if (Text.textual(element) && !o.hex && at > 0) {

@@ -3,9 +3,7 @@ package org.ptracedap.debugger.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,13 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ptracedap.debuginfo.LibDw;
 import org.ptracedap.debuginfo.types.DwarfTypes;
-import org.ptracedap.engine.Sample;
-import org.ptracedap.sys.MemoryMaps;
-import org.ptracedap.testing.DwarfFile;
 import org.ptracedap.testing.GdbFrames;
-import org.ptracedap.testing.GdbPython;
-import org.ptracedap.testing.NmSymbols;
-import org.ptracedap.testing.ProcMemory;
 
 /**
  * {@link Format} against gdb: every global of the values samples (C and C++, DWARF 5 and 4),
@@ -54,56 +46,27 @@ class FormatTest {
     @ParameterizedTest
     @ValueSource(strings = {"values", "values_dwarf4", "values_cpp", "values_cpp_dwarf4"})
     void everyGlobalPrintedAsGdbPrintsIt(String sample) throws Exception {
-        Path binary = Sample.bin(sample);
-        boolean cpp = sample.contains("cpp");
-        NmSymbols symbols = new NmSymbols(binary);
-        try (Sample process = Sample.start(sample); DwarfFile file = new DwarfFile(binary)) {
-            process.awaitOutput("ready");
-            Path real = binary.toRealPath();
-            long bias = MemoryMaps.read(process.pid).stream()
-                    .filter(m -> m.offset() == 0 && Path.of(m.path()).equals(real))
-                    .findFirst().orElseThrow().start();
-            Map<String, DwarfFile.Global> globals = new LinkedHashMap<>();
-            file.globals().forEach((name, g) -> {
-                if (name.startsWith("g_")) {
-                    globals.put(name, g);
-                }
-            });
-            List<String[]> gdb = GdbPython.run(List.of("-p", Integer.toString(process.pid)),
-                    List.of("set language " + (cpp ? "c++" : "c")), "NAMES = " + pythonList(globals.keySet()) + "\n" + SCRIPT);
-            DwarfTypes types = new DwarfTypes(file.dwarf, bias);
-            Format.Options print = Format.Options.GDB.withSymbols(symbols.at(bias));
+        try (LiveSample live = new LiveSample(sample)) {
+            List<String[]> gdb = live.gdb(live.globals.keySet(), SCRIPT);
             List<String> differences = new ArrayList<>();
             Set<String> gdbCannot = new TreeSet<>();
             int compared = 0;
-            try (ProcMemory memory = new ProcMemory(process.pid)) {
-                for (String[] r : gdb) {
-                    String name = r[1];
-                    if (r[2].equals("ERROR")) {
-                        gdbCannot.add(name);
-                        continue;
-                    }
-                    String expected = r[3].replaceFirst("^\\$\\d+ = ", "").replaceFirst("\n$", "");
-                    DwarfFile.Global g = globals.get(name);
-                    Value v = Value.at(name, types.typeOfAttribute(g.die()), bias + g.address(), memory);
-                    String ours = Format.format(v, print.withHex(r[0].equals("print/x")));
-                    compared++;
-                    if (!expected.equals(ours)) {
-                        differences.add(r[0] + " " + name + ":\n    gdb  " + expected + "\n    ours " + ours);
-                    }
+            for (String[] r : gdb) {
+                String name = r[1];
+                if (r[2].equals("ERROR")) {
+                    gdbCannot.add(name);
+                    continue;
+                }
+                String expected = r[3].replaceFirst("^\\$\\d+ = ", "").replaceFirst("\n$", "");
+                String ours = Format.format(live.global(name), live.print.withHex(r[0].equals("print/x")));
+                compared++;
+                if (!expected.equals(ours)) {
+                    differences.add(r[0] + " " + name + ":\n    gdb  " + expected + "\n    ours " + ours);
                 }
             }
             assertEquals(GDB_CANNOT.getOrDefault(sample, Set.of()), gdbCannot, "what gdb cannot print");
-            assertTrue(compared >= 2 * (globals.size() - gdbCannot.size()), "compared " + compared);
+            assertTrue(compared >= 2 * (live.globals.size() - gdbCannot.size()), "compared " + compared);
             assertEquals("", String.join("\n", differences), sample + ": " + differences.size() + " of " + compared + " differ from gdb");
         }
-    }
-
-    private static String pythonList(Iterable<String> names) {
-        StringBuilder b = new StringBuilder("[");
-        for (String n : names) {
-            b.append(b.length() > 1 ? ", " : "").append('\'').append(n).append('\'');
-        }
-        return b.append(']').toString();
     }
 }
