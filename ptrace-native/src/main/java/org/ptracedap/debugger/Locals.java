@@ -1,5 +1,6 @@
 package org.ptracedap.debugger;
 
+import com.sun.jna.Pointer;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +33,8 @@ public final class Locals {
     }
 
     /** A frame's variables with what their locations read: its machine (registers, CFA, callers) and memory. */
-    public record Frame(FrameVariables.Frame variables, FrameVariables.Machine machine, LiveMemory memory) {}
+    public record Frame(FrameVariables.Frame variables, FrameVariables.Machine machine, LiveMemory memory, long lookupPc,
+                        int physical) {}
 
     /** The variables of logical frame {@code level} of stopped thread {@code tid} of process {@code pid}. */
     public CompletableFuture<Frame> of(int pid, int tid, int level) {
@@ -50,9 +52,66 @@ public final class Locals {
             LiveMemory memory = new LiveMemory(group, tid);
             return stacks.registers(pid, tid, f.physical(), CALLERS + 2).thenCompose(regs -> {
                 FrameVariables.Machine machine = machine(regs, 0, memory);
-                return info.ask(pid, symbols -> new Frame(symbols.variables(lookupPc, depth, machine), machine, memory));
+                return info.ask(pid, symbols -> new Frame(symbols.variables(lookupPc, depth, machine), machine, memory, lookupPc,
+                        f.physical()));
             });
         });
+    }
+
+    /**
+     * The {@link FrameScope} of logical frame {@code level} of stopped thread {@code tid}: its
+     * variables as values (types from the frame's module), its registers, globals and types as an
+     * expression finds them. Built on the symbols thread; use it there ({@link DebugInfo#ask}).
+     */
+    public CompletableFuture<FrameScope> scope(int pid, int tid, int level) {
+        return of(pid, tid, level).thenCompose(frame -> info.ask(pid, symbols -> {
+            FrameVariables.Frame vars = frame.variables();
+            long pc = frame.lookupPc();
+            FrameScope.Lookups lookups = new FrameScope.Lookups() {
+                @Override
+                public org.ptracedap.debuginfo.types.CType typeOf(FrameVariables.Variable v) {
+                    return v.typeDie() == null ? new org.ptracedap.debuginfo.types.CType.Void()
+                            : symbols.types(v.dwarf(), vars.bias()).typeOf(v.typeDie());
+                }
+
+                @Override
+                public FrameVariables.Variable global(String name) {
+                    return symbols.global(pc, vars, name);
+                }
+
+                @Override
+                public FrameVariables.Variable implicitTarget(org.ptracedap.debuginfo.DwarfExpr.ImplicitPointer p,
+                                                              FrameVariables.Variable from) {
+                    return symbols.implicitTarget(from.dwarf(), p.dieOffset(), vars.bias(), pc, frame.machine());
+                }
+
+                @Override
+                public java.util.Optional<org.ptracedap.debuginfo.types.CType> type(String name) {
+                    if (vars.cu() == null) {
+                        return java.util.Optional.empty();
+                    }
+                    Pointer dwarf = org.ptracedap.debuginfo.LibDw.dwarf_cu_getdwarf(vars.cu().getPointer(8));
+                    return symbols.types(dwarf, vars.bias()).named(name, vars.cu());
+                }
+            };
+            java.util.function.Function<Integer, byte[]> xmm = frame.physical() != 0 ? null : n -> {
+                byte[] x = xstate(tid);
+                return x == null || x.length < 160 + 16 * (n + 1) ? null : java.util.Arrays.copyOfRange(x, 160 + 16 * n, 176 + 16 * n);
+            };
+            return new FrameScope(vars, frame.machine(), xmm, frame.memory(), lookups);
+        }));
+    }
+
+    /** The thread's XSAVE area (on the symbols thread, waiting for the tracer), or null. */
+    private byte[] xstate(int tid) {
+        try {
+            return group.xstate(tid).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return null;
+        }
     }
 
     /** The machine of frame {@code i} of {@code regs} (the frame asked for and its callers). */

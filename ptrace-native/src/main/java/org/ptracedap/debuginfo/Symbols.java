@@ -219,6 +219,13 @@ public final class Symbols implements AutoCloseable {
                 : FrameVariables.of(session.dwfl, cu, bias.getValue(), pc, inlineDepth, machine);
     }
 
+    private final Map<Long, org.ptracedap.debuginfo.types.DwarfTypes> typesByDwarf = new HashMap<>();
+
+    /** The types of the module whose libdw handle is {@code dwarf} (loaded with {@code bias}), read as they are asked for. */
+    public org.ptracedap.debuginfo.types.DwarfTypes types(Pointer dwarf, long bias) {
+        return typesByDwarf.computeIfAbsent(Pointer.nativeValue(dwarf), k -> new org.ptracedap.debuginfo.types.DwarfTypes(dwarf, bias));
+    }
+
     /** The global or file-static variable {@code name} seen from a frame of {@code frame}'s compilation unit (of the module at {@code pc}), or null. */
     public FrameVariables.Variable global(long pc, FrameVariables.Frame frame, String name) {
         Pointer module = LibDw.dwfl_addrmodule(session.dwfl, pc);
@@ -228,6 +235,27 @@ public final class Symbols implements AutoCloseable {
     /** The target of an implicit pointer (the DIE at {@code dieOffset} of {@code dwarf}) in the frame at lookup pc {@code pc}. */
     public FrameVariables.Variable implicitTarget(Pointer dwarf, long dieOffset, long bias, long pc, FrameVariables.Machine machine) {
         return FrameVariables.atOffset(session.dwfl, dwarf, dieOffset, bias, pc, machine);
+    }
+
+    /**
+     * The ELF symbol whose object or code holds {@code address}, as gdb writes it after a pointer:
+     * {@code g_arr} at its start, {@code g_arr+8} inside (a symbol with a size only); null if none.
+     */
+    public String symbolAt(long address) {
+        Pointer module = LibDw.dwfl_addrmodule(session.dwfl, address);
+        if (module == null) {
+            return null;
+        }
+        LongByReference offset = new LongByReference();
+        Memory sym = new Memory(24); // GElf_Sym: st_size at 16
+        String name = LibDw.dwfl_module_addrinfo(module, address, offset, sym, null, null, null);
+        if (name == null || sym.getLong(16) <= 0 || Long.compareUnsigned(offset.getValue(), sym.getLong(16)) >= 0) {
+            return null;
+        }
+        String preferred = LibDw.dwfl_module_getsymtab(module) <= SymbolIndex.PRELOAD_LIMIT
+                ? symbolIndex(module).preferred(address - offset.getValue()) : null;
+        String shown = preferred != null ? preferred : name;
+        return offset.getValue() == 0 ? shown : shown + "+" + offset.getValue();
     }
 
     /**

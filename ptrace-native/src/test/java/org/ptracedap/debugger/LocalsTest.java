@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.ptracedap.debuginfo.DwarfExpr;
 import org.ptracedap.debuginfo.FrameVariables;
 import org.ptracedap.debuginfo.LibDw;
+import org.ptracedap.debugger.values.Format;
 import org.ptracedap.engine.Sample;
 import org.ptracedap.engine.ThreadInfo;
 import org.ptracedap.engine.TraceGroup;
@@ -61,6 +62,7 @@ class LocalsTest {
             Stacks stacks = new Stacks(group, info);
             Locals locals = new Locals(group, stacks, info);
             Map<String, List<String>> ours = new TreeMap<>();
+            Map<String, List<String>> oursPrinted = new TreeMap<>();
             for (ThreadInfo t : group.threads().get(SECONDS, TimeUnit.SECONDS)) {
                 List<Stacks.Frame> frames = stacks.frames(prog.pid, t.tid(), 0, 64).get(SECONDS, TimeUnit.SECONDS).frames();
                 for (Stacks.Frame f : frames) {
@@ -75,13 +77,34 @@ class LocalsTest {
                     loc.sort(null);
                     shown.addAll(loc);
                     ours.put(t.tid() + " #" + f.level() + " " + f.function(), shown);
+                    // the same variables as values, printed as gdb prints them
+                    FrameScope scope = locals.scope(prog.pid, t.tid(), f.level()).get(SECONDS, TimeUnit.SECONDS);
+                    List<String> printed = info.ask(prog.pid, symbols -> {
+                        Format.Options options = Format.Options.GDB.withTypePrefix(false).withSymbols(symbols::symbolAt);
+                        List<String> out = new ArrayList<>();
+                        scope.arguments().forEach(a -> out.add("arg " + a.name() + " = " + Format.format(a, options)));
+                        List<String> ls = new ArrayList<>();
+                        scope.locals().forEach(l -> ls.add("local " + l.name() + " = " + Format.format(l, options)));
+                        ls.sort(null);
+                        out.addAll(ls);
+                        return out;
+                    }).get(SECONDS, TimeUnit.SECONDS);
+                    oursPrinted.put(t.tid() + " #" + f.level() + " " + f.function(), printed);
                 }
             }
             stacks.close();
             info.close();
             group.detach().get(SECONDS, TimeUnit.SECONDS);
 
-            Map<String, List<String>> gdb = gdb(prog.pid);
+            Map<String, List<String>> gdb = gdb(prog.pid, false);
+            Map<String, List<String>> gdbPrinted = gdb(prog.pid, true);
+            StringBuilder printedDiff = new StringBuilder();
+            gdbPrinted.forEach((frame, vars) -> {
+                if (!vars.equals(oursPrinted.get(frame))) {
+                    printedDiff.append(frame).append("\n  gdb:  ").append(vars).append("\n  ours: ").append(oursPrinted.get(frame)).append('\n');
+                }
+            });
+            assertEquals("", printedDiff.toString(), sample + ": every argument and local printed as gdb prints it");
             assertEquals(gdb.keySet(), ours.keySet(), "the same frames of the sample's functions");
             StringBuilder diff = new StringBuilder();
             gdb.forEach((frame, vars) -> {
@@ -167,7 +190,7 @@ class LocalsTest {
     }
 
     /** gdb's args and locals of the same frames: frame → "arg NAME = VALUE"…, then the locals sorted. */
-    private static Map<String, List<String>> gdb(int pid) throws Exception {
+    private static Map<String, List<String>> gdb(int pid, boolean printed) throws Exception {
         Path out = Files.createTempFile("ptrace-dap-gdb-locals", ".txt");
         Path py = Files.createTempFile("ptrace-dap-gdb-locals", ".py");
         Files.writeString(py, String.join("\n",
@@ -176,6 +199,8 @@ class LocalsTest {
                 "def shown(frame, sym, block):",
                 "    v = frame.read_var(sym, block)",
                 "    s = str(v)",
+                "    if " + (printed ? "True" : "False") + ":",
+                "        return s",
                 "    if s in ('<optimized out>', '<synthetic pointer>'):",
                 "        return s",
                 "    return str(int(v)) if v.type.strip_typedefs().code != gdb.TYPE_CODE_PTR else str(int(v) & 0xffffffffffffffff)",

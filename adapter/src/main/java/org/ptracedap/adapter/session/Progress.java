@@ -33,6 +33,8 @@ public final class Progress {
         return t;
     });
     private final AtomicInteger ids = new AtomicInteger();
+    /** Waits being watched now (their timers not cancelled): none once each has ended. */
+    private final AtomicInteger watched = new AtomicInteger();
     private volatile boolean supported;
 
     Progress(Supplier<IDebugProtocolClient> client) {
@@ -89,9 +91,11 @@ public final class Progress {
         } catch (java.util.concurrent.RejectedExecutionException over) {
             return work;
         }
+        watched.incrementAndGet();
         work.whenComplete((v, e) -> {
             synchronized (lock) {
                 ticks[0].cancel(false);
+                watched.decrementAndGet();
                 IDebugProtocolClient c = client.get();
                 if (started[0] && c != null) {
                     ProgressEndEventArguments a = new ProgressEndEventArguments();
@@ -101,6 +105,11 @@ public final class Progress {
             }
         });
         return work;
+    }
+
+    /** How many waits are being watched now: after each has ended, nothing more can be sent for it. */
+    int watched() {
+        return watched.get();
     }
 
     void close() {

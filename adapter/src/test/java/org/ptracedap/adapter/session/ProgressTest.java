@@ -64,17 +64,20 @@ class ProgressTest {
     }
 
     @Test
-    void aShortWaitOrAClientWithoutProgressSeesNothing() throws Exception {
+    void aShortWaitOrAClientWithoutProgressSeesNothing() {
         Progress p = new Progress(() -> client);
         p.supported(true);
         p.around("Reading debug info", () -> "x", CompletableFuture.completedFuture(1));
+        assertEquals(0, p.watched(), "work already done is not watched");
         CompletableFuture<Integer> quick = new CompletableFuture<>();
         p.around("Reading debug info", () -> "x", quick);
-        quick.complete(2);
+        assertEquals(1, p.watched());
+        quick.complete(2); // before the patience ran out (it is 500 ms; this is at once)
+        assertEquals(0, p.watched(), "its timer is cancelled: nothing can be sent for it any more");
         Progress off = new Progress(() -> client);
         CompletableFuture<Integer> slow = new CompletableFuture<>();
         off.around("Reading debug info", () -> "x", slow);
-        Thread.sleep(3 * Progress.PATIENCE_MS); // what must not happen has had its chance
+        assertEquals(0, off.watched(), "a client without progress: nothing is watched");
         slow.complete(3);
         assertEquals(List.of(), events());
         p.close();
