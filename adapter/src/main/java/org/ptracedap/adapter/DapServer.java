@@ -7,6 +7,8 @@ import org.eclipse.lsp4j.debug.ConfigurationDoneArguments;
 import org.eclipse.lsp4j.debug.ContinueArguments;
 import org.eclipse.lsp4j.debug.ContinueResponse;
 import org.eclipse.lsp4j.debug.DisassembleArguments;
+import org.eclipse.lsp4j.debug.EvaluateArguments;
+import org.eclipse.lsp4j.debug.EvaluateResponse;
 import org.eclipse.lsp4j.debug.LoadedSourcesArguments;
 import org.eclipse.lsp4j.debug.LoadedSourcesResponse;
 import org.eclipse.lsp4j.debug.DisassembleResponse;
@@ -46,6 +48,7 @@ import org.ptracedap.adapter.handlers.MemoryHandler;
 import org.ptracedap.adapter.handlers.ModulesHandler;
 import org.ptracedap.adapter.handlers.StackHandler;
 import org.ptracedap.adapter.handlers.ThreadsHandler;
+import org.ptracedap.adapter.handlers.VariablesHandler;
 import org.ptracedap.adapter.errors.ErrorMapper;
 import org.ptracedap.adapter.session.Session;
 import org.ptracedap.adapter.wire.DapTransport;
@@ -60,6 +63,7 @@ public final class DapServer implements IDebugProtocolServer {
     private final ThreadsHandler threads;
     private final ExecutionHandler execution;
     private final StackHandler stack;
+    private final VariablesHandler variables;
     private final BreakpointsHandler breakpoints = new BreakpointsHandler();
     private final MemoryHandler memory;
     private final ExceptionHandler exceptions;
@@ -71,6 +75,7 @@ public final class DapServer implements IDebugProtocolServer {
         this.threads = new ThreadsHandler(session);
         this.execution = new ExecutionHandler(session, transport);
         this.stack = new StackHandler(session);
+        this.variables = new VariablesHandler(session);
         this.memory = new MemoryHandler(session, transport);
         this.exceptions = new ExceptionHandler(session);
         this.disassembly = new DisassembleHandler(session);
@@ -80,7 +85,7 @@ public final class DapServer implements IDebugProtocolServer {
     /** What initialize announces: each handler declares the capabilities it provides, and only those. */
     private Capabilities capabilities() {
         Capabilities c = new Capabilities();
-        for (Capable h : new Capable[] {lifecycle, threads, execution, stack, breakpoints, memory, exceptions, disassembly, modules}) {
+        for (Capable h : new Capable[] {lifecycle, threads, execution, stack, variables, breakpoints, memory, exceptions, disassembly, modules}) {
             h.declare(c);
         }
         return c;
@@ -96,8 +101,9 @@ public final class DapServer implements IDebugProtocolServer {
     @Override public CompletableFuture<Void> pause(PauseArguments a) { return execution.pause(a); }
     @Override public CompletableFuture<ContinueResponse> continue_(ContinueArguments a) { return execution.resume(a); }
     @Override public CompletableFuture<StackTraceResponse> stackTrace(StackTraceArguments a) { return stack.stackTrace(a); }
-    @Override public CompletableFuture<ScopesResponse> scopes(ScopesArguments a) { return stack.scopes(a); }
-    @Override public CompletableFuture<VariablesResponse> variables(VariablesArguments a) { return stack.variables(a); }
+    @Override public CompletableFuture<ScopesResponse> scopes(ScopesArguments a) { return variables.scopes(a); }
+    @Override public CompletableFuture<VariablesResponse> variables(VariablesArguments a) { return variables.variables(a); }
+    @Override public CompletableFuture<EvaluateResponse> evaluate(EvaluateArguments a) { return variables.evaluate(a); }
     @Override public CompletableFuture<ModulesResponse> modules(ModulesArguments a) { return modules.modules(a); }
     @Override public CompletableFuture<LoadedSourcesResponse> loadedSources(LoadedSourcesArguments a) { return modules.loadedSources(a); }
     @Override public CompletableFuture<DisassembleResponse> disassemble(DisassembleArguments a) { return disassembly.disassemble(a); }

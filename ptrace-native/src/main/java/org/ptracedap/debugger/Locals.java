@@ -71,7 +71,7 @@ public final class Locals {
                 @Override
                 public org.ptracedap.debuginfo.types.CType typeOf(FrameVariables.Variable v) {
                     return v.typeDie() == null ? new org.ptracedap.debuginfo.types.CType.Void()
-                            : symbols.types(v.dwarf(), vars.bias()).typeOf(v.typeDie());
+                            : symbols.types(v.dwarf(), v.bias()).typeOf(v.typeDie());
                 }
 
                 @Override
@@ -82,7 +82,7 @@ public final class Locals {
                 @Override
                 public FrameVariables.Variable implicitTarget(org.ptracedap.debuginfo.DwarfExpr.ImplicitPointer p,
                                                               FrameVariables.Variable from) {
-                    return symbols.implicitTarget(from.dwarf(), p.dieOffset(), vars.bias(), pc, frame.machine());
+                    return symbols.implicitTarget(from.dwarf(), p.dieOffset(), from.bias(), pc, frame.machine());
                 }
 
                 @Override

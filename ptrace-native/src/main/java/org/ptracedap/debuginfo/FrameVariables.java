@@ -47,10 +47,10 @@ public final class FrameVariables {
 
     /**
      * One variable: its name, whether it is a parameter, its type's DIE (a copy, null for
-     * {@code void}/unknown), where it is, and the libdw handle ({@code dwarf}) its implicit
-     * pointers' targets are found in.
+     * {@code void}/unknown), where it is, and the libdw handle ({@code dwarf}) of its module
+     * (loaded with {@code bias}), where its type and its implicit pointers' targets are found.
      */
-    public record Variable(String name, boolean parameter, Pointer typeDie, DwarfExpr.Result where, Pointer dwarf) {}
+    public record Variable(String name, boolean parameter, Pointer typeDie, DwarfExpr.Result where, Pointer dwarf, long bias) {}
 
     /**
      * The variables of a frame: arguments in declaration order, locals from the innermost block
@@ -141,7 +141,7 @@ public final class FrameVariables {
                     && (!externalOnly || LibDw.dwarf_hasattr(child, 0x3f /* DW_AT_external */) == 1
                         || hasExternalSpecification(child))) {
                 Evaluation ev = new Evaluation(null, NO_FRAME, bias, 0);
-                return new Variable(name, false, typeOf(child), ev.location(attr, OptionalLong.empty()), dwarfOf(child));
+                return new Variable(name, false, typeOf(child), ev.location(attr, OptionalLong.empty()), dwarfOf(child), bias);
             }
         } while (LibDw.dwarf_siblingof(child, child) == 0);
         return null;
@@ -180,7 +180,7 @@ public final class FrameVariables {
         DwarfExpr.Result where = LibDw.dwarf_attr(die, LibDw.DW_AT_const_value, attr) != null ? constValue(attr)
                 : LibDw.dwarf_attr(die, LibDw.DW_AT_location, attr) != null ? ev.location(attr, OptionalLong.empty())
                 : new DwarfExpr.OptimizedOut();
-        return new Variable(name == null ? "" : name, false, typeOf(die), where, dwarf);
+        return new Variable(name == null ? "" : name, false, typeOf(die), where, dwarf, bias);
     }
 
     /**
@@ -265,7 +265,7 @@ public final class FrameVariables {
                     String name = Symbols.attributeString(child, LibDw.DW_AT_name);
                     if (name != null) {
                         (parameter ? arguments : locals).add(new Variable(name, parameter, typeOf(child),
-                                new DwarfExpr.OptimizedOut(), dwarfOf(child)));
+                                new DwarfExpr.OptimizedOut(), dwarfOf(child), ev.bias));
                     }
                 }
             } while (LibDw.dwarf_siblingof(child, child) == 0);
@@ -286,7 +286,7 @@ public final class FrameVariables {
         } else {
             where = new DwarfExpr.OptimizedOut();
         }
-        return new Variable(name, parameter, typeOf(die), where, dwarfOf(die));
+        return new Variable(name, parameter, typeOf(die), where, dwarfOf(die), ev.bias);
     }
 
     /** A copy of the DIE of {@code die}'s type (through its abstract origin), or null for void. */

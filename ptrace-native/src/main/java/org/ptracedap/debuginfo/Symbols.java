@@ -229,7 +229,36 @@ public final class Symbols implements AutoCloseable {
     /** The global or file-static variable {@code name} seen from a frame of {@code frame}'s compilation unit (of the module at {@code pc}), or null. */
     public FrameVariables.Variable global(long pc, FrameVariables.Frame frame, String name) {
         Pointer module = LibDw.dwfl_addrmodule(session.dwfl, pc);
-        return module == null || frame.cu() == null ? null : FrameVariables.global(module, frame.cu(), frame.bias(), name);
+        FrameVariables.Variable found = module == null || frame.cu() == null ? null
+                : FrameVariables.global(module, frame.cu(), frame.bias(), name);
+        if (found != null) {
+            return found;
+        }
+        // as gdb: the frame's unit, its module, then the other modules (a libc frame sees the program's globals)
+        List<Pointer> modules = new ArrayList<>();
+        LibDw.dwfl_getmodules(session.dwfl, (m, userdata, mname, start, arg) -> {
+            modules.add(m);
+            return LibDw.DWARF_CB_OK;
+        }, null, 0);
+        modules.sort(java.util.Comparator.comparingLong(m -> {
+            LongByReference start = new LongByReference();
+            LibDw.dwfl_module_info(m, null, start, null, null, null, null, null);
+            return start.getValue();
+        }));
+        for (Pointer m : modules) {
+            if (module != null && Pointer.nativeValue(m) == Pointer.nativeValue(module)) {
+                continue;
+            }
+            LongByReference bias = new LongByReference();
+            Pointer cu = LibDw.dwfl_module_nextcu(m, null, bias);
+            if (cu != null) {
+                FrameVariables.Variable v = FrameVariables.global(m, cu, bias.getValue(), name);
+                if (v != null) {
+                    return v;
+                }
+            }
+        }
+        return null;
     }
 
     /** The target of an implicit pointer (the DIE at {@code dieOffset} of {@code dwarf}) in the frame at lookup pc {@code pc}. */

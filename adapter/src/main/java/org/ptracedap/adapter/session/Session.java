@@ -56,6 +56,18 @@ public final class Session implements Consumer<TraceEvent> {
     private volatile org.ptracedap.debugger.Stacks stacks;
     /** The symbols of the group's processes (made with the group, with {@link #stacks}). */
     private volatile org.ptracedap.debugger.DebugInfo debugInfo;
+    /** Frames' variables (made with the group). */
+    private volatile org.ptracedap.debugger.Locals locals;
+    /** The frames' scopes of this stop, as they were asked for (values are read once per stop). */
+    private final Map<FrameIds.Frame, CompletableFuture<org.ptracedap.debugger.FrameScope>> frameScopes = new ConcurrentHashMap<>();
+    /** Expressions compiled, by their text (a watch is evaluated at every stop). */
+    private final Map<String, org.ptracedap.debugger.eval.Expression> expressions = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, org.ptracedap.debugger.eval.Expression> e) {
+                    return size() > 256;
+                }
+            });
     public final ProtocolLog log;
     private volatile IDebugProtocolClient client;
     private volatile ThreadEvents threadEvents;
@@ -90,6 +102,25 @@ public final class Session implements Consumer<TraceEvent> {
         debugFiles = lookup;
     }
 
+    /** The scope (variables, registers, types) of a frame of this stop, read once per stop. */
+    public CompletableFuture<org.ptracedap.debugger.FrameScope> frameScope(FrameIds.Frame frame) {
+        org.ptracedap.debugger.Locals l = locals;
+        if (l == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("nothing is being debugged"));
+        }
+        return frameScopes.computeIfAbsent(frame, f -> l.scope(ownerOf(f.tid()), f.tid(), f.level()));
+    }
+
+    /** {@code text} compiled (once: a watch is evaluated at every stop); EvalException if it does not parse. */
+    public org.ptracedap.debugger.eval.Expression compiled(String text) {
+        org.ptracedap.debugger.eval.Expression e = expressions.get(text);
+        if (e == null) {
+            e = org.ptracedap.debugger.eval.Expression.compile(text);
+            expressions.put(text, e);
+        }
+        return e;
+    }
+
     /** The stacks of the group's threads; null before an attach or launch began. */
     public org.ptracedap.debugger.Stacks stacks() {
         return stacks;
@@ -102,6 +133,7 @@ public final class Session implements Consumer<TraceEvent> {
     public void runs() {
         frames.clear();
         refs.clear();
+        frameScopes.clear();
         org.ptracedap.debugger.Stacks s = stacks;
         if (s != null) {
             s.invalidate();
@@ -238,6 +270,7 @@ public final class Session implements Consumer<TraceEvent> {
             org.ptracedap.debugger.DebugInfo oldInfo = debugInfo;
             debugInfo = new org.ptracedap.debugger.DebugInfo(debugFiles);
             stacks = new org.ptracedap.debugger.Stacks(g, debugInfo);
+            locals = new org.ptracedap.debugger.Locals(g, stacks, debugInfo);
             if (oldStacks != null) {
                 oldStacks.close();
                 oldInfo.close();

@@ -19,6 +19,9 @@ public final class VariableRefs {
     /** A set of a frame's registers (x87, SSE, AVX). */
     public record RegisterSet(FrameIds.Frame frame, String set) {}
 
+    /** A value to expand (a struct, an array, a pointer) shown in a frame; {@code expression} evaluates to it there (null if none does). */
+    public record ValueNode(FrameIds.Frame frame, org.ptracedap.debugger.values.Value value, String expression) {}
+
     public static final String ARGUMENTS = "Arguments";
     public static final String LOCALS = "Locals";
     public static final String REGISTERS = "Registers";
