@@ -333,4 +333,14 @@ public final class DapClient implements AutoCloseable {
             // already closed
         }
     }
+
+    /** The variablesReference of the scope called {@code name} of a frame. */
+    static int scopeRef(DapClient c, int frameId, String name) throws InterruptedException {
+        for (com.google.gson.JsonElement s : c.ok("scopes", java.util.Map.of("frameId", frameId)).getAsJsonArray("scopes")) {
+            if (s.getAsJsonObject().get("name").getAsString().equals(name)) {
+                return s.getAsJsonObject().get("variablesReference").getAsInt();
+            }
+        }
+        throw new AssertionError("frame " + frameId + " has no scope " + name);
+    }
 }

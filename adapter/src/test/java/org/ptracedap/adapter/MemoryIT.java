@@ -86,7 +86,7 @@ class MemoryIT {
 
     private static long register(DapClient c, int tid, String name) throws InterruptedException {
         int frame = c.ok("stackTrace", Map.of("threadId", tid)).getAsJsonArray("stackFrames").get(0).getAsJsonObject().get("id").getAsInt();
-        int ref = c.ok("scopes", Map.of("frameId", frame)).getAsJsonArray("scopes").get(0).getAsJsonObject().get("variablesReference").getAsInt();
+        int ref = DapClient.scopeRef(c, frame, "Registers");
         for (var v : c.ok("variables", Map.of("variablesReference", ref)).getAsJsonArray("variables")) {
             if (v.getAsJsonObject().get("name").getAsString().equals(name)) {
                 return Long.parseUnsignedLong(v.getAsJsonObject().get("value").getAsString().substring(2), 16);

@@ -46,8 +46,7 @@ class RegistersIT {
             }
             int frame = c.ok("stackTrace", Map.of("threadId", tid, "levels", 1)).getAsJsonArray("stackFrames").get(0)
                     .getAsJsonObject().get("id").getAsInt();
-            int ref = c.ok("scopes", Map.of("frameId", frame)).getAsJsonArray("scopes").get(0).getAsJsonObject()
-                    .get("variablesReference").getAsInt();
+            int ref = DapClient.scopeRef(c, frame, "Registers");
             for (JsonElement v : c.ok("variables", Map.of("variablesReference", ref)).getAsJsonArray("variables")) {
                 JsonObject var = v.getAsJsonObject();
                 int children = var.get("variablesReference").getAsInt();
@@ -69,7 +68,7 @@ class RegistersIT {
                 if (mine == null && name.startsWith("ymm") && !ours.containsKey("ymm0")) {
                     return; // the thread has not used AVX: nothing saved (gdb shows the xmm halves and zeros)
                 }
-                if (!value.equals(mine)) {
+                if (!value.equals(mine) && !sameNumber(value, mine)) {
                     diff.append(name).append(": gdb ").append(value).append(", ours ").append(mine).append('\n');
                 }
             });
@@ -78,6 +77,12 @@ class RegistersIT {
             prog.signal(Signals.SIGUSR1);
             prog.awaitExit();
         }
+    }
+
+    /** Both plain hex numbers of the same value (ours shows general registers with 16 digits, as a frame's pc). */
+    private static boolean sameNumber(String a, String b) {
+        return b != null && a.matches("0x[0-9a-f]+") && b.matches("0x[0-9a-f]+")
+                && new java.math.BigInteger(a.substring(2), 16).equals(new java.math.BigInteger(b.substring(2), 16));
     }
 
     /** gdb's registers of thread {@code tid}, in our spelling: hex numbers, flags as {@code 0xV [ F … ]}, st as {@code value (raw 0x…)}. */

@@ -199,12 +199,13 @@ class StackTraceIT {
     }
 
     private static Map<String, Long> registers(DapClient c, int frameId) throws InterruptedException {
-        int ref = c.ok("scopes", Map.of("frameId", frameId)).getAsJsonArray("scopes").get(0).getAsJsonObject()
-                .get("variablesReference").getAsInt();
+        int ref = DapClient.scopeRef(c, frameId, "Registers");
         Map<String, Long> regs = new TreeMap<>();
         for (JsonElement v : c.ok("variables", Map.of("variablesReference", ref)).getAsJsonArray("variables")) {
-            regs.put(v.getAsJsonObject().get("name").getAsString(),
-                    Long.parseUnsignedLong(v.getAsJsonObject().get("value").getAsString().substring(2), 16));
+            String value = v.getAsJsonObject().get("value").getAsString().split(" ")[0]; // eflags: 0x246 [ PF ZF IF ]
+            if (value.startsWith("0x")) { // not a set of registers to expand (x87, SSE, AVX)
+                regs.put(v.getAsJsonObject().get("name").getAsString(), Long.parseUnsignedLong(value.substring(2), 16));
+            }
         }
         return regs;
     }

@@ -139,8 +139,17 @@ class VariablesIT {
             assertTrue(hover.contains("writ"), hover);
             assertEquals("65 'A'", c.ok("evaluate", Map.of("expression", "g_one_char.c = 'A'", "frameId", frame, "context", "repl"))
                     .get("result").getAsString());
+            // gdb's commands in the Debug Console
+            String examined = c.ok("evaluate", Map.of("expression", "x/5xw &g_array", "frameId", frame, "context", "repl"))
+                    .get("result").getAsString();
+            String bt = c.ok("evaluate", Map.of("expression", "bt", "frameId", frame, "context", "repl")).get("result").getAsString();
+            assertTrue(bt.startsWith("#0") && bt.contains("main () at ") && bt.contains("values.c"), bt);
+            String threads = c.ok("evaluate", Map.of("expression", "info threads", "frameId", frame, "context", "repl"))
+                    .get("result").getAsString();
+            assertTrue(threads.contains("* " + prog.pid), threads);
             c.ok("disconnect", Map.of());
             c.awaitClosed();
+            assertEquals(gdbCommand(prog.pid, "x/5xw &g_array"), examined, "x as gdb's");
 
             List<String> asked = new ArrayList<>(expressions);
             asked.addAll(parts.keySet());
@@ -154,6 +163,21 @@ class VariablesIT {
             assertTrue(elements >= 3 && parts.size() >= 7, "parts compared: " + parts);
             prog.signal(Signals.SIGKILL);
             prog.awaitExit();
+        }
+    }
+
+    /** A gdb command's output on the process. */
+    private static String gdbCommand(int pid, String command) throws Exception {
+        Path out = Files.createTempFile("ptrace-dap-gdb-cmd", ".txt");
+        Path py = Files.createTempFile("ptrace-dap-gdb-cmd", ".py");
+        Files.writeString(py, "import gdb\nopen('" + out + "', 'w').write(gdb.execute('" + command + "', to_string=True))\n");
+        try (Sample gdb = Sample.run("/usr/bin/gdb", List.of("gdb", "-nx", "-batch", "-iex", "set auto-load off",
+                "-p", Integer.toString(pid), "-ex", "source " + py))) {
+            gdb.awaitExit();
+            return Files.readString(out);
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(py);
         }
     }
 

@@ -92,7 +92,11 @@ public final class DebugInfo implements AutoCloseable {
         reading = module;
     }
 
-    /** The processes ran: their mappings may have changed; checked at next use. */
+    /**
+     * The processes are stopped after they ran: their mappings may have changed; checked at next
+     * use. Called at the stop (before it is announced), not at the resume: what is read while the
+     * processes run is stale by the time they stop.
+     */
     public void recheck() {
         execute(() -> {
             recheck = true;

@@ -31,11 +31,11 @@ public final class RegisterSets {
         "RF", "VM", "AC", "VIF", "VIP", "ID"};
     private static final String[] MXCSR = {"IE", "DE", "ZE", "OE", "UE", "PE", "DAZ", "IM", "DM", "ZM", "OM", "UM", "PM", "", "", "FZ"};
 
-    /** The general registers, in {@code info registers}' order; {@code eflags} decoded. */
+    /** The general registers, in {@code info registers}' order, 16 hex digits as a frame's pc is shown; {@code eflags} decoded. */
     public static List<Reg> general(Registers r) {
         List<Reg> out = new ArrayList<>();
         for (Registers.Named n : r.inReadingOrder()) {
-            out.add(new Reg(n.name(), n.name().equals("eflags") ? flags(n.value(), EFLAGS) : String.format("0x%x", n.value())));
+            out.add(new Reg(n.name(), n.name().equals("eflags") ? flags(n.value(), EFLAGS) : String.format("0x%016x", n.value())));
         }
         return out;
     }

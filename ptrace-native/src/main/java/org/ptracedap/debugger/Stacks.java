@@ -170,10 +170,9 @@ public final class Stacks implements AutoCloseable {
         return group.inspect(tid, tracee -> unwinder(pid).registers(new TraceeImage(tracee), from, count));
     }
 
-    /** The group ran: the frames found are stale; the symbols are checked against the mappings at next use. */
+    /** The group ran: the frames found are stale (the symbols are checked against the mappings when it stops: {@link DebugInfo#recheck}). */
     public void invalidate() {
-        generation.incrementAndGet();
-        info.recheck();
+        generation.incrementAndGet(); // the debug info is checked again at the next stop (DebugInfo#recheck)
         info.execute(() -> {
             stacks.clear();
             // whoever waits for a prefetch of the old stop goes on (and finds the thread running)

@@ -49,9 +49,11 @@ public final class VariablesHandler implements Capable {
     private static final int PAGE = 1000;
 
     private final Session session;
+    private final ConsoleCommands commands;
 
     public VariablesHandler(Session session) {
         this.session = session;
+        this.commands = new ConsoleCommands(session);
     }
 
     @Override
@@ -150,6 +152,14 @@ public final class VariablesHandler implements Capable {
         String context = args.getContext();
         boolean mayWrite = context == null || EvaluateArgumentsContext.REPL.equals(context);
         boolean hex = args.getFormat() != null && Boolean.TRUE.equals(args.getFormat().getHex());
+        if (EvaluateArgumentsContext.REPL.equals(context) && ConsoleCommands.isCommand(text)) {
+            return commands.run(text, frame, expression -> value(frame, expression, false)).handle((out, e) -> {
+                EvaluateResponse r = new EvaluateResponse();
+                r.setResult(answer(out, e, frame.tid()));
+                r.setVariablesReference(0);
+                return r;
+            });
+        }
         Expression compiled;
         try {
             compiled = session.compiled(text);
@@ -173,6 +183,23 @@ public final class VariablesHandler implements Capable {
             r.setMemoryReference(shown.getMemoryReference());
             return r;
         })).handle((r, e) -> answer(r, e, frame.tid()));
+    }
+
+    /** The value of {@code text} in {@code frame} (what a console command's address is). */
+    private CompletableFuture<Value> value(FrameIds.Frame frame, String text, boolean mayWrite) {
+        Expression compiled;
+        try {
+            compiled = session.compiled(text);
+        } catch (EvalException e) {
+            return CompletableFuture.failedFuture(DapError.BAD_ARGUMENTS.because(e.getMessage()));
+        }
+        return session.frameScope(frame).thenCompose(scope -> onSymbols(frame, symbols -> {
+            try {
+                return compiled.evaluate(scope, mayWrite);
+            } catch (EvalException e) {
+                throw DapError.BAD_ARGUMENTS.because(e.getMessage());
+            }
+        }));
     }
 
     /** {@code work} on the symbols thread of the frame's process (values are read there, pointers named there). */

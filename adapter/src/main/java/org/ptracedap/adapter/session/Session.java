@@ -382,6 +382,7 @@ public final class Session implements Consumer<TraceEvent> {
             args.setThreadId(s.tid());
             args.setDescription("Paused on signal " + name);
             args.setText(name + " received by thread " + s.tid());
+            stops();
             c.stopped(args);
             warmStacks(s.tid()); // after the event: it must not wait for this work
         } else if (e instanceof TraceEvent.Resumed) {
@@ -464,6 +465,18 @@ public final class Session implements Consumer<TraceEvent> {
         return background;
     }
 
+    /**
+     * The group is stopped, about to be announced: the debug info checks the processes' mappings
+     * again before anything asks (a client's first request follows the event), so what it reads
+     * was mapped in this stop — not while the program ran (a library loaded since).
+     */
+    private void stops() {
+        org.ptracedap.debugger.DebugInfo d = debugInfo;
+        if (d != null) {
+            d.recheck();
+        }
+    }
+
     /** The group stopped for thread {@code tid}: its stacks are found before the client asks; modules that came or went are told. */
     private void warmStacks(int tid) {
         IDebugProtocolClient c = client;
@@ -484,6 +497,7 @@ public final class Session implements Consumer<TraceEvent> {
         args.setReason(StoppedEventArgumentsReason.PAUSE);
         args.setThreadId(threadId);
         args.setAllThreadsStopped(true);
+        stops();
         client.stopped(args);
         warmStacks(threadId); // after the event: it must not wait for this work
     }
@@ -531,6 +545,7 @@ public final class Session implements Consumer<TraceEvent> {
         args.setReason(StoppedEventArgumentsReason.ENTRY);
         args.setThreadId(pid);
         args.setAllThreadsStopped(true);
+        stops();
         client.stopped(args);
         warmStacks(pid); // after the event: it must not wait for this work
     }
