@@ -191,14 +191,27 @@ test('1. attach to idle_threads: every thread by name, pause, continue, disconne
                 return i >= 0 && r.slice(i + 1).some(x => x.kind === 'frame' && /idle_threads\.c/.test(x.text));
             }, `the Call Stack to show ${worker.name}'s frames down to idle_threads.c`);
             await wb.screenshot('paused-call-stack-frames');
-            // Selecting the frame shows its Registers scope in the Variables view.
-            await wb.page.locator(`[aria-label="Debug Call Stack"] .monaco-list-row[data-index="${top.index}"]`).click();
+            // The selected frame (main's) shows its locals in the Variables view: n is the thread count, 3.
             const vars = await until(async () => {
                 const v = await wb.variables();
-                return v.some(x => /^Registers/.test(x)) && v.some(x => /^rsp\s*=\s*0x[0-9a-f]+$/i.test(x)) && v;
-            }, 'the Variables view to show the Registers scope (rsp = 0x…)');
-            console.log(`paused: variables ${vars.slice(0, 4).join(' | ')} ...`);
-            await wb.screenshot('paused-top-frame-registers');
+                return v.some(x => /^Locals/.test(x)) && v.some(x => /^n\s*=\s*3$/.test(x)) && v.some(x => /^Registers/.test(x)) && v;
+            }, 'the Variables view to show main\'s Locals (n = 3) and its Registers');
+            console.log(`paused: variables ${vars.slice(0, 6).join(' | ')} ...`);
+            await wb.screenshot('paused-main-locals');
+
+            // The Debug Console: an expression over main's locals, and gdb's bt.
+            await wb.runCommand('Debug: Focus on Debug Console View');
+            for (const [input, answer] of [['n * 2 + 1', /^7$/], ['bt', /main \(\) at .*idle_threads\.c:\d+/]]) {
+                await wb.page.keyboard.type(input);
+                await wb.page.keyboard.press('Enter');
+                await until(async () => (await wb.debugConsole()).some(l => answer.test(l.trim())),
+                    `the Debug Console to answer ${input}`);
+            }
+            console.log(`paused: debug console ${(await wb.debugConsole()).slice(-4).map(l => l.trim()).join(' | ')}`);
+            await wb.screenshot('paused-debug-console');
+            // Selecting the top frame (in libc) shows its Registers (rsp = 0x…) under its scopes.
+            await wb.page.locator(`[aria-label="Debug Call Stack"] .monaco-list-row[data-index="${top.index}"]`).click();
+            await until(async () => (await wb.variables()).some(x => /^Registers/.test(x)), 'the top frame\'s Registers scope');
 
             // The Disassembly view (the adapter's disassemble, capstone): instructions around the pc.
             await wb.runCommand('Open Disassembly View');

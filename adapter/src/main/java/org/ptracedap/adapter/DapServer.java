@@ -9,6 +9,8 @@ import org.eclipse.lsp4j.debug.ContinueResponse;
 import org.eclipse.lsp4j.debug.DisassembleArguments;
 import org.eclipse.lsp4j.debug.EvaluateArguments;
 import org.eclipse.lsp4j.debug.EvaluateResponse;
+import org.eclipse.lsp4j.debug.SetVariableArguments;
+import org.eclipse.lsp4j.debug.SetVariableResponse;
 import org.eclipse.lsp4j.debug.LoadedSourcesArguments;
 import org.eclipse.lsp4j.debug.LoadedSourcesResponse;
 import org.eclipse.lsp4j.debug.DisassembleResponse;
@@ -104,6 +106,7 @@ public final class DapServer implements IDebugProtocolServer {
     @Override public CompletableFuture<ScopesResponse> scopes(ScopesArguments a) { return variables.scopes(a); }
     @Override public CompletableFuture<VariablesResponse> variables(VariablesArguments a) { return variables.variables(a); }
     @Override public CompletableFuture<EvaluateResponse> evaluate(EvaluateArguments a) { return variables.evaluate(a); }
+    @Override public CompletableFuture<SetVariableResponse> setVariable(SetVariableArguments a) { return variables.setVariable(a); }
     @Override public CompletableFuture<ModulesResponse> modules(ModulesArguments a) { return modules.modules(a); }
     @Override public CompletableFuture<LoadedSourcesResponse> loadedSources(LoadedSourcesArguments a) { return modules.loadedSources(a); }
     @Override public CompletableFuture<DisassembleResponse> disassemble(DisassembleArguments a) { return disassembly.disassemble(a); }

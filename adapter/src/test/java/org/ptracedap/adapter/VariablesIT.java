@@ -139,6 +139,14 @@ class VariablesIT {
             assertTrue(hover.contains("writ"), hover);
             assertEquals("65 'A'", c.ok("evaluate", Map.of("expression", "g_one_char.c = 'A'", "frameId", frame, "context", "repl"))
                     .get("result").getAsString());
+            // setVariable on a part of a value: an expression, converted as C's assignment does
+            assertTrue(caps.get("supportsSetVariable").getAsBoolean());
+            JsonObject padded = c.ok("evaluate", Map.of("expression", "g_padded", "frameId", frame, "context", "watch"));
+            JsonObject set = c.ok("setVariable", Map.of("variablesReference", padded.get("variablesReference").getAsInt(),
+                    "name", "l", "value", "-6 + 1"));
+            assertEquals("-5", set.get("value").getAsString(), set.toString());
+            assertTrue(c.error("setVariable", Map.of("variablesReference", padded.get("variablesReference").getAsInt(),
+                    "name", "l", "value", "g_nope")).contains("No symbol \"g_nope\""));
             // gdb's commands in the Debug Console
             String examined = c.ok("evaluate", Map.of("expression", "x/5xw &g_array", "frameId", frame, "context", "repl"))
                     .get("result").getAsString();
@@ -154,12 +162,14 @@ class VariablesIT {
             List<String> asked = new ArrayList<>(expressions);
             asked.addAll(parts.keySet());
             asked.add("g_one_char");
+            asked.add("g_padded.l");
             Map<String, String> gdb = gdbPrint(prog.pid, asked);
             Map<String, String> expected = new LinkedHashMap<>();
             expressions.forEach(e -> expected.put(e, gdb.get(e)));
             assertEquals(expected, ours, "each expression as gdb prints it (g_point's x as before: the hover wrote nothing)");
             parts.forEach((e, v) -> assertEquals(gdb.get(e), v, "the part " + e + " as gdb prints it"));
             assertEquals("{c = 65 'A'}", gdb.get("g_one_char"), "the Debug Console's write is in the process");
+            assertEquals("-5", gdb.get("g_padded.l"), "setVariable's write is in the process");
             assertTrue(elements >= 3 && parts.size() >= 7, "parts compared: " + parts);
             prog.signal(Signals.SIGKILL);
             prog.awaitExit();

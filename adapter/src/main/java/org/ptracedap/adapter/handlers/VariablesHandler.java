@@ -11,6 +11,8 @@ import org.eclipse.lsp4j.debug.Scope;
 import org.eclipse.lsp4j.debug.ScopePresentationHint;
 import org.eclipse.lsp4j.debug.ScopesArguments;
 import org.eclipse.lsp4j.debug.ScopesResponse;
+import org.eclipse.lsp4j.debug.SetVariableArguments;
+import org.eclipse.lsp4j.debug.SetVariableResponse;
 import org.eclipse.lsp4j.debug.Variable;
 import org.eclipse.lsp4j.debug.VariablesArguments;
 import org.eclipse.lsp4j.debug.VariablesArgumentsFilter;
@@ -60,6 +62,7 @@ public final class VariablesHandler implements Capable {
     public void declare(Capabilities c) {
         c.setSupportsEvaluateForHovers(true);
         c.setSupportsValueFormattingOptions(true);
+        c.setSupportsSetVariable(true);
     }
 
     public CompletableFuture<ScopesResponse> scopes(ScopesArguments args) {
@@ -180,6 +183,57 @@ public final class VariablesHandler implements Capable {
             r.setVariablesReference(shown.getVariablesReference());
             r.setIndexedVariables(shown.getIndexedVariables());
             r.setNamedVariables(shown.getNamedVariables());
+            r.setMemoryReference(shown.getMemoryReference());
+            return r;
+        })).handle((r, e) -> answer(r, e, frame.tid()));
+    }
+
+    /**
+     * setVariable: {@code name} of a scope or of a value's parts gets {@code value} (an
+     * expression, evaluated in the frame), written through the process's memory as C's
+     * assignment converts it; a value in a register or computed cannot be written (said so).
+     */
+    public CompletableFuture<SetVariableResponse> setVariable(SetVariableArguments args) {
+        Guards.debuggee(session, "set a variable");
+        Object node = session.refs.node(args.getVariablesReference());
+        FrameIds.Frame frame;
+        String target;
+        if (node instanceof VariableRefs.Scope scope && !scope.kind().equals(VariableRefs.REGISTERS)) {
+            frame = scope.frame();
+            target = args.getName();
+        } else if (node instanceof VariableRefs.ValueNode value) {
+            frame = value.frame();
+            target = null;
+        } else {
+            throw DapError.BAD_ARGUMENTS.because("setVariable: variables reference " + args.getVariablesReference()
+                    + " is not a scope or a value of this stop" + (node instanceof VariableRefs.RegisterSet
+                    || node instanceof VariableRefs.Scope ? " that can be written here (registers cannot be set yet)" : ""));
+        }
+        boolean hex = args.getFormat() != null && Boolean.TRUE.equals(args.getFormat().getHex());
+        return session.frameScope(frame).thenCompose(scope -> onSymbols(frame, symbols -> {
+            String lhs = target;
+            if (node instanceof VariableRefs.ValueNode value) {
+                for (Value part : parts(value.value(), 0, Integer.MAX_VALUE, false)) {
+                    if (args.getName().equals(part.name())) {
+                        lhs = childExpression(value, part);
+                    }
+                }
+                if (lhs == null) {
+                    throw DapError.BAD_ARGUMENTS.because("setVariable: " + args.getName() + " is not a part of "
+                            + value.expression() + " that can be named in an expression");
+                }
+            }
+            Value written;
+            try {
+                written = session.compiled("(" + lhs + ") = (" + args.getValue() + ")").evaluate(scope, true);
+            } catch (EvalException e) {
+                throw DapError.BAD_ARGUMENTS.because("setVariable " + args.getName() + " = " + args.getValue() + ": " + e.getMessage());
+            }
+            Variable shown = variable(frame, written, lhs, hex, symbols);
+            SetVariableResponse r = new SetVariableResponse();
+            r.setValue(shown.getValue());
+            r.setType(shown.getType());
+            r.setVariablesReference(shown.getVariablesReference());
             r.setMemoryReference(shown.getMemoryReference());
             return r;
         })).handle((r, e) -> answer(r, e, frame.tid()));
