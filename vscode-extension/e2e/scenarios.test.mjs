@@ -200,7 +200,8 @@ test('1. attach to idle_threads: every thread by name, pause, continue, disconne
             await wb.screenshot('paused-main-locals');
 
             // The Debug Console: an expression over main's locals, and gdb's bt.
-            await wb.runCommand('Debug: Focus on Debug Console View');
+            await wb.page.keyboard.press('Escape');
+            await wb.page.keyboard.press('Control+Shift+Y'); // View: Debug Console (focuses its input)
             for (const [input, answer] of [['n * 2 + 1', /^7$/], ['bt', /main \(\) at .*idle_threads\.c:\d+/]]) {
                 await wb.page.keyboard.type(input);
                 await wb.page.keyboard.press('Enter');

@@ -33,7 +33,20 @@ public enum DapError {
      * message, and the body carries a DAP {@code Message} that clients show to the user.
      */
     public ResponseErrorException because(String message) {
-        Map<String, Object> error = Map.of("id", id, "format", message, "showUser", true);
+        return error(message, true);
+    }
+
+    /**
+     * As {@link #because}, but not to be shown on its own ({@code showUser} false): where the
+     * client shows it in place — an expression's error in a watch or the Debug Console — or not
+     * at all (a hover over a word that is no variable).
+     */
+    public ResponseErrorException quietly(String message) {
+        return error(message, false);
+    }
+
+    private ResponseErrorException error(String message, boolean showUser) {
+        Map<String, Object> error = Map.of("id", id, "format", message, "showUser", showUser);
         return new ResponseErrorException(new ResponseError(id, message, Map.of("error", error)));
     }
 }

@@ -79,10 +79,11 @@ public final class VariablesHandler implements Capable {
         return session.frameScope(frame).handle((scope, error) -> {
             List<Scope> out = new ArrayList<>();
             if (error == null) {
+                // Locals first: the one VS Code opens (its first scope)
+                out.add(scope(frame, VariableRefs.LOCALS, ScopePresentationHint.LOCALS, scope.locals().size()));
                 if (!scope.arguments().isEmpty()) {
                     out.add(scope(frame, VariableRefs.ARGUMENTS, ScopePresentationHint.ARGUMENTS, scope.arguments().size()));
                 }
-                out.add(scope(frame, VariableRefs.LOCALS, ScopePresentationHint.LOCALS, scope.locals().size()));
             }
             out.add(registers);
             return scopes(out);
@@ -167,14 +168,14 @@ public final class VariablesHandler implements Capable {
         try {
             compiled = session.compiled(text);
         } catch (EvalException e) {
-            throw DapError.BAD_ARGUMENTS.because(e.getMessage());
+            throw DapError.BAD_ARGUMENTS.quietly(e.getMessage());
         }
         return session.frameScope(frame).thenCompose(scope -> onSymbols(frame, symbols -> {
             Value v;
             try {
                 v = compiled.evaluate(scope, mayWrite);
             } catch (EvalException e) {
-                throw DapError.BAD_ARGUMENTS.because(e.getMessage());
+                throw DapError.BAD_ARGUMENTS.quietly(e.getMessage());
             }
             Variable shown = variable(frame, v, text, hex, symbols);
             EvaluateResponse r = new EvaluateResponse();
@@ -245,13 +246,13 @@ public final class VariablesHandler implements Capable {
         try {
             compiled = session.compiled(text);
         } catch (EvalException e) {
-            return CompletableFuture.failedFuture(DapError.BAD_ARGUMENTS.because(e.getMessage()));
+            return CompletableFuture.failedFuture(DapError.BAD_ARGUMENTS.quietly(e.getMessage()));
         }
         return session.frameScope(frame).thenCompose(scope -> onSymbols(frame, symbols -> {
             try {
                 return compiled.evaluate(scope, mayWrite);
             } catch (EvalException e) {
-                throw DapError.BAD_ARGUMENTS.because(e.getMessage());
+                throw DapError.BAD_ARGUMENTS.quietly(e.getMessage());
             }
         }));
     }
