@@ -147,6 +147,12 @@ class VariablesIT {
             assertEquals("-5", set.get("value").getAsString(), set.toString());
             assertTrue(c.error("setVariable", Map.of("variablesReference", padded.get("variablesReference").getAsInt(),
                     "name", "l", "value", "g_nope")).contains("No symbol \"g_nope\""));
+            // completions in the Debug Console: names, members after '.'
+            assertTrue(caps.get("supportsCompletionsRequest").getAsBoolean());
+            List<String> labels = new ArrayList<>();
+            c.ok("completions", Map.of("frameId", frame, "text", "g_rect.", "column", 8)).getAsJsonArray("targets")
+                    .forEach(t -> labels.add(t.getAsJsonObject().get("label").getAsString()));
+            assertEquals(List.of("a", "b", "label"), labels, "g_rect's members");
             // gdb's commands in the Debug Console
             String examined = c.ok("evaluate", Map.of("expression", "x/5xw &g_array", "frameId", frame, "context", "repl"))
                     .get("result").getAsString();

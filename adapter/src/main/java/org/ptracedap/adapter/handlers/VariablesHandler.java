@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.lsp4j.debug.Capabilities;
+import org.eclipse.lsp4j.debug.CompletionItem;
+import org.eclipse.lsp4j.debug.CompletionsArguments;
+import org.eclipse.lsp4j.debug.CompletionsResponse;
 import org.eclipse.lsp4j.debug.EvaluateArguments;
 import org.eclipse.lsp4j.debug.EvaluateArgumentsContext;
 import org.eclipse.lsp4j.debug.EvaluateResponse;
@@ -63,6 +66,7 @@ public final class VariablesHandler implements Capable {
         c.setSupportsEvaluateForHovers(true);
         c.setSupportsValueFormattingOptions(true);
         c.setSupportsSetVariable(true);
+        c.setSupportsCompletionsRequest(true);
     }
 
     public CompletableFuture<ScopesResponse> scopes(ScopesArguments args) {
@@ -238,6 +242,42 @@ public final class VariablesHandler implements Capable {
             r.setMemoryReference(shown.getMemoryReference());
             return r;
         })).handle((r, e) -> answer(r, e, frame.tid()));
+    }
+
+    /**
+     * completions for the Debug Console: the names visible in the frame (locals, arguments) that
+     * start as the word before the cursor does, or the members of the struct left of a {@code .}
+     * or {@code ->}. DAP's column is 1-based (VS Code's default), counted in characters.
+     */
+    public CompletableFuture<CompletionsResponse> completions(CompletionsArguments args) {
+        Guards.debuggee(session, "complete");
+        if (args.getFrameId() == null) {
+            return CompletableFuture.completedFuture(completions(List.of(), 0));
+        }
+        FrameIds.Frame frame = frame(args.getFrameId());
+        String text = args.getText() == null ? "" : args.getText();
+        int column = Math.max(0, Math.min(text.length(), args.getColumn() - 1));
+        int start = column;
+        while (start > 0 && (Character.isJavaIdentifierPart(text.charAt(start - 1)))) {
+            start--;
+        }
+        int wordLength = column - start + (start > 0 && text.charAt(start - 1) == '$' ? 1 : 0); // a register's $ too
+        return session.frameScope(frame).thenCompose(scope -> onSymbols(frame, symbols ->
+                completions(org.ptracedap.debugger.eval.Completions.complete(text, column + 1, scope), wordLength)))
+                .handle((r, e) -> answer(r, e, frame.tid()));
+    }
+
+    private static CompletionsResponse completions(List<String> names, int replace) {
+        CompletionsResponse r = new CompletionsResponse();
+        r.setTargets(names.stream().map(n -> {
+            CompletionItem item = new CompletionItem();
+            item.setLabel(n);
+            item.setText(n);
+            item.setLength(replace);
+            item.setStart(null);
+            return item;
+        }).toArray(CompletionItem[]::new));
+        return r;
     }
 
     /** The value of {@code text} in {@code frame} (what a console command's address is). */
