@@ -87,7 +87,7 @@ class VariablesIT {
         Assumptions.assumeTrue(GdbFrames.available(), "gdb is the oracle: apt-get install gdb");
         List<String> expressions = List.of("g_point", "g_rect", "g_rect.b.y + 1", "g_node1.next->value", "*g_node1.next",
                 "sizeof(g_padded)", "g_array[2] * 3", "g_array", "&g_point", "g_point.x - 2u", "(char)g_point.y",
-                "g_with_array.name", "g_rect.label");
+                "g_with_array.name", "g_rect.label", "g_array[1]@3", "*g_into_array@2");
         try (Sample prog = Sample.start("values");
              AdapterProcess adapter = new AdapterProcess()) {
             prog.awaitOutput("ready");
@@ -108,6 +108,12 @@ class VariablesIT {
                     assertTrue(previous == null || previous.equals(r.get("result").getAsString()), e + ": the same in every context");
                 }
             }
+            // cpptools' "p,N": a pointer watched as an array (gdb's *p@N)
+            String viewed = c.ok("evaluate", Map.of("expression", "g_into_array,2", "frameId", frame, "context", "watch"))
+                    .get("result").getAsString();
+            assertEquals(ours.get("*g_into_array@2"), viewed, "p,2 is *p@2");
+            assertTrue(c.error("evaluate", Map.of("expression", "(g_point.x + 1)@2", "frameId", frame, "context", "repl"))
+                    .contains("Only values in memory can be extended with '@'."));
             // a struct expanded, and a pointer to a struct showing the struct's members
             JsonObject rect = c.ok("evaluate", Map.of("expression", "g_rect", "frameId", frame, "context", "watch"));
             Map<String, String> parts = new LinkedHashMap<>();

@@ -50,6 +50,8 @@ public final class VariablesHandler implements Capable {
         "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip"};
     /** rbx, rbp, rsp, r12–r15, rip in DWARF's numbering. */
     private static final java.util.Set<Integer> CALLEE_SAVED = java.util.Set.of(3, 6, 7, 12, 13, 14, 15, 16);
+    /** {@code p,10}: an expression, a comma, a count (a C comma expression would end in a constant: never what is meant). */
+    private static final java.util.regex.Pattern ARRAY_VIEW = java.util.regex.Pattern.compile("^(.+),\\s*(\\d+)$");
     /** Array elements shown at once when a client asks for all of them. */
     private static final int PAGE = 1000;
 
@@ -168,9 +170,12 @@ public final class VariablesHandler implements Capable {
                 return r;
             });
         }
+        // cpptools' "p,10": a pointer watched as an array of its first 10 elements (gdb's *p@10)
+        java.util.regex.Matcher asArray = ARRAY_VIEW.matcher(text);
+        String source = asArray.matches() ? "*(" + asArray.group(1) + ")@" + asArray.group(2) : text;
         Expression compiled;
         try {
-            compiled = session.compiled(text);
+            compiled = session.compiled(source);
         } catch (EvalException e) {
             throw DapError.BAD_ARGUMENTS.quietly(e.getMessage());
         }

@@ -75,6 +75,9 @@ final class Evaluator {
         if (e instanceof Ast.Unary u) {
             return unary(u);
         }
+        if (e instanceof Ast.Binary b && b.op().equals("@")) {
+            return artificialArray(b);
+        }
         if (e instanceof Ast.Binary b) {
             Num left = number(eval(b.left()));
             Num right = number(eval(b.right()));
@@ -447,5 +450,26 @@ final class Evaluator {
             throw new EvalException("invalid application of 'sizeof' to incomplete type '" + type.name() + "'");
         }
         return Scalars.value(new Num.Int(Types.SIZE_T, size), memory);
+    }
+
+    /**
+     * gdb's {@code x@n}: the {@code n} values of {@code x}'s type that start where {@code x} is —
+     * an array made up to view memory, as {@code *p@10} shows ten elements behind a pointer.
+     */
+    private Value artificialArray(Ast.Binary b) {
+        Value left = eval(b.left());
+        Num count = number(eval(b.right()));
+        if (!(count instanceof Num.Int n)) {
+            throw new EvalException("the right operand of '@' must be an integer");
+        }
+        if (n.bits() <= 0 || n.bits() > (1 << 24)) {
+            throw new EvalException("Invalid number " + n.bits() + " of repetitions.");
+        }
+        if (left.address().isEmpty()) {
+            throw new EvalException("Only values in memory can be extended with '@'.");
+        }
+        CType array = new CType.Array(TypeRef.of(left.type()), n.bits());
+        String name = left.name() == null ? null : left.name() + "@" + n.bits();
+        return Value.at(name, array, left.address().getAsLong(), memory);
     }
 }

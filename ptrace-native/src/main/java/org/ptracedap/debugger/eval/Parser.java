@@ -31,8 +31,8 @@ final class Parser {
     private static final Map<String, Integer> PRECEDENCE = Map.ofEntries(
             Map.entry("||", 1), Map.entry("&&", 2), Map.entry("|", 3), Map.entry("^", 4), Map.entry("&", 5),
             Map.entry("==", 6), Map.entry("!=", 6), Map.entry("<", 7), Map.entry(">", 7), Map.entry("<=", 7),
-            Map.entry(">=", 7), Map.entry("<<", 8), Map.entry(">>", 8), Map.entry("+", 9), Map.entry("-", 9),
-            Map.entry("*", 10), Map.entry("/", 10), Map.entry("%", 10));
+            Map.entry(">=", 7), Map.entry("<<", 8), Map.entry(">>", 8), Map.entry("@", 9), Map.entry("+", 10), Map.entry("-", 10),
+            Map.entry("*", 11), Map.entry("/", 11), Map.entry("%", 11)); // gdb's '@' (an artificial array) between shifts and +
     private static final Set<String> ASSIGNMENTS = Set.of("=", "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=", "^=", "|=");
     private static final Set<String> TYPE_WORDS = Set.of("void", "char", "short", "int", "long", "float", "double",
             "signed", "unsigned", "_Bool", "bool", "const", "volatile", "struct", "union", "enum", "class");
