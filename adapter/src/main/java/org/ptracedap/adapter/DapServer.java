@@ -79,7 +79,7 @@ public final class DapServer implements IDebugProtocolServer {
         this.threads = new ThreadsHandler(session);
         this.execution = new ExecutionHandler(session, transport);
         this.stack = new StackHandler(session);
-        this.variables = new VariablesHandler(session);
+        this.variables = new VariablesHandler(session, transport);
         this.memory = new MemoryHandler(session, transport);
         this.exceptions = new ExceptionHandler(session);
         this.disassembly = new DisassembleHandler(session);

@@ -151,6 +151,9 @@ class VariablesIT {
             JsonObject set = c.ok("setVariable", Map.of("variablesReference", padded.get("variablesReference").getAsInt(),
                     "name", "l", "value", "-6 + 1"));
             assertEquals("-5", set.get("value").getAsString(), set.toString());
+            JsonObject memory = c.event("memory");
+            assertEquals(8, memory.get("count").getAsInt(), "the written long's bytes: " + memory);
+            c.event("invalidated");
             assertTrue(c.error("setVariable", Map.of("variablesReference", padded.get("variablesReference").getAsInt(),
                     "name", "l", "value", "g_nope")).contains("No symbol \"g_nope\""));
             // completions in the Debug Console: names, members after '.'

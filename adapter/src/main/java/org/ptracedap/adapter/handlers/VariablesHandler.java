@@ -56,11 +56,37 @@ public final class VariablesHandler implements Capable {
     private static final int PAGE = 1000;
 
     private final Session session;
+    private final org.ptracedap.adapter.wire.DapTransport transport;
     private final ConsoleCommands commands;
 
-    public VariablesHandler(Session session) {
+    public VariablesHandler(Session session, org.ptracedap.adapter.wire.DapTransport transport) {
         this.session = session;
+        this.transport = transport;
         this.commands = new ConsoleCommands(session);
+    }
+
+    /**
+     * After a write (setVariable, an assignment in the console), once the response is out: a
+     * {@code memory} event for the bytes written (views showing them read again) and
+     * {@code invalidated} for the variables (another name may show the same memory).
+     */
+    private void wrote(String command, Value written) {
+        transport.afterResponse(command, () -> {
+            org.eclipse.lsp4j.debug.services.IDebugProtocolClient client = session.client();
+            if (client == null) {
+                return;
+            }
+            written.address().ifPresent(a -> {
+                org.eclipse.lsp4j.debug.MemoryEventArguments changed = new org.eclipse.lsp4j.debug.MemoryEventArguments();
+                changed.setMemoryReference(String.format("0x%x", a));
+                changed.setOffset(0);
+                changed.setCount((int) Math.max(1, written.type().size()));
+                client.memory(changed);
+            });
+            org.eclipse.lsp4j.debug.InvalidatedEventArguments areas = new org.eclipse.lsp4j.debug.InvalidatedEventArguments();
+            areas.setAreas(new String[] {org.eclipse.lsp4j.debug.InvalidatedAreas.VARIABLES});
+            client.invalidated(areas);
+        });
     }
 
     @Override
@@ -186,6 +212,9 @@ public final class VariablesHandler implements Capable {
             } catch (EvalException e) {
                 throw DapError.BAD_ARGUMENTS.quietly(e.getMessage());
             }
+            if (compiled.writes()) {
+                wrote("evaluate", v);
+            }
             Variable shown = variable(frame, v, text, hex, symbols);
             EvaluateResponse r = new EvaluateResponse();
             r.setResult(shown.getValue());
@@ -239,6 +268,7 @@ public final class VariablesHandler implements Capable {
             } catch (EvalException e) {
                 throw DapError.BAD_ARGUMENTS.because("setVariable " + args.getName() + " = " + args.getValue() + ": " + e.getMessage());
             }
+            wrote("setVariable", written);
             Variable shown = variable(frame, written, lhs, hex, symbols);
             SetVariableResponse r = new SetVariableResponse();
             r.setValue(shown.getValue());
