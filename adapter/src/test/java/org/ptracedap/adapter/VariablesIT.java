@@ -50,6 +50,7 @@ class VariablesIT {
                 }
             }
             Map<Integer, List<String>> ours = new LinkedHashMap<>();
+            Map<String, String> globals = new java.util.TreeMap<>();
             JsonArray frames = c.ok("stackTrace", Map.of("threadId", tid, "levels", 20)).getAsJsonArray("stackFrames");
             for (int level = 0; level < frames.size(); level++) {
                 JsonObject f = frames.get(level).getAsJsonObject();
@@ -60,6 +61,14 @@ class VariablesIT {
                 for (JsonElement s : c.ok("scopes", Map.of("frameId", f.get("id").getAsInt())).getAsJsonArray("scopes")) {
                     String scope = s.getAsJsonObject().get("name").getAsString();
                     if (scope.equals("Registers")) {
+                        continue;
+                    }
+                    if (scope.equals("Globals")) {
+                        assertTrue(s.getAsJsonObject().get("expensive").getAsBoolean(), "read when opened");
+                        for (JsonElement v : c.ok("variables", Map.of("variablesReference",
+                                s.getAsJsonObject().get("variablesReference").getAsInt())).getAsJsonArray("variables")) {
+                            globals.put(v.getAsJsonObject().get("name").getAsString(), v.getAsJsonObject().get("value").getAsString());
+                        }
                         continue;
                     }
                     for (JsonElement v : c.ok("variables", Map.of("variablesReference",
@@ -76,6 +85,9 @@ class VariablesIT {
             c.awaitClosed();
             Map<Integer, List<String>> gdb = gdbFrames(prog.pid, tid, ours.keySet());
             assertEquals(gdb, ours, "each frame's arguments and locals as gdb prints them");
+            assertTrue(globals.keySet().containsAll(List.of("block_pipe", "never_true", "sink", "threads", "tids")), "the unit's globals: " + globals);
+            Map<String, String> gdbGlobals = gdbPrint(prog.pid, new ArrayList<>(globals.keySet()));
+            assertEquals(new java.util.TreeMap<>(gdbGlobals), globals, "the Globals scope as gdb prints them");
             prog.signal(Signals.SIGUSR1);
             prog.awaitExit();
         }

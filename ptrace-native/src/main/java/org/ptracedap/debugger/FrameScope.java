@@ -40,6 +40,9 @@ public final class FrameScope implements Scope {
 
         /** A type by name, as a cast writes it. */
         Optional<CType> type(String name);
+
+        /** The globals and file statics of the frame's compilation unit. */
+        List<FrameVariables.Variable> unitVariables();
     }
 
     private final List<Value> locals;
@@ -70,6 +73,18 @@ public final class FrameScope implements Scope {
     /** The frame's locals, innermost block first (as gdb's {@code info locals}). */
     public List<Value> locals() {
         return locals;
+    }
+
+    private List<Value> globals;
+
+    /** The globals and file statics of the frame's compilation unit, in declaration order (read when first asked for). */
+    public List<Value> globals() {
+        if (globals == null) {
+            List<Value> g = new ArrayList<>();
+            lookups.unitVariables().forEach(v -> g.add(value(v, 0)));
+            globals = List.copyOf(g);
+        }
+        return globals;
     }
 
     /** The frame's arguments, in declaration order. */

@@ -86,6 +86,11 @@ public final class Locals {
                 }
 
                 @Override
+                public List<FrameVariables.Variable> unitVariables() {
+                    return symbols.unitVariables(vars);
+                }
+
+                @Override
                 public java.util.Optional<org.ptracedap.debuginfo.types.CType> type(String name) {
                     if (vars.cu() == null) {
                         return java.util.Optional.empty();

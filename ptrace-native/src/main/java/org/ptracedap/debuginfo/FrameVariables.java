@@ -129,6 +129,26 @@ public final class FrameVariables {
         return found;
     }
 
+    /** The variables defined at the top of compilation unit {@code cu} (its globals and file statics), in declaration order. */
+    static List<Variable> unitVariables(Pointer cu, long bias) {
+        List<Variable> out = new ArrayList<>();
+        Memory child = new Memory(LibDw.DWARF_DIE_SIZE);
+        Memory attr = new Memory(LibDw.DWARF_ATTRIBUTE_SIZE);
+        if (LibDw.dwarf_child(cu, child) != 0) {
+            return out;
+        }
+        Evaluation ev = new Evaluation(null, NO_FRAME, bias, 0);
+        do {
+            if (LibDw.dwarf_tag(child) == LibDw.DW_TAG_variable && LibDw.dwarf_attr(child, LibDw.DW_AT_location, attr) != null) {
+                String name = Symbols.attributeString(child, LibDw.DW_AT_name);
+                if (name != null) {
+                    out.add(new Variable(name, false, typeOf(child), ev.location(attr, OptionalLong.empty()), dwarfOf(child), bias));
+                }
+            }
+        } while (LibDw.dwarf_siblingof(child, child) == 0);
+        return out;
+    }
+
     private static Variable topLevel(Pointer cu, long bias, String name, boolean externalOnly) {
         Memory child = new Memory(LibDw.DWARF_DIE_SIZE);
         Memory attr = new Memory(LibDw.DWARF_ATTRIBUTE_SIZE);

@@ -261,6 +261,11 @@ public final class Symbols implements AutoCloseable {
         return null;
     }
 
+    /** The globals and file statics of the frame's compilation unit (the Globals scope). */
+    public List<FrameVariables.Variable> unitVariables(FrameVariables.Frame frame) {
+        return frame.cu() == null ? List.of() : FrameVariables.unitVariables(frame.cu(), frame.bias());
+    }
+
     /** The target of an implicit pointer (the DIE at {@code dieOffset} of {@code dwarf}) in the frame at lookup pc {@code pc}. */
     public FrameVariables.Variable implicitTarget(Pointer dwarf, long dieOffset, long bias, long pc, FrameVariables.Machine machine) {
         return FrameVariables.atOffset(session.dwfl, dwarf, dieOffset, bias, pc, machine);

@@ -116,6 +116,11 @@ public final class VariablesHandler implements Capable {
                 if (!scope.arguments().isEmpty()) {
                     out.add(scope(frame, VariableRefs.ARGUMENTS, ScopePresentationHint.ARGUMENTS, scope.arguments().size()));
                 }
+                Scope globals = new Scope(); // the unit's globals and statics: read when opened
+                globals.setName(VariableRefs.GLOBALS);
+                globals.setVariablesReference(session.refs.refFor(new VariableRefs.Scope(frame, VariableRefs.GLOBALS)));
+                globals.setExpensive(true);
+                out.add(globals);
             }
             out.add(registers);
             return scopes(out);
@@ -150,7 +155,8 @@ public final class VariablesHandler implements Capable {
         }
         if (node instanceof VariableRefs.Scope scope) {
             return session.frameScope(scope.frame()).thenCompose(s -> onSymbols(scope.frame(), symbols -> {
-                List<Value> values = scope.kind().equals(VariableRefs.ARGUMENTS) ? s.arguments() : s.locals();
+                List<Value> values = scope.kind().equals(VariableRefs.ARGUMENTS) ? s.arguments()
+                        : scope.kind().equals(VariableRefs.GLOBALS) ? s.globals() : s.locals();
                 List<Variable> vars = new ArrayList<>();
                 for (Value v : values) {
                     vars.add(variable(scope.frame(), v, v.name(), hex, symbols));

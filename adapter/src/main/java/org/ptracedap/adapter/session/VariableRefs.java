@@ -24,6 +24,7 @@ public final class VariableRefs {
 
     public static final String ARGUMENTS = "Arguments";
     public static final String LOCALS = "Locals";
+    public static final String GLOBALS = "Globals";
     public static final String REGISTERS = "Registers";
 
     private final AtomicInteger next = new AtomicInteger(1);
