@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.ptracedap.engine.Sample;
 import org.ptracedap.sys.Signals;
 import org.ptracedap.testing.GdbFrames;
+import org.ptracedap.testing.GdbPython;
 
 /**
  * The Registers scope of a paused thread against gdb's {@code info all-registers} on the same
@@ -87,10 +86,8 @@ class RegistersIT {
 
     /** gdb's registers of thread {@code tid}, in our spelling: hex numbers, flags as {@code 0xV [ F … ]}, st as {@code value (raw 0x…)}. */
     private static Map<String, String> gdb(int pid, int tid) throws Exception {
-        Path out = Files.createTempFile("ptrace-dap-gdb-regs", ".txt");
-        Path py = Files.createTempFile("ptrace-dap-gdb-regs", ".py");
-        Files.writeString(py, String.join("\n",
-                "import gdb, re",
+        String script = String.join("\n",
+                "import re",
                 "for t in gdb.selected_inferior().threads():",
                 "    if t.ptid[1] == " + tid + ": t.switch()",
                 "f = gdb.newest_frame()",
@@ -110,25 +107,14 @@ class RegistersIT {
                 "for i in range(16):",
                 "    lines.append('xmm%d\\t0x%x' % (i, words(f.read_register('xmm%d' % i)['v2_int64'], 2)))",
                 "    lines.append('ymm%d\\t0x%x' % (i, words(f.read_register('ymm%d' % i)['v4_int64'], 4)))",
-                "open('" + out + "', 'w').write('\\n'.join(lines) + '\\n')",
-                ""));
-        try (Sample gdb = Sample.run("/usr/bin/gdb", List.of("gdb", "-nx", "-batch", "-iex", "set auto-load off",
-                "-p", Integer.toString(pid), "-ex", "source " + py))) {
-            gdb.awaitExit();
-            Map<String, String> regs = new TreeMap<>();
-            for (String line : Files.readAllLines(out)) {
-                String[] f = line.split("\t", 2);
-                if (f.length == 2) {
-                    regs.put(f[0], f[1]);
-                }
+                "out.write('\\n'.join(lines) + '\\n')",
+                "");
+        Map<String, String> regs = new TreeMap<>();
+        for (String[] f : GdbPython.run(List.of("-p", Integer.toString(pid)), List.of(), script)) {
+            if (f.length == 2) {
+                regs.put(f[0], f[1]);
             }
-            if (regs.isEmpty()) {
-                throw new AssertionError("gdb wrote no registers: " + gdb.output());
-            }
-            return regs;
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(py);
         }
+        return regs;
     }
 }

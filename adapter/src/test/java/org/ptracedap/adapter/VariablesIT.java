@@ -18,6 +18,7 @@ import org.ptracedap.debuginfo.LibDw;
 import org.ptracedap.engine.Sample;
 import org.ptracedap.sys.Signals;
 import org.ptracedap.testing.GdbFrames;
+import org.ptracedap.testing.GdbPython;
 
 /**
  * The Variables view and evaluate through the packaged adapter, gdb the oracle on the same
@@ -206,17 +207,8 @@ class VariablesIT {
 
     /** A gdb command's output on the process. */
     private static String gdbCommand(int pid, String command) throws Exception {
-        Path out = Files.createTempFile("ptrace-dap-gdb-cmd", ".txt");
-        Path py = Files.createTempFile("ptrace-dap-gdb-cmd", ".py");
-        Files.writeString(py, "import gdb\nopen('" + out + "', 'w').write(gdb.execute('" + command + "', to_string=True))\n");
-        try (Sample gdb = Sample.run("/usr/bin/gdb", List.of("gdb", "-nx", "-batch", "-iex", "set auto-load off",
-                "-p", Integer.toString(pid), "-ex", "source " + py))) {
-            gdb.awaitExit();
-            return Files.readString(out);
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(py);
-        }
+        return GdbPython.run(List.of("-p", Integer.toString(pid)), List.of(),
+                "out.write(esc(gdb.execute('" + command + "', to_string=True)) + '\\n')").get(0)[0];
     }
 
     private static List<String> sortLocals(List<String> vars) {
@@ -277,34 +269,16 @@ class VariablesIT {
 
     /** gdb's value of each expression in the process's first thread (as its Python prints it: no "(type *)" prefix). */
     private static Map<String, String> gdbPrint(int pid, List<String> expressions) throws Exception {
-        Path out = Files.createTempFile("ptrace-dap-gdb-print", ".txt");
-        Path py = Files.createTempFile("ptrace-dap-gdb-print", ".py");
-        Path in = Files.createTempFile("ptrace-dap-gdb-exprs", ".txt");
-        Files.write(in, expressions);
-        Files.writeString(py, String.join("\n",
-                "import gdb",
-                "lines = []",
-                "for e in open('" + in + "').read().splitlines():",
-                "    try: v = str(gdb.parse_and_eval(e))",
-                "    except gdb.error as x: v = 'ERROR ' + str(x)",
-                "    lines.append(e + '\\t' + v.replace('\\n', ' '))",
-                "open('" + out + "', 'w').write('\\n'.join(lines) + '\\n')",
-                ""));
-        try (Sample gdb = Sample.run("/usr/bin/gdb", List.of("gdb", "-nx", "-batch", "-iex", "set auto-load off",
-                "-p", Integer.toString(pid), "-ex", "source " + py))) {
-            gdb.awaitExit();
-            Map<String, String> values = new LinkedHashMap<>();
-            for (String line : Files.readAllLines(out)) {
-                String[] f = line.split("\t", 2);
-                if (f.length == 2) {
-                    values.put(f[0], f[1]);
-                }
-            }
-            return values;
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(py);
-            Files.deleteIfExists(in);
+        StringBuilder script = new StringBuilder("for e in [");
+        expressions.forEach(e -> script.append("'").append(e.replace("\\", "\\\\").replace("'", "\\'")).append("', "));
+        script.append("]:\n")
+                .append("    try: v = str(gdb.parse_and_eval(e))\n")
+                .append("    except gdb.error as x: v = 'ERROR ' + str(x)\n")
+                .append("    out.write(esc(e) + '\\t' + esc(v.replace('\\n', ' ')) + '\\n')");
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String[] r : GdbPython.run(List.of("-p", Integer.toString(pid)), List.of(), script.toString())) {
+            values.put(r[0], r[1]);
         }
+        return values;
     }
 }
