@@ -205,6 +205,36 @@ class VariablesIT {
         }
     }
 
+    @Test
+    void cppQualifiedNamesAreGdbs() throws Exception {
+        Assumptions.assumeTrue(LibDw.missing() == null, LibDw.missing());
+        Assumptions.assumeTrue(GdbFrames.available(), "gdb is the oracle: apt-get install gdb");
+        List<String> expressions = List.of("shapes::Derived::count", "shapes::WithStatic::label", "shapes::Derived::count * 2 + 1",
+                "g_derived", "g_box.items[1]");
+        try (Sample prog = Sample.start("values_cpp");
+             AdapterProcess adapter = new AdapterProcess()) {
+            prog.awaitOutput("ready");
+            DapClient c = adapter.client;
+            c.ok("initialize", Map.of("adapterID", "ptrace"));
+            c.ok("attach", Map.of("processId", prog.pid));
+            c.ok("configurationDone", null);
+            c.ok("pause", Map.of("threadId", prog.pid));
+            c.event("stopped");
+            int frame = c.ok("stackTrace", Map.of("threadId", prog.pid, "levels", 1)).getAsJsonArray("stackFrames").get(0)
+                    .getAsJsonObject().get("id").getAsInt();
+            Map<String, String> ours = new LinkedHashMap<>();
+            for (String e : expressions) {
+                ours.put(e, c.ok("evaluate", Map.of("expression", e, "frameId", frame, "context", "watch")).get("result").getAsString());
+            }
+            c.ok("disconnect", Map.of());
+            c.awaitClosed();
+            // gdb in a frame of libc (C) would parse C: ask it in C++
+            assertEquals(gdbPrint(prog.pid, expressions, List.of("set language c++")), ours, "C++'s qualified names as gdb prints them");
+            prog.signal(Signals.SIGKILL);
+            prog.awaitExit();
+        }
+    }
+
     /** A gdb command's output on the process. */
     private static String gdbCommand(int pid, String command) throws Exception {
         return GdbPython.run(List.of("-p", Integer.toString(pid)), List.of(),
@@ -269,6 +299,10 @@ class VariablesIT {
 
     /** gdb's value of each expression in the process's first thread (as its Python prints it: no "(type *)" prefix). */
     private static Map<String, String> gdbPrint(int pid, List<String> expressions) throws Exception {
+        return gdbPrint(pid, expressions, List.of());
+    }
+
+    private static Map<String, String> gdbPrint(int pid, List<String> expressions, List<String> commands) throws Exception {
         StringBuilder script = new StringBuilder("for e in [");
         expressions.forEach(e -> script.append("'").append(e.replace("\\", "\\\\").replace("'", "\\'")).append("', "));
         script.append("]:\n")
@@ -276,7 +310,7 @@ class VariablesIT {
                 .append("    except gdb.error as x: v = 'ERROR ' + str(x)\n")
                 .append("    out.write(esc(e) + '\\t' + esc(v.replace('\\n', ' ')) + '\\n')");
         Map<String, String> values = new LinkedHashMap<>();
-        for (String[] r : GdbPython.run(List.of("-p", Integer.toString(pid)), List.of(), script.toString())) {
+        for (String[] r : GdbPython.run(List.of("-p", Integer.toString(pid)), commands, script.toString())) {
             values.put(r[0], r[1]);
         }
         return values;

@@ -150,6 +150,9 @@ public final class FrameVariables {
     }
 
     private static Variable topLevel(Pointer cu, long bias, String name, boolean externalOnly) {
+        if (name.contains("::")) {
+            return qualified(cu, cu, bias, name.split("::"), 0);
+        }
         Memory child = new Memory(LibDw.DWARF_DIE_SIZE);
         Memory attr = new Memory(LibDw.DWARF_ATTRIBUTE_SIZE);
         if (LibDw.dwarf_child(cu, child) != 0) {
@@ -160,6 +163,63 @@ public final class FrameVariables {
                     && LibDw.dwarf_attr(child, LibDw.DW_AT_location, attr) != null
                     && (!externalOnly || LibDw.dwarf_hasattr(child, 0x3f /* DW_AT_external */) == 1
                         || hasExternalSpecification(child))) {
+                Evaluation ev = new Evaluation(null, NO_FRAME, bias, 0);
+                return new Variable(name, false, typeOf(child), ev.location(attr, OptionalLong.empty()), dwarfOf(child), bias);
+            }
+        } while (LibDw.dwarf_siblingof(child, child) == 0);
+        return null;
+    }
+
+    /**
+     * C++'s {@code ns::inner::name} in compilation unit {@code cu}: down the namespaces (and classes, for a static member) of
+     * {@code scope} to the variable; one declared there and defined at the unit's top (its
+     * {@code DW_AT_specification} pointing back) is found through its definition.
+     */
+    private static Variable qualified(Pointer cu, Pointer scope, long bias, String[] parts, int at) {
+        Memory child = new Memory(LibDw.DWARF_DIE_SIZE);
+        Memory attr = new Memory(LibDw.DWARF_ATTRIBUTE_SIZE);
+        if (LibDw.dwarf_child(scope, child) != 0) {
+            return null;
+        }
+        boolean last = at == parts.length - 1;
+        do {
+            int tag = LibDw.dwarf_tag(child);
+            if (!parts[at].equals(Symbols.attributeString(child, LibDw.DW_AT_name))) {
+                continue;
+            }
+            // a namespace, or a class whose static member it is (DW_TAG_class_type, structure_type, union_type)
+            if (!last && (tag == 0x39 || tag == 0x02 || tag == 0x13 || tag == 0x17)) {
+                Variable v = qualified(cu, child, bias, parts, at + 1);
+                if (v != null) {
+                    return v;
+                }
+            } else if (last && (tag == LibDw.DW_TAG_variable || tag == 0x0d /* DW_TAG_member: DWARF 4's static member */)) {
+                if (LibDw.dwarf_attr(child, LibDw.DW_AT_location, attr) != null) {
+                    Evaluation ev = new Evaluation(null, NO_FRAME, bias, 0);
+                    return new Variable(String.join("::", parts), false, typeOf(child), ev.location(attr, OptionalLong.empty()),
+                            dwarfOf(child), bias);
+                }
+                Variable defined = definitionOf(cu, LibDw.dwarf_dieoffset(child), bias, String.join("::", parts));
+                if (defined != null) {
+                    return defined;
+                }
+            }
+        } while (LibDw.dwarf_siblingof(child, child) == 0);
+        return null;
+    }
+
+    /** The top-level definition whose DW_AT_specification is the declaration at {@code declaration}, or null. */
+    private static Variable definitionOf(Pointer cu, long declaration, long bias, String name) {
+        Memory child = new Memory(LibDw.DWARF_DIE_SIZE);
+        Memory attr = new Memory(LibDw.DWARF_ATTRIBUTE_SIZE);
+        Memory spec = new Memory(LibDw.DWARF_DIE_SIZE);
+        if (LibDw.dwarf_child(cu, child) != 0) {
+            return null;
+        }
+        do {
+            Pointer a = LibDw.dwarf_attr(child, 0x47 /* DW_AT_specification */, attr);
+            if (LibDw.dwarf_tag(child) == LibDw.DW_TAG_variable && a != null && LibDw.dwarf_formref_die(a, spec) != null
+                    && LibDw.dwarf_dieoffset(spec) == declaration && LibDw.dwarf_attr(child, LibDw.DW_AT_location, attr) != null) {
                 Evaluation ev = new Evaluation(null, NO_FRAME, bias, 0);
                 return new Variable(name, false, typeOf(child), ev.location(attr, OptionalLong.empty()), dwarfOf(child), bias);
             }

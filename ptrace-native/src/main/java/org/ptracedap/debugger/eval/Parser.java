@@ -212,7 +212,13 @@ final class Parser {
                 if (TYPE_WORDS.contains(t.text()) || t.text().equals("sizeof")) {
                     throw new SyntaxException("expected an expression, not the type word '" + t.text() + "'", t.column());
                 }
-                return new Ast.Name(spanFrom(t), t.text());
+                // C++'s qualified name: ns::inner::name (looked up as one name)
+                StringBuilder qualified = new StringBuilder(t.text());
+                while (peek().is("::") && peek(1).kind() == Kind.IDENTIFIER) {
+                    next();
+                    qualified.append("::").append(next().text());
+                }
+                return new Ast.Name(spanFrom(t), qualified.toString());
             case REGISTER:
                 return new Ast.Register(spanFrom(t), t.text());
             case NUMBER:
