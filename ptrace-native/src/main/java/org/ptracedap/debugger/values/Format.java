@@ -485,7 +485,7 @@ public final class Format {
             int limit = map ? (o.elements + 1) / 2 : o.elements;
             java.util.List<StdLib.Child> children;
             try {
-                children = w.children(limit + 1);
+                children = w.children(limit); // gdb's print_children: "..." once the limit is reached, more or not
             } catch (RuntimeException e) {
                 return false;
             }
@@ -517,7 +517,7 @@ public final class Format {
                 }
                 part(c.value());
             }
-            if (children.size() > limit) {
+            if (children.size() >= limit) {
                 out.append("...");
             }
             out.append('}');

@@ -315,7 +315,7 @@ public final class StdLib {
     }
 
     private static View unique(Value v, CType.Composite c) {
-        Value pointer = find(v, "_M_head_impl", 6);
+        Value pointer = find(v, "_M_head_impl", 6, x -> x.type().resolved() instanceof CType.Pointer);
         if (pointer == null || !(pointer.type().resolved() instanceof CType.Pointer)) {
             throw new Unreadable("unique_ptr's pointer");
         }
@@ -379,7 +379,8 @@ public final class StdLib {
                 return i -> i < all.size() ? all.get(i) : null;
             });
         }
-        return new Fixed(typename, hint, List.of(new Child("[contained value]", null, rename(value, "[contained value]"))));
+        String name = hint == Hint.ARRAY ? "[0]" : "[contained value]"; // an array's children are named by their index
+        return new Fixed(typename, hint, List.of(new Child(name, null, rename(value, name))));
     }
 
     // ---- type names as the printers' type recognizers write them
@@ -428,17 +429,22 @@ public final class StdLib {
 
     /** The member {@code name} of {@code v} or of its bases, or (to {@code depth} levels) of its members. */
     private static Value find(Value v, String name, int depth) {
+        return find(v, name, depth, x -> true);
+    }
+
+    /** {@link #find(Value, String, int)}, the first such member that is {@code wanted}. */
+    private static Value find(Value v, String name, int depth, java.util.function.Predicate<Value> wanted) {
         if (!(v.type().resolved() instanceof CType.Composite c)) {
             return null;
         }
         for (CType.Member m : c.members()) {
-            if (name.equals(m.name()) && !m.isStatic()) {
+            if (name.equals(m.name()) && !m.isStatic() && wanted.test(Children.member(v, m))) {
                 return Children.member(v, m);
             }
         }
         for (CType.BaseClass b : c.bases()) {
             if (b.offset() >= 0) {
-                Value found = find(Children.base(v, b), name, depth);
+                Value found = find(Children.base(v, b), name, depth, wanted);
                 if (found != null) {
                     return found;
                 }
@@ -447,7 +453,7 @@ public final class StdLib {
         if (depth > 0) {
             for (CType.Member m : c.members()) {
                 if (!m.isStatic() && m.bitSize() == 0) {
-                    Value found = find(Children.member(v, m), name, depth - 1);
+                    Value found = find(Children.member(v, m), name, depth - 1, wanted);
                     if (found != null) {
                         return found;
                     }

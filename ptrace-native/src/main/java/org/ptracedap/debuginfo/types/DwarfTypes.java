@@ -299,6 +299,7 @@ public final class DwarfTypes {
     }
 
     private static final int DW_TAG_template_type_param = 0x2f;
+    private static final int DW_TAG_GNU_template_parameter_pack = 0x4107;
 
     private CType composite(Memory die, int tag) {
         CType.Kind kind = tag == LibDw.DW_TAG_union_type ? CType.Kind.UNION
@@ -313,6 +314,13 @@ public final class DwarfTypes {
             int t = LibDw.dwarf_tag(child);
             if (t == DW_TAG_template_type_param) {
                 templateArguments.add(typeRef(child));
+            } else if (t == DW_TAG_GNU_template_parameter_pack) {
+                Memory packed = new Memory(LibDw.DWARF_DIE_SIZE);
+                for (int q = LibDw.dwarf_child(child, packed); q == 0; q = LibDw.dwarf_siblingof(packed, packed)) {
+                    if (LibDw.dwarf_tag(packed) == DW_TAG_template_type_param) {
+                        templateArguments.add(typeRef(packed));
+                    }
+                }
             } else if (t == LibDw.DW_TAG_inheritance) {
                 Long offset = memberLocation(child);
                 bases.add(new CType.BaseClass(typeRef(child), offset == null ? -1 : offset,
