@@ -59,6 +59,11 @@ std::optional<int> g_opt_empty;
 std::optional<std::string> g_opt_str = "maybe";
 std::variant<int, double> g_var = 3.5;
 std::variant<int, std::string> g_var_str = std::string("alt");
+std::optional<std::vector<int>> g_opt_vec = std::vector<int>{8, 9};
+std::multimap<int, int> g_multimap = {{1, 2}, {1, 3}};
+std::string g_str_big(300, 'x');
+std::map<int, int> g_map_big;
+std::vector<std::map<int, int>> g_vec_map = {{{1, 2}}};
 
 static void ignore(int sig) { (void) sig; }
 
@@ -67,6 +72,9 @@ int main()
     sample_init("stdlib_cpp");
     for (int i = 0; i < 300; i++) {
         g_vec_big.push_back(i);
+    }
+    for (int i = 0; i < 150; i++) {
+        g_map_big[i] = -i;
     }
     for (int i = 0; i < 200; i++) {
         g_deque_big.push_back(i);

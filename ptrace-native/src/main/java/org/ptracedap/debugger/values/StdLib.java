@@ -395,6 +395,16 @@ public final class StdLib {
                 return s[1];
             }
         }
+        // TemplateTypePrinter: a sequence with its default allocator, written without it (std::vector<int>)
+        if (type.resolved() instanceof CType.Composite c && c.templateArguments().size() == 2) {
+            String element = c.templateArguments().get(0).get().name();
+            String allocator = c.templateArguments().get(1).get().name();
+            for (String template : List.of("std::vector", "std::deque", "std::__cxx11::list", "std::forward_list")) {
+                if (name.startsWith(template + "<") && allocator.equals("std::allocator<" + element + (element.endsWith(">") ? " >" : ">"))) {
+                    return template + "<" + recognize(c.templateArguments().get(0).get()) + ">";
+                }
+            }
+        }
         return name;
     }
 
