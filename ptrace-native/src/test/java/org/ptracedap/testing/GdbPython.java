@@ -28,6 +28,15 @@ public final class GdbPython {
      * {@code commands}; the lines written, each split into its fields (unescaped).
      */
     public static List<String[]> run(List<String> target, List<String> commands, String script) throws Exception {
+        return run(target, commands, script, false);
+    }
+
+    /**
+     * {@link #run(List, List, String)}, with {@code printers}: auto-load on (from anywhere), so
+     * that gdb attached to a C++ process loads libstdc++'s pretty printers for it.
+     */
+    public static List<String[]> run(List<String> target, List<String> commands, String script, boolean printers)
+            throws Exception {
         Path out = Files.createTempFile("ptrace-dap-gdb", ".txt");
         Path py = Files.createTempFile("ptrace-dap-gdb", ".py");
         try {
@@ -36,7 +45,7 @@ public final class GdbPython {
                 body.append("    ").append(line).append('\n');
             }
             Files.writeString(py, body.toString());
-            List<String> argv = new ArrayList<>(List.of("gdb", "-nx", "-batch", "-iex", "set auto-load off",
+            List<String> argv = new ArrayList<>(List.of("gdb", "-nx", "-batch", "-iex", printers ? "set auto-load safe-path /" : "set auto-load off",
                     "-iex", "set width unlimited", "-iex", "set height unlimited"));
             argv.addAll(target);
             for (String c : commands) {

@@ -20,6 +20,10 @@ public final class Children {
 
     /** How many parts {@link #of} gives: members and bases, array elements, 1 for a pointer to something, else 0. */
     public static long count(Value v) {
+        Optional<StdLib.View> view = StdLib.of(v);
+        if (view.isPresent()) {
+            return view.get().count();
+        }
         CType t = v.type().resolved();
         if (t instanceof CType.Composite c) {
             return c.declaration() ? 0 : c.bases().size() + c.members().size();
@@ -32,6 +36,10 @@ public final class Children {
 
     /** All parts (for an array, every element: see {@link #elements} for a range). */
     public static List<Value> of(Value v) {
+        Optional<StdLib.View> view = StdLib.of(v);
+        if (view.isPresent()) {
+            return library(v, view.get(), 0, (int) Math.min(Integer.MAX_VALUE, view.get().count()));
+        }
         CType t = v.type().resolved();
         if (t instanceof CType.Composite c) {
             List<Value> parts = new ArrayList<>();
@@ -53,6 +61,10 @@ public final class Children {
 
     /** Elements {@code from} to {@code from + count - 1} of an array (fewer where it ends), named {@code [i]}. */
     public static List<Value> elements(Value array, long from, int count) {
+        Optional<StdLib.View> view = StdLib.of(array);
+        if (view.isPresent()) {
+            return library(array, view.get(), from, count);
+        }
         CType.Array a = (CType.Array) array.type().resolved();
         CType element = a.element().get();
         long size = element.size();
@@ -121,6 +133,23 @@ public final class Children {
             address = address << 8 | (bytes[i] & 0xff);
         }
         return address == 0 ? Optional.empty() : Optional.of(Value.at(name, target, address, v.memory()));
+    }
+
+    /**
+     * The children of a value libstdc++'s printers know, {@code from} to {@code from + count - 1}, as
+     * its printer gives them: a vector's elements {@code [0]}… where they are, a map's values named
+     * by their keys ({@code [1]}, {@code ["k1"]}), a smart pointer's {@code get()}.
+     */
+    private static List<Value> library(Value v, StdLib.View view, long from, int count) {
+        List<StdLib.Child> all = view.children((int) Math.min(Integer.MAX_VALUE, Math.max(0, from) + (long) count));
+        List<Value> out = new ArrayList<>();
+        Format.Options key = Format.Options.GDB.withTypePrefix(false);
+        for (int i = (int) Math.max(0, from); i < all.size(); i++) {
+            StdLib.Child c = all.get(i);
+            String name = c.key() != null ? "[" + Format.format(c.key(), key) + "]" : c.name();
+            out.add(new Value(name, c.value().type(), c.value().location(), c.value().memory()));
+        }
+        return out;
     }
 
     static String anonymousName(CType type) {

@@ -220,7 +220,9 @@ public final class Format {
                 return;
             }
             if (t instanceof CType.Composite c) {
-                composite(c, s, offset);
+                if (!stdlib(type, s, offset, bytes)) {
+                    composite(c, s, offset);
+                }
             } else if (t instanceof CType.Pointer p) {
                 pointer(type, p, bytes, top);
             } else if (t instanceof CType.Reference r && r.rvalue() && o.hex && top) {
@@ -464,6 +466,78 @@ public final class Format {
                 out.append("...");
             }
             out.append('}');
+        }
+
+        /**
+         * A value libstdc++'s printers know as they print it (gdb's print_string_repr and
+         * print_children): the printer's text, then {@code  = {children}}, at most
+         * {@code elements} of them (a map's key and value counting as two), {@code ...} if more.
+         */
+        private boolean stdlib(CType type, Source s, long offset, byte[] bytes) {
+            long at = s.address(offset);
+            Value v = at >= 0 ? Value.at(null, type, at, memory) : Value.computed(type, bytes, memory);
+            java.util.Optional<StdLib.View> view = StdLib.of(v);
+            if (view.isEmpty()) {
+                return false;
+            }
+            StdLib.View w = view.get();
+            boolean map = w.hint() == StdLib.Hint.MAP;
+            int limit = map ? (o.elements + 1) / 2 : o.elements;
+            java.util.List<StdLib.Child> children;
+            try {
+                children = w.children(limit); // gdb's print_children: "..." once the limit is reached, more or not
+            } catch (RuntimeException e) {
+                return false;
+            }
+            if (w.chars >= 0) {
+                long n = Math.min(w.length, o.elements);
+                int width = (int) Math.max(1, w.charType.size());
+                byte[] chars = new byte[(int) n * width];
+                if (memory.read(w.chars, chars) != chars.length) {
+                    out.append(cannotAccess(memory, w.chars, chars.length));
+                } else {
+                    out.append(Text.string(chars, n, w.charType, w.length > n, o.elements, o.repeats));
+                }
+            } else {
+                out.append(w.text);
+            }
+            if (children.isEmpty()) {
+                return true;
+            }
+            out.append(" = {");
+            for (int i = 0; i < children.size() && i < limit; i++) {
+                StdLib.Child c = children.get(i);
+                out.append(i == 0 ? "" : ", ");
+                if (map) {
+                    out.append('[');
+                    part(c.key());
+                    out.append("] = ");
+                } else if (w.hint() == StdLib.Hint.NONE) {
+                    out.append(c.name()).append(" = ");
+                }
+                part(c.value());
+            }
+            if (children.size() >= limit) {
+                out.append("...");
+            }
+            out.append('}');
+            return true;
+        }
+
+        /** A part of a value (a printer's child) printed in place. */
+        private void part(Value v) {
+            CType type = v.type();
+            if (v.location() instanceof Location.InMemory m && (type.size() > WHOLE || type.resolved() instanceof CType.Array)) {
+                print(type, new Chunked(memory, m.address()), 0, false);
+                return;
+            }
+            byte[] b = v.bytes();
+            if (b == null) {
+                out.append(v.location() instanceof Location.InMemory m ? cannotAccess(memory, m.address(), (int) type.size())
+                        : "<optimized out>");
+                return;
+            }
+            print(type, new Whole(b, v.address().orElse(-1)), 0, false);
         }
 
         private void composite(CType.Composite c, Source s, long offset) {

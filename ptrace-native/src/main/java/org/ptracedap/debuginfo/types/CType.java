@@ -112,12 +112,21 @@ public sealed interface CType {
      * null for an anonymous one; {@code declaration} when only declared here (incomplete: no members).
      * {@code cplusplus}: declared in C++, where its name is written without the keyword
      * ({@code shapes::Derived}, as gdb writes it for C++), C's {@code struct point} otherwise.
+     * {@code templateArguments}: a class template's instance's type arguments, in order
+     * ({@code DW_TAG_template_type_param}: {@code int} and {@code std::allocator<int>} of
+     * {@code std::vector<int, std::allocator<int> >}; value arguments left out).
      */
     record Composite(Kind kind, String tag, long size, List<Member> members, List<BaseClass> bases, boolean declaration,
-                     boolean cplusplus) implements CType {
+                     boolean cplusplus, List<TypeRef> templateArguments) implements CType {
         /** A C one. */
         public Composite(Kind kind, String tag, long size, List<Member> members, List<BaseClass> bases, boolean declaration) {
             this(kind, tag, size, members, bases, declaration, false);
+        }
+
+        /** One without template type arguments. */
+        public Composite(Kind kind, String tag, long size, List<Member> members, List<BaseClass> bases, boolean declaration,
+                         boolean cplusplus) {
+            this(kind, tag, size, members, bases, declaration, cplusplus, List.of());
         }
 
         @Override

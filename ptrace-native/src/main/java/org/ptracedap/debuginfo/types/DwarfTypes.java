@@ -298,6 +298,9 @@ public final class DwarfTypes {
         return allOnesIsMinusOne && form != 0x0f && bytes < 8 && value == (1L << (8 * bytes)) - 1 ? -1 : value;
     }
 
+    private static final int DW_TAG_template_type_param = 0x2f;
+    private static final int DW_TAG_GNU_template_parameter_pack = 0x4107;
+
     private CType composite(Memory die, int tag) {
         CType.Kind kind = tag == LibDw.DW_TAG_union_type ? CType.Kind.UNION
                 : tag == LibDw.DW_TAG_class_type ? CType.Kind.CLASS : CType.Kind.STRUCT;
@@ -305,10 +308,20 @@ public final class DwarfTypes {
         boolean declaration = ownFlag(die, LibDw.DW_AT_declaration);
         List<CType.Member> members = new ArrayList<>();
         List<CType.BaseClass> bases = new ArrayList<>();
+        List<TypeRef> templateArguments = new ArrayList<>();
         Memory child = new Memory(LibDw.DWARF_DIE_SIZE);
         for (int r = LibDw.dwarf_child(die, child); r == 0; r = LibDw.dwarf_siblingof(child, child)) {
             int t = LibDw.dwarf_tag(child);
-            if (t == LibDw.DW_TAG_inheritance) {
+            if (t == DW_TAG_template_type_param) {
+                templateArguments.add(typeRef(child));
+            } else if (t == DW_TAG_GNU_template_parameter_pack) {
+                Memory packed = new Memory(LibDw.DWARF_DIE_SIZE);
+                for (int q = LibDw.dwarf_child(child, packed); q == 0; q = LibDw.dwarf_siblingof(packed, packed)) {
+                    if (LibDw.dwarf_tag(packed) == DW_TAG_template_type_param) {
+                        templateArguments.add(typeRef(packed));
+                    }
+                }
+            } else if (t == LibDw.DW_TAG_inheritance) {
                 Long offset = memberLocation(child);
                 bases.add(new CType.BaseClass(typeRef(child), offset == null ? -1 : offset,
                         udata(child, LibDw.DW_AT_virtuality, 0) != 0));
@@ -320,7 +333,7 @@ public final class DwarfTypes {
             }
         }
         return new CType.Composite(kind, qualifiedName(die), declaration ? 0 : udata(die, LibDw.DW_AT_byte_size, 0),
-                List.copyOf(members), List.copyOf(bases), declaration, unit.cplusplus);
+                List.copyOf(members), List.copyOf(bases), declaration, unit.cplusplus, List.copyOf(templateArguments));
     }
 
     private CType.Member member(Memory m) {

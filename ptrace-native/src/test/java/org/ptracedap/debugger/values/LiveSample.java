@@ -57,12 +57,17 @@ final class LiveSample implements AutoCloseable {
 
     /** {@link GdbPython#run} attached to the sample, in its language, {@code NAMES} set to {@code names}. */
     List<String[]> gdb(Iterable<String> names, String script) throws Exception {
+        return gdb(names, script, false);
+    }
+
+    /** {@link #gdb(Iterable, String)}, with libstdc++'s pretty printers loaded if {@code printers}. */
+    List<String[]> gdb(Iterable<String> names, String script, boolean printers) throws Exception {
         StringBuilder list = new StringBuilder("[");
         for (String n : names) {
             list.append(list.length() > 1 ? ", " : "").append('\'').append(n.replace("\\", "\\\\").replace("'", "\\'")).append('\'');
         }
         return GdbPython.run(List.of("-p", Integer.toString(process.pid)), List.of("set language " + (cpp ? "c++" : "c")),
-                "NAMES = " + list.append(']') + "\n" + script);
+                "NAMES = " + list.append(']') + "\n" + script, printers);
     }
 
     @Override
