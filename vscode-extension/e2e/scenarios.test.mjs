@@ -302,6 +302,54 @@ test('2. live threads: chapter_threads, a thread every second, appear and disapp
     await prog.exit;
 });
 
+test('5. values: std::vector and std::string globals, one expanded, and the Debug Console, as gdb prints them', async () => {
+    const prog = startProcess(sample('stdlib_cpp'), [], { logFile: path.join(OUT, 'stdlib_cpp.log') });
+    await prog.waitForLine(/^ready$/);
+    let shown = {};
+    await scenario('5-values', { type: 'ptrace', request: 'attach', name: 'Attach to stdlib_cpp', processId: prog.pid },
+        async wb => {
+            await wb.runCommand('Debug: Start Debugging');
+            // one thread: VS Code shows no thread row, only the session's state
+            await until(async () => /running/i.test(await wb.callStackState()), 'stdlib_cpp running');
+            await wb.runCommand('Debug: Pause');
+            await wb.waitForCallStack(r => r.some(x => x.kind === 'frame' && /^main\b/.test(x.name)), 'main in the Call Stack');
+            // the Globals scope (read when opened): g_vec, a std::vector, expanded to its elements
+            const globals = wb.page.locator('[aria-label="Debug Variables"] .monaco-list-row').filter({ hasText: /^Globals$/ });
+            await until(async () => (await globals.count()) > 0, 'the Globals scope');
+            await globals.first().click();
+            const vec = () => wb.page.locator('[aria-label="Debug Variables"] .monaco-list-row').filter({ hasText: /^g_vec =/ });
+            await until(async () => (await vec().count()) > 0, 'g_vec in the Globals');
+            await vec().first().locator('.monaco-tl-twistie').click();
+            const rows = await until(async () => {
+                const v = await wb.variables();
+                return v.some(x => /^\[2\]\s*=\s*3$/.test(x)) && v;
+            }, 'g_vec expanded: [0] = 1, [1] = 2, [2] = 3');
+            for (const name of ['g_vec', 'g_str', 'g_vec_str']) { // rows in view (the list is virtualised)
+                shown[name] = rows.find(x => x.startsWith(name + ' ='))?.replace(/^\S+ =\s*/, '');
+            }
+            console.log(`values: ${JSON.stringify(shown)}`);
+            await wb.screenshot('globals-vector-expanded');
+            // the Debug Console: an expression over a container's element count, and gdb's x
+            await wb.page.keyboard.press('Escape');
+            await wb.page.keyboard.press('Control+Shift+Y');
+            await wb.page.locator('.repl .repl-input-wrapper').click(); // the input, once the panel is up
+            await wb.page.keyboard.type('g_str');
+            await wb.page.keyboard.press('Enter');
+            await until(async () => (await wb.debugConsole()).some(l => l.trim() === '"hello"'), 'the Debug Console to print g_str');
+            await wb.screenshot('debug-console-string');
+        });
+    // gdb, with libstdc++'s printers, on the same process: the same texts
+    const gdb = execFileSync('gdb', ['-nx', '-batch', '-iex', 'set auto-load safe-path /', '-p', String(prog.pid), '-ex', 'set language c++',
+        '-ex', 'python print("VEC " + str(gdb.parse_and_eval("g_vec")))', '-ex', 'python print("VSTR " + str(gdb.parse_and_eval("g_vec_str")))',
+        '-ex', 'python print("STR " + str(gdb.parse_and_eval("g_str")))'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const from = tag => new RegExp(`^${tag} (.*)$`, 'm').exec(gdb)?.[1];
+    assert.equal(shown.g_vec, from('VEC'), 'g_vec as gdb prints it');
+    assert.equal(shown.g_vec_str, from('VSTR'), 'g_vec_str as gdb prints it');
+    assert.equal(shown.g_str, from('STR'), 'g_str as gdb prints it');
+    prog.child.kill('SIGKILL');
+    await prog.exit;
+});
+
 /**
  * The adapter bug that keeps a launched program from ever starting in VS Code: VS Code sends
  * configurationDone as soon as the adapter says `initialized`, so it arrives (and is answered)
