@@ -1188,6 +1188,191 @@ def big_section(S, w):
     w("")
 
 
+# ---------------------------------------------------------------------------- 3d. values (issue 15)
+
+BIGARRAY = os.path.join(SAMPLES, "bigarray")
+BIG_N = 100000
+PAGE = 100
+PAGE_OFFSETS = (0, 50000, BIG_N - PAGE)
+
+
+class Holder:
+    """A bigarray target: main blocked in hold()'s sigwait (its locals and the global big[100000])."""
+
+    def __init__(self):
+        self.p = spawn([BIGARRAY], stdout=subprocess.PIPE)
+        line = self.p.stdout.readline()
+        check(line == b"ready\n", f"bigarray: {line!r}")
+        self.pid = self.p.pid
+
+    def untraced(self, timeout=5):
+        deadline = time.monotonic() + timeout
+        while status_field(self.pid, "TracerPid") != "0":
+            if time.monotonic() > deadline:
+                raise BenchError(f"bigarray {self.pid} still traced by {status_field(self.pid, 'TracerPid')}")
+            time.sleep(0.002)
+        check(self.p.poll() is None, "bigarray died")
+
+    def finish(self):
+        self.untraced()
+        os.kill(self.pid, signal.SIGCONT)
+        os.kill(self.pid, signal.SIGUSR1)
+        rest = self.p.stdout.read()
+        _, rc, _ = wait_exit(self.p, 30, "bigarray")
+        check(rc == 0 and b"bigarray: done" in rest, f"bigarray after the bench: rc={rc} {rest!r}")
+
+
+def locals_ok(key, variables):
+    """hold()'s locals as the sample sets them (ours: gdb's formats; lldb-dap: its own, so only scalars)."""
+    v = {x["name"]: x for x in variables}
+    check(v.get("limit", {}).get("value") == "42", f"{key}: hold's limit = 42 in {variables}")
+    check("sig" in v and "origin" in v and "first" in v and "local" in v, f"{key}: hold's locals in {variables}")
+    if key == "dap":
+        check(v["origin"]["value"] == "{x = 7, y = -7, w = 3.5}", f"{key}: origin = {v['origin']}")
+        check(v["local"]["value"].startswith("{0, 1, 4, 9, 16, ") and v["local"]["value"].endswith(", 2304, 2401}"),
+              f"{key}: local = {v['local']}")
+        check("<big>" in v["first"]["value"], f"{key}: first = {v['first']}")
+
+
+def page_ok(key, start, variables):
+    """A page of big: PAGE elements [start] … [start + PAGE - 1], element i = i * 3 (every one checked)."""
+    check(len(variables) == PAGE, f"{key}: page at {start}: {len(variables)} variables")
+    for k, x in enumerate(variables):
+        i = start + k
+        check(x.get("name") == f"[{i}]" and x.get("value") == str(i * 3),
+              f"{key}: page at {start}, element {k}: {x} (expected [{i}] = {i * 3})")
+
+
+def values_dap(h, rounds, S, key="dap"):
+    """One session: attach, then rounds + 1 stops (pause → stopped; round 0 cold, the rest warm), each
+    (a) stackTrace (levels 20) of the stopped thread → scopes of the first bigarray.c frame → variables
+    of its first scope, each sent when the one before has answered (as VS Code does at a stop), timed
+    from `stopped` received; then (b) evaluate `big` (watch) and pages of 100 of its elements at
+    PAGE_OFFSETS, each request timed alone and every element checked; then continue."""
+    ours = key == "dap"
+    a = Adapter("values-" + key, None if ours else [LLDB_DAP])
+    wait = 30 if ours else 120
+    try:
+        attach_running(a, h, ours, wait)
+        for r in range(rounds + 1):
+            phase = "cold" if r == 0 else "warm"
+            time.sleep(0.02)
+            mark = a.dap.mark()
+            seq = a.dap.send("pause", {"threadId": h.pid})
+            a.dap.response(seq, "pause", wait)
+            _, t_stop, body = a.dap.wait_event("stopped", mark, wait)
+            tid = body.get("threadId") or h.pid
+            t_st, m = a.dap.request("stackTrace", {"threadId": tid, "startFrame": 0, "levels": 20}, wait)
+            frames = m["body"]["stackFrames"]
+            frame = next((f for f in frames if (f.get("source") or {}).get("path", "").endswith("bigarray.c")), None)
+            check(frame is not None and frame.get("name") == "hold", f"{key}: hold's frame (bigarray.c) in {frames}")
+            t_sc, m = a.dap.request("scopes", {"frameId": frame["id"]}, wait)
+            scopes = m["body"]["scopes"]
+            check(scopes and scopes[0]["name"] == "Locals", f"{key}: Locals first among {scopes}")
+            t_v, m = a.dap.request("variables", {"variablesReference": scopes[0]["variablesReference"]}, wait)
+            locals_ok(key, m["body"]["variables"])
+            S.add(("values", key, phase, "first"), (t_v - t_stop) * 1e3)
+            S.add(("values", key, phase, "stack"), (t_st - t_stop) * 1e3)
+            S.add(("values", key, phase, "scopes"), (t_sc - t_st) * 1e3)
+            S.add(("values", key, phase, "vars"), (t_v - t_sc) * 1e3)
+
+            t0 = time.perf_counter()
+            t1, m = a.dap.request("evaluate", {"expression": "big", "context": "watch", "frameId": frame["id"]}, wait)
+            ref = m["body"].get("variablesReference", 0)
+            check(ref > 0, f"{key}: evaluate big: {m['body']}")
+            S.add(("values", key, phase, "eval"), (t1 - t0) * 1e3)
+            for start in PAGE_OFFSETS:
+                t0 = time.perf_counter()
+                t1, m = a.dap.request("variables", {"variablesReference": ref, "filter": "indexed",
+                                                    "start": start, "count": PAGE}, wait)
+                page_ok(key, start, m["body"]["variables"])
+                S.add(("values", key, phase, "page"), (t1 - t0) * 1e3)
+                S.add(("values", key, phase, "page", start), (t1 - t0) * 1e3)
+            mark = a.dap.mark()
+            a.dap.request("continue", {"threadId": h.pid}, timeout=wait)
+            if ours:
+                a.dap.wait_event("continued", mark, wait)
+        a.close(wait)
+        if not ours:
+            os.kill(h.pid, signal.SIGCONT)  # lldb-vscode 16 may leave the process SIGSTOPped after its detach
+    except BaseException:
+        log(f"{key} stderr: " + a.stderr()[-3000:])
+        raise
+    finally:
+        if a.p.pid in PROCS:
+            kill(a.p)
+    f_ = S.get(("values", key, "warm", "first"))
+    p_ = S.get(("values", key, "warm", "page"))
+    return f"{key}=" + (f"{f_[-1]:.1f}/{med(p_[-len(PAGE_OFFSETS):]):.1f}" if f_ and p_ else "-")
+
+
+def values_lldb(h, rounds, S):
+    return lldb_beside("values", h.pid, lambda: values_dap(h, rounds, S, "lldb-dap"))
+
+
+def bench_values(sessions, rounds, S):
+    log(f"== 3d. values: scopes + first variables after a stop, pages of a {BIG_N:,}-element array: "
+        f"{sessions} sessions x {rounds} rounds (+1 cold each)")
+    h = Holder()
+    try:
+        for s in range(sessions):
+            wait_quiet(f"values session {s}")
+            line = []
+            for fn in order([values_dap] + ([values_lldb] if LLDB_DAP else []), s):
+                h.untraced()
+                line.append(fn(h, rounds, S))
+            log(f"  session {s + 1} (warm: stopped → variables / page median, ms): " + " ".join(line))
+        h.finish()
+    finally:
+        if h.p.pid in PROCS:
+            kill(h.p)
+
+
+def values_section(S, w):
+    w(f"### 3d. Values: scopes + first variables after a stop; pages of a {BIG_N:,}-element array")
+    w("")
+    w("`bigarray` (samples/src/bigarray.c): main blocked in `hold()`'s `sigwait`, whose frame has ints, a struct, a "
+      f"pointer and a local `int[50]`; a global `int big[{BIG_N}]` (`big[i] = i * 3`). After attach, DAP `pause` → "
+      "`stopped`, then **(a)** as VS Code does at a stop: `stackTrace` (`levels` 20) of the stopped thread, `scopes` "
+      "of the first frame in bigarray.c (`hold`), `variables` of its first scope (Locals), each sent as the one "
+      "before answers; timed from `stopped` received to the `variables` response, the locals' values checked. "
+      f"**(b)** `evaluate` `big` (context watch), then `variables` of it, `filter` indexed, pages of {PAGE} "
+      f"(`start` {', '.join(f'{o:,}' for o in PAGE_OFFSETS)}), each request timed alone, every element of every "
+      "page checked (`[i]` = i·3). Cold: the first stop of a fresh session; warm: the later ones. lldb-dap 16 "
+      "(`lldb-vscode-16`) the same way, in the same run, sessions interleaved.")
+    w("")
+    w("| what | variant | median ms | p90 | min–max | rounds | lldb-dap ÷ ours |")
+    w("|---|---|---|---|---|---|---|")
+    rows = [("first", "(a) `stopped` → first variables"),
+            ("stack", "(a) of which `stopped` → `stackTrace` response"),
+            ("scopes", "(a) of which `scopes` request → response"),
+            ("vars", "(a) of which `variables` (Locals) request → response"),
+            ("eval", "(b) `evaluate` `big`"),
+            ("page", f"(b) a page of {PAGE} (all offsets)")]
+    rows += [(("page", o), f"(b) page at `start` {o:,}") for o in PAGE_OFFSETS]
+    for metric, label in rows:
+        m = metric if isinstance(metric, tuple) else (metric,)
+        for phase in ("cold", "warm"):
+            ours = S.get(("values", "dap", phase) + m)
+            lldb = S.get(("values", "lldb-dap", phase) + m)
+            for key, xs in (("**ptrace-dap**", ours), ("lldb-dap 16", lldb)):
+                if xs:
+                    w(f"| {label}, {phase} | {key} | {fmt(med(xs), 1)} | {fmt(p90(xs), 1)} | {rng(xs, 1)} | {len(xs)} | "
+                      f"{ratio(med(lldb), med(ours)) if key.startswith('**') and lldb and ours else '—'} |")
+    w("")
+    M = lambda ph, m: med(S.get(("values", "dap", ph, m)))  # noqa: E731
+    w("| target | measured (median) | goal | status |")
+    w("|---|---|---|---|")
+    w(target_row("(a) `stopped` → first variables, warm", M("warm", "first"), "≤ 100 ms", 100, "ms"))
+    w(target_row(f"(b) a page of {PAGE}, warm", M("warm", "page"), "≤ 50 ms", 50, "ms"))
+    w(target_row(f"(b) a page of {PAGE}, cold", M("cold", "page"), "≤ 50 ms", 50, "ms"))
+    w("")
+    fails = [f for f in LLDB_FAILURES if f.startswith("values")]
+    if fails:
+        w("lldb-dap failed in this run: " + "; ".join(fails) + ".")
+        w("")
+
+
 # ---------------------------------------------------------------------------- 4. start-up
 
 def start_hello(S, keep, target):
@@ -1316,6 +1501,8 @@ def report(S, args, started, elapsed):
         stacks_section(S, w)
     if S.get(("big", "dap", "stack")):
         big_section(S, w)
+    if S.get(("values", "dap", "warm", "first")) or S.get(("values", "dap", "cold", "first")):
+        values_section(S, w)
     st = lambda *k: S.get(("start",) + k)  # noqa: E731
     if st("hello"):
         start_section(S, w, st)
@@ -1609,7 +1796,7 @@ def main():
     ap.add_argument("--wait-quiet", type=float, default=0, metavar="S",
                     help="before each round wait until other processes use < 10%% of the CPUs, up to S seconds of waiting in all")
     ap.add_argument("--only", default="storm,attach,pause,stacks,start",
-                    help="comma-separated sections to run (also: attach10k; big, the big C++ binary of 3c, "
+                    help="comma-separated sections to run (also: attach10k; values, 3d's array paging and first variables; big, the big C++ binary of 3c, "
                          "which builds it first: a few minutes the first time)")
     args = ap.parse_args()
     WAIT["budget"] = args.wait_quiet
@@ -1635,6 +1822,8 @@ def main():
             section("pause", bench_pause, args, pause_sessions, pause_rounds, S)
         if "stacks" in only:
             section("stacks", bench_stacks, args, 2 if args.quick else 4, 3 if args.quick else 6, S)
+        if "values" in only:
+            section("values", bench_values, args, 2 if args.quick else 6, 3 if args.quick else 10, S)
         if "big" in only:
             big_program()  # built (or found built) before the section: not timed
             section("big", bench_big, args, 1 if args.quick else 7, S)
