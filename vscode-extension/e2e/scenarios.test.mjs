@@ -337,6 +337,16 @@ test('5. values: std::vector and std::string globals, one expanded, and the Debu
             await wb.page.keyboard.press('Enter');
             await until(async () => (await wb.debugConsole()).some(l => l.trim() === '"hello"'), 'the Debug Console to print g_str');
             await wb.screenshot('debug-console-string');
+            // a hover over g_vec in the editor (main's line 82, g_vec.reserve(4)): the adapter's evaluate, context hover
+            const word = wb.page.locator('.monaco-editor .view-line').filter({ hasText: 'g_vec.reserve(4);' })
+                .locator('span', { hasText: /^g_vec$/ }).first();
+            await until(async () => {
+                await word.hover();
+                const text = await wb.page.locator('.debug-hover-widget').first().textContent({ timeout: 3_000 }).catch(() => '');
+                shown.hover = text;
+                return /std::vector of length 3, capacity 4/.test(text ?? '');
+            }, 'a hover over g_vec to show it');
+            await wb.screenshot('hover-vector');
         });
     // gdb, with libstdc++'s printers, on the same process: the same texts
     const gdb = execFileSync('gdb', ['-nx', '-batch', '-iex', 'set auto-load safe-path /', '-p', String(prog.pid), '-ex', 'set language c++',
