@@ -342,11 +342,16 @@ test('5. values: std::vector and std::string globals, one expanded, and the Debu
                 .locator('span', { hasText: /^g_vec$/ }).first();
             await until(async () => {
                 await word.hover();
-                const text = await wb.page.locator('.debug-hover-widget').first().textContent({ timeout: 3_000 }).catch(() => '');
+                const widget = wb.page.locator('.debug-hover-widget').first();
+                await widget.waitFor({ state: 'visible', timeout: 3_000 }).catch(() => {});
+                const text = (await widget.isVisible()) ? await widget.textContent() : '';
                 shown.hover = text;
-                return /std::vector of length 3, capacity 4/.test(text ?? '');
+                const ok = /std::vector of length 3, capacity 4/.test(text ?? '');
+                if (ok) {
+                    await wb.screenshot('hover-vector', { keepPointer: true }); // while the hover is up
+                }
+                return ok;
             }, 'a hover over g_vec to show it');
-            await wb.screenshot('hover-vector');
         });
     // gdb, with libstdc++'s printers, on the same process: the same texts
     const gdb = execFileSync('gdb', ['-nx', '-batch', '-iex', 'set auto-load safe-path /', '-p', String(prog.pid), '-ex', 'set language c++',

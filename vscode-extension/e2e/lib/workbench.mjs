@@ -85,11 +85,13 @@ export class Workbench {
         await this.context?.close().catch(() => {});
     }
 
-    /** Saves a screenshot `NN-name.png` in this scenario's folder and prints its path. */
-    async screenshot(name) {
+    /** Saves a screenshot `NN-name.png` in this scenario's folder and prints its path; `keepPointer` for a hover. */
+    async screenshot(name, { keepPointer = false } = {}) {
         const file = path.join(this.shotsDir, `${String(this.shots.length + 1).padStart(2, '0')}-${name}.png`);
         // The pointer off the side bar: a hovered Call Stack row shows buttons instead of its state.
-        await this.page.mouse.move(1100, 500);
+        if (!keepPointer) {
+            await this.page.mouse.move(1100, 500);
+        }
         await this.page.screenshot({ path: file });
         this.shots.push(file);
         console.log(`screenshot: ${file}`);
