@@ -2,6 +2,7 @@ package org.ptracedap.adapter;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.eclipse.lsp4j.debug.CancelArguments;
 import org.eclipse.lsp4j.debug.Capabilities;
 import org.eclipse.lsp4j.debug.ConfigurationDoneArguments;
 import org.eclipse.lsp4j.debug.CompletionsArguments;
@@ -110,6 +111,7 @@ public final class DapServer implements IDebugProtocolServer {
     @Override public CompletableFuture<EvaluateResponse> evaluate(EvaluateArguments a) { return variables.evaluate(a); }
     @Override public CompletableFuture<SetVariableResponse> setVariable(SetVariableArguments a) { return variables.setVariable(a); }
     @Override public CompletableFuture<CompletionsResponse> completions(CompletionsArguments a) { return variables.completions(a); }
+    @Override public CompletableFuture<Void> cancel(CancelArguments a) { return lifecycle.cancel(a); }
     @Override public CompletableFuture<ModulesResponse> modules(ModulesArguments a) { return modules.modules(a); }
     @Override public CompletableFuture<LoadedSourcesResponse> loadedSources(LoadedSourcesArguments a) { return modules.loadedSources(a); }
     @Override public CompletableFuture<DisassembleResponse> disassemble(DisassembleArguments a) { return disassembly.disassemble(a); }

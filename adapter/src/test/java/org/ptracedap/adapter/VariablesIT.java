@@ -176,6 +176,16 @@ class VariablesIT {
             c.ok("completions", Map.of("frameId", frame, "text", "g_rect.", "column", 8)).getAsJsonArray("targets")
                     .forEach(t -> labels.add(t.getAsJsonObject().get("label").getAsString()));
             assertEquals(List.of("a", "b", "label"), labels, "g_rect's members");
+            // cancel: the request is answered once — by its result or by "cancelled" — and the session goes on
+            JsonObject caps2 = caps;
+            assertTrue(caps2.get("supportsCancelRequest").getAsBoolean());
+            int slow = c.send("evaluate", Map.of("expression", "g_big_array", "frameId", frame, "context", "repl"));
+            c.ok("cancel", Map.of("requestId", slow));
+            JsonObject answered = c.response(slow);
+            assertTrue(answered.get("success").getAsBoolean() || "cancelled".equals(answered.get("message").getAsString()),
+                    answered.toString());
+            c.ok("cancel", Map.of("requestId", slow)); // answered already: nothing to do
+            assertEquals(List.of(), c.problems(), "no request answered twice");
             // gdb's commands in the Debug Console
             String examined = c.ok("evaluate", Map.of("expression", "x/5xw &g_array", "frameId", frame, "context", "repl"))
                     .get("result").getAsString();

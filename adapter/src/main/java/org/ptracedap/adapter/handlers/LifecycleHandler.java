@@ -38,9 +38,22 @@ public final class LifecycleHandler implements Capable {
         return CompletableFuture.completedFuture(capabilities);
     }
 
+    /**
+     * cancel: a request still under way (a long evaluation, a deep stack) is answered at once
+     * with DAP's {@code cancelled} error; one answered already is left alone. Progress is not
+     * cancellable (we announce none as such).
+     */
+    public CompletableFuture<Void> cancel(org.eclipse.lsp4j.debug.CancelArguments args) {
+        if (args != null && args.getRequestId() != null) {
+            transport.cancel(args.getRequestId());
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
     @Override
     public void declare(Capabilities c) {
         c.setSupportsConfigurationDoneRequest(true);
+        c.setSupportsCancelRequest(true);
         c.setSupportsTerminateRequest(true);
         c.setSupportTerminateDebuggee(true);
     }

@@ -224,6 +224,32 @@ public final class DapTransport {
         }
     }
 
+    /**
+     * DAP's {@code cancel} of request {@code requestSeq}: if it is still owed, it is answered now
+     * with the error DAP names {@code cancelled} (its work goes on; its own answer, when it comes,
+     * is dropped), so a client waiting on a long evaluation or stack is released at once. False if
+     * it was answered already (nothing to do).
+     */
+    public boolean cancel(int requestSeq) {
+        List<Runnable> after = new ArrayList<>();
+        synchronized (writeLock) {
+            if (closed) {
+                return false;
+            }
+            RequestLedger.Entry e = ledger.forceOne(requestSeq);
+            if (e == null) {
+                return false;
+            }
+            DebugResponseMessage r = new DebugResponseMessage();
+            r.setRawId(org.eclipse.lsp4j.jsonrpc.messages.Either.forRight(e.seq()));
+            r.setMethod(e.command());
+            r.setError(DapError.REQUEST_FAILED.quietly("cancelled").getResponseError());
+            emit(outgoing, r, after);
+        }
+        after.forEach(Runnable::run);
+        return true;
+    }
+
     /** A request the frame filter passes on to LSP4J: it is owed one response. */
     void read(int requestSeq, String command) {
         synchronized (writeLock) {

@@ -75,6 +75,19 @@ final class RequestLedger {
         return taken;
     }
 
+    /** The owed request {@code seq}, now answered by the caller (a {@code cancel}: its own answer is dropped); null if not owed. */
+    Entry forceOne(int seq) {
+        for (Iterator<Entry> i = owed.iterator(); i.hasNext(); ) {
+            Entry e = i.next();
+            if (e.seq() == seq) {
+                i.remove();
+                forced.add(e);
+                return e;
+            }
+        }
+        return null;
+    }
+
     int owedCount() {
         return owed.size();
     }

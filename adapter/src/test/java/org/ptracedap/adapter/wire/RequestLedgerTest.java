@@ -52,4 +52,18 @@ class RequestLedgerTest {
         assertEquals(2, l.force(Long.MAX_VALUE).size());
         assertEquals(0, l.owedCount());
     }
+
+    @Test
+    void aCancelledRequestIsAnsweredOnceAndItsOwnLateAnswerDropped() {
+        RequestLedger l = new RequestLedger();
+        l.read(7, "evaluate");
+        l.read(8, "threads");
+        assertEquals(7, l.forceOne(7).seq(), "cancelled: answered by the transport");
+        assertNull(l.forceOne(7), "a second cancel finds nothing owed");
+        assertNull(l.take(7));
+        assertTrue(l.takeForced(7), "the evaluation's own answer, when it comes, is dropped");
+        assertFalse(l.takeForced(7));
+        assertNull(l.forceOne(9), "a request never read");
+        assertEquals(8, l.take(8).seq(), "the others are owed as before");
+    }
 }
