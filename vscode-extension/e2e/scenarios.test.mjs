@@ -197,11 +197,16 @@ test('1. attach to idle_threads: every thread by name, pause, continue, disconne
                 return v.some(x => /^Locals/.test(x)) && v.some(x => /^n\s*=\s*3$/.test(x)) && v.some(x => /^Registers/.test(x)) && v;
             }, 'the Variables view to show main\'s Locals (n = 3) and its Registers');
             console.log(`paused: variables ${vars.slice(0, 6).join(' | ')} ...`);
+            // a struct expanded: main's sigset_t set, its one member __val
+            await wb.page.locator('[aria-label="Debug Variables"] .monaco-list-row').filter({ hasText: /^set =/ }).first()
+                .locator('.monaco-tl-twistie').click();
+            await until(async () => (await wb.variables()).some(x => /^__val\s*=\s*\{/.test(x)), 'set expanded to its __val');
             await wb.screenshot('paused-main-locals');
 
             // The Debug Console: an expression over main's locals, and gdb's bt.
             await wb.page.keyboard.press('Escape');
-            await wb.page.keyboard.press('Control+Shift+Y'); // View: Debug Console (focuses its input)
+            await wb.page.keyboard.press('Control+Shift+Y'); // View: Debug Console
+            await wb.page.locator('.repl .repl-input-wrapper').click(); // its input, once the panel is up
             for (const [input, answer] of [['n * 2 + 1', /^7$/], ['bt', /main \(\) at .*idle_threads\.c:\d+/]]) {
                 await wb.page.keyboard.type(input);
                 await wb.page.keyboard.press('Enter');
@@ -352,6 +357,23 @@ test('5. values: std::vector and std::string globals, one expanded, and the Debu
                 }
                 return ok;
             }, 'a hover over g_vec to show it');
+            // a Watch expression: the header's + (shown when the pointer is over it), the expression, Enter
+            const watchHeader = wb.page.locator('.pane-header', { hasText: /^Watch/ }).first();
+            await until(async () => {
+                await watchHeader.hover();
+                const add = watchHeader.locator('.codicon-add, .codicon-debug-add, [aria-label^="Add Expression"]').first();
+                if (!(await add.isVisible())) return false;
+                await add.click();
+                return true;
+            }, 'the Watch view\'s Add Expression');
+            await wb.page.keyboard.type('g_vec_str');
+            await wb.page.keyboard.press('Enter');
+            const watched = await until(async () => {
+                const rows = await wb.page.locator('[aria-label="Debug Watch Expressions"] .monaco-list-row').allTextContents();
+                return rows.find(r => /^g_vec_str\s*=/.test(r.trim()));
+            }, 'the watch g_vec_str with its value');
+            shown.watch = watched.trim().replace(/^g_vec_str\s*=\s*/, '');
+            await wb.screenshot('watch');
         });
     // gdb, with libstdc++'s printers, on the same process: the same texts
     const gdb = execFileSync('gdb', ['-nx', '-batch', '-iex', 'set auto-load safe-path /', '-p', String(prog.pid), '-ex', 'set language c++',
@@ -360,6 +382,7 @@ test('5. values: std::vector and std::string globals, one expanded, and the Debu
     const from = tag => new RegExp(`^${tag} (.*)$`, 'm').exec(gdb)?.[1];
     assert.equal(shown.g_vec, from('VEC'), 'g_vec as gdb prints it');
     assert.equal(shown.g_vec_str, from('VSTR'), 'g_vec_str as gdb prints it');
+    assert.equal(shown.watch, from('VSTR'), 'the watch of g_vec_str as gdb prints it');
     assert.equal(shown.g_str, from('STR'), 'g_str as gdb prints it');
     prog.child.kill('SIGKILL');
     await prog.exit;

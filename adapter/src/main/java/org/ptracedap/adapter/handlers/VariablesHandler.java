@@ -183,8 +183,11 @@ public final class VariablesHandler implements Capable {
     public CompletableFuture<EvaluateResponse> evaluate(EvaluateArguments args) {
         Guards.debuggee(session, "evaluate an expression");
         String text = args.getExpression() == null ? "" : args.getExpression().strip();
-        if (text.isEmpty()) {
-            throw DapError.BAD_ARGUMENTS.because("evaluate: the expression is empty");
+        if (text.isEmpty()) { // Enter in an empty Debug Console: nothing to show, as gdb
+            EvaluateResponse nothing = new EvaluateResponse();
+            nothing.setResult("");
+            nothing.setVariablesReference(0);
+            return CompletableFuture.completedFuture(nothing);
         }
         if (args.getFrameId() == null) {
             throw DapError.BAD_ARGUMENTS.because("evaluate '" + text + "': no frame given — pause the program and select a"
