@@ -5,37 +5,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.lsp4j.debug.Capabilities;
-import org.eclipse.lsp4j.debug.Scope;
-import org.eclipse.lsp4j.debug.ScopePresentationHint;
-import org.eclipse.lsp4j.debug.ScopesArguments;
-import org.eclipse.lsp4j.debug.ScopesResponse;
 import org.eclipse.lsp4j.debug.Source;
 import org.eclipse.lsp4j.debug.StackFrame;
 import org.eclipse.lsp4j.debug.StackFramePresentationHint;
 import org.eclipse.lsp4j.debug.StackTraceArguments;
 import org.eclipse.lsp4j.debug.StackTraceResponse;
-import org.eclipse.lsp4j.debug.Variable;
-import org.eclipse.lsp4j.debug.VariablesArguments;
-import org.eclipse.lsp4j.debug.VariablesResponse;
 import org.ptracedap.adapter.errors.DapError;
 import org.ptracedap.adapter.errors.ErrorMapper;
-import org.ptracedap.adapter.session.FrameIds;
 import org.ptracedap.adapter.session.Session;
-import org.ptracedap.adapter.session.VariableRefs;
-import org.ptracedap.debugger.RegisterSets;
 import org.ptracedap.debugger.Stacks;
-import org.ptracedap.engine.Registers;
 
 /**
- * stackTrace, scopes, variables for a stopped thread. stackTrace pages through the thread's
+ * stackTrace for a stopped thread (its scopes and variables: {@link VariablesHandler}). It pages through the thread's
  * frames as {@link Stacks} finds them (libdwfl's unwinder, inlined calls and tail calls as frames
  * of their own, as gdb shows them), each with its function, source file and line, module and pc;
  * {@code totalFrames} is what is known so far, one more than shown while the stack goes on
  * ({@code supportsDelayedStackTraceLoading}: the client asks for more), never an unwind of
  * everything. A frame whose source is not on this machine is {@code subtle} (VS Code then
  * opens the first frame whose source is here); one without a function is shown as
- * {@code module+0xOFF}. Each frame has one scope so far, Registers: the thread's own for the
- * innermost frame, those the unwinder recovers for a caller's.
+ * {@code module+0xOFF}.
  */
 public final class StackHandler implements Capable {
     /** What a stackTrace without {@code levels} gets: every frame, up to the unwinder's bound. */
@@ -44,7 +32,6 @@ public final class StackHandler implements Capable {
     private static final int MORE = 20;
 
     private final Session session;
-    /** Whether a source is here, and where a compile path is here (pid:path), as first seen: a stop's frames repeat. */
 
     public StackHandler(Session session) {
         this.session = session;

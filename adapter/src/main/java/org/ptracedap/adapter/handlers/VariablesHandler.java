@@ -25,7 +25,6 @@ import org.ptracedap.adapter.errors.ErrorMapper;
 import org.ptracedap.adapter.session.FrameIds;
 import org.ptracedap.adapter.session.Session;
 import org.ptracedap.adapter.session.VariableRefs;
-import org.ptracedap.debugger.FrameScope;
 import org.ptracedap.debugger.RegisterSets;
 import org.ptracedap.debugger.Stacks;
 import org.ptracedap.debugger.eval.EvalException;
