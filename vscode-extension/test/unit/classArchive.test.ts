@@ -11,20 +11,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ADAPTER_JVM_OPTIONS, adapterCommand } from '../../src/adapterCommand';
-import { archivePath, ClassArchives, createArchive, existingArchive, Spawn, WARM_UP_TIMEOUT_MS } from '../../src/classArchive';
+import { archivePath, ClassArchives, createArchive, existingArchive, Spawn } from '../../src/classArchive';
 import { answersInitialize } from '../support/client';
 import { adapterJar, javaPath, requireBuilt } from '../support/paths';
+import { budget } from '../support/budget';
 import { DEADLINE_MS } from '../support/procs';
-
-/**
- * A test that runs real JVMs waits for each of them with its own deadline (a warm-up and the check of
- * its archive: the extension's {@link WARM_UP_TIMEOUT_MS} each; an adapter answering initialize: a start and a request,
- * {@link DEADLINE_MS} each), so its budget is the sum of theirs, not mocha's fixed 60 s, which a
- * JVM warm-up and three adapter starts exceeded on two busy cores.
- */
-function budget(test: Mocha.Context, jvms: { warmUps?: number; adapters?: number; runs?: number }): void {
-    test.timeout((jvms.warmUps ?? 0) * WARM_UP_TIMEOUT_MS + (jvms.adapters ?? 0) * 2 * DEADLINE_MS + (jvms.runs ?? 0) * DEADLINE_MS);
-}
 
 /** A stand-in `java` that writes `content` (if any) to the -XX:ArchiveClassesAtExit file and exits with `code`. */
 function fakeJava(dir: string, code: number, content?: string): string {

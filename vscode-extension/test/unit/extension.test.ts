@@ -12,6 +12,7 @@ import * as path from 'path';
 import { ADAPTER_JVM_OPTIONS, jarOf } from '../../src/adapterCommand';
 import { folder, install } from '../support/fakeVscode';
 import { answersInitialize } from '../support/client';
+import { budget } from '../support/budget';
 import { adapterJar, javaPath, requireBuilt } from '../support/paths';
 import { killStarted, startSample } from '../support/procs';
 
@@ -157,8 +158,9 @@ describe('the extension (with a fake vscode)', () => {
         assert.strictEqual(await fake.commands.get('ptrace.pickProcess')!(), undefined, 'cancelled');
     });
 
-    it('activation makes the class-data archive in global storage; sessions use it once it exists', async () => {
+    it('activation makes the class-data archive in global storage; sessions use it once it exists', async function () {
         requireBuilt();
+        budget(this, { warmUps: 2, adapters: 1 });
         const { factory, storage } = activate(dir(), { 'ptrace.javaPath': javaPath, 'ptrace.adapterJar': adapterJar });
         const before = factory.createDebugAdapterDescriptor(session());
         assert.ok(!before.args.some((a: string) => a.startsWith('-XX:SharedArchiveFile=')), 'a session does not wait for the archive');
@@ -174,15 +176,17 @@ describe('the extension (with a fake vscode)', () => {
         assert.deepStrictEqual(fake.errors, []);
     });
 
-    it('a failed archive creation is only logged, never shown', async () => {
+    it('a failed archive creation is only logged, never shown', async function () {
+        budget(this, { warmUps: 1 });
         activate(dir()); // the bundled "jar" here is not a jar: the warm-up fails
         await extension.classArchives!.idle();
         assert.match(fake.logged.join('\n'), /no class-data archive \(the adapter starts without one\): .*warmup exited with 1/);
         assert.deepStrictEqual(fake.errors, []);
     });
 
-    it('the command line the factory computes starts the real adapter, which answers initialize', async () => {
+    it('the command line the factory computes starts the real adapter, which answers initialize', async function () {
         requireBuilt();
+        budget(this, { adapters: 1 });
         const { factory } = activate(dir());
         fake.settings['ptrace.javaPath'] = javaPath;
         fake.settings['ptrace.adapterJar'] = adapterJar;
