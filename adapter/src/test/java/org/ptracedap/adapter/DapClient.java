@@ -334,6 +334,15 @@ public final class DapClient implements AutoCloseable {
         }
     }
 
+    /** initialize, attach to {@code pid}, configurationDone, pause: returns the stopped event. */
+    JsonObject attachAndPause(int pid) throws InterruptedException {
+        ok("initialize", java.util.Map.of("adapterID", "ptrace"));
+        ok("attach", java.util.Map.of("processId", pid));
+        ok("configurationDone", null);
+        ok("pause", java.util.Map.of("threadId", pid));
+        return event("stopped");
+    }
+
     /** The variablesReference of the scope called {@code name} of a frame. */
     static int scopeRef(DapClient c, int frameId, String name) throws InterruptedException {
         for (com.google.gson.JsonElement s : c.ok("scopes", java.util.Map.of("frameId", frameId)).getAsJsonArray("scopes")) {

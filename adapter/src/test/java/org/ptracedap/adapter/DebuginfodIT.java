@@ -48,11 +48,7 @@ class DebuginfodIT {
              AdapterProcess adapter = AdapterProcess.withEnvironment(environment(server.url()))) {
             prog.awaitOutput("ready");
             DapClient c = adapter.client;
-            c.ok("initialize", Map.of("adapterID", "ptrace"));
-            c.ok("attach", Map.of("processId", prog.pid));
-            c.ok("configurationDone", null);
-            c.ok("pause", Map.of("threadId", prog.pid));
-            c.event("stopped");
+            c.attachAndPause(prog.pid);
             List<JsonObject> ours = programFrames(c);
             assertTrue(ours.stream().anyMatch(f -> f.get("name").getAsString().equals("worker")), ours.toString());
             assertTrue(ours.stream().noneMatch(f -> f.has("source")), "no source lines: " + ours);

@@ -104,11 +104,7 @@ class DisassembleIT {
              AdapterProcess adapter = new AdapterProcess()) {
             prog.awaitOutput("ready");
             DapClient c = adapter.client;
-            c.ok("initialize", Map.of("adapterID", "ptrace"));
-            c.ok("attach", Map.of("processId", prog.pid));
-            c.ok("configurationDone", null);
-            c.ok("pause", Map.of("threadId", prog.pid));
-            c.event("stopped");
+            c.attachAndPause(prog.pid);
             long bias = firstMappingStart(prog.pid, bin.toString());
             Set<String> pcs = new TreeSet<>(); // the sample's frames: every function the sample's threads are in
             for (JsonElement t : c.ok("threads", null).getAsJsonArray("threads")) {

@@ -32,11 +32,7 @@ class RegistersIT {
              AdapterProcess adapter = new AdapterProcess()) {
             prog.awaitOutput("ready");
             DapClient c = adapter.client;
-            c.ok("initialize", Map.of("adapterID", "ptrace"));
-            c.ok("attach", Map.of("processId", prog.pid));
-            c.ok("configurationDone", null);
-            c.ok("pause", Map.of("threadId", prog.pid));
-            c.event("stopped");
+            c.attachAndPause(prog.pid);
             tid = -1;
             for (JsonElement t : c.ok("threads", null).getAsJsonArray("threads")) {
                 if (t.getAsJsonObject().get("id").getAsInt() != prog.pid) {

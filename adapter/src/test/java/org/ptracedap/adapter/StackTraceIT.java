@@ -157,11 +157,7 @@ class StackTraceIT {
             prog.awaitOutput("ready");
             prog.awaitBlockedIn(prog.pid, Sample.SYS_RT_SIGTIMEDWAIT); // main prints "ready" before it waits
             DapClient c = adapter.client;
-            c.ok("initialize", Map.of("adapterID", "ptrace"));
-            c.ok("attach", Map.of("processId", prog.pid));
-            c.ok("configurationDone", null);
-            c.ok("pause", Map.of("threadId", prog.pid));
-            c.event("stopped");
+            c.attachAndPause(prog.pid);
             int recursion = 0;
             JsonObject first = null;
             for (JsonElement t : c.ok("threads", null).getAsJsonArray("threads")) {

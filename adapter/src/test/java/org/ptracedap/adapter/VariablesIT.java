@@ -38,11 +38,7 @@ class VariablesIT {
              AdapterProcess adapter = new AdapterProcess()) {
             prog.awaitOutput("ready");
             DapClient c = adapter.client;
-            c.ok("initialize", Map.of("adapterID", "ptrace"));
-            c.ok("attach", Map.of("processId", prog.pid));
-            c.ok("configurationDone", null);
-            c.ok("pause", Map.of("threadId", prog.pid));
-            c.event("stopped");
+            c.attachAndPause(prog.pid);
             int tid = -1;
             for (JsonElement t : c.ok("threads", null).getAsJsonArray("threads")) {
                 int id = t.getAsJsonObject().get("id").getAsInt();
@@ -225,11 +221,7 @@ class VariablesIT {
              AdapterProcess adapter = new AdapterProcess()) {
             prog.awaitOutput("ready");
             DapClient c = adapter.client;
-            c.ok("initialize", Map.of("adapterID", "ptrace"));
-            c.ok("attach", Map.of("processId", prog.pid));
-            c.ok("configurationDone", null);
-            c.ok("pause", Map.of("threadId", prog.pid));
-            c.event("stopped");
+            c.attachAndPause(prog.pid);
             int frame = c.ok("stackTrace", Map.of("threadId", prog.pid, "levels", 1)).getAsJsonArray("stackFrames").get(0)
                     .getAsJsonObject().get("id").getAsInt();
             Map<String, String> ours = new LinkedHashMap<>();
