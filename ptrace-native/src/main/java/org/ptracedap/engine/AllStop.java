@@ -52,6 +52,7 @@ final class AllStop {
         g.reason = reason;
         g.reasonTid = tid;
         g.reasonSignal = signal;
+        g.reasonAddress = 0;
         for (TracedProcess p : new ArrayList<>(g.members)) {
             if (p.mode == Mode.RUNNING) {
                 startPause(p);
@@ -77,7 +78,7 @@ final class AllStop {
             return;
         }
         g.mode = TracedGroup.Mode.PAUSED;
-        engine.emit(g, new TraceEvent.Stopped(g.leaderPid, g.reason, g.reasonTid, g.reasonSignal));
+        engine.emit(g, new TraceEvent.Stopped(g.leaderPid, g.reason, g.reasonTid, g.reasonSignal, g.reasonAddress));
         List<CompletableFuture<Void>> waiters = new ArrayList<>(g.pauseWaiters);
         g.pauseWaiters.clear();
         waiters.forEach(f -> f.complete(null));
@@ -96,11 +97,53 @@ final class AllStop {
         if (g.mode != TracedGroup.Mode.PAUSED) {
             return;
         }
+        if (reportPendingHit(g)) {
+            return;
+        }
         g.mode = TracedGroup.Mode.RUNNING;
         for (TracedProcess p : new ArrayList<>(g.members)) {
             resumeProcess(p);
         }
         engine.emit(g, new TraceEvent.Resumed(g.leaderPid));
+    }
+
+    /**
+     * A hit that waited while the group stopped for another is the next stop: reported now, instead
+     * of running (as gdb does) — each hit its own stop, in the order they came. One whose
+     * breakpoint was removed meanwhile is dropped: that thread runs the original instruction.
+     */
+    private boolean reportPendingHit(TracedGroup g) {
+        TracedThread t;
+        while ((t = g.pendingHits.poll()) != null) {
+            TracedProcess p = t.proc;
+            if (!t.hitPending || engine.table.thread(t.tid) != t || t.state() != State.STOPPED) {
+                continue;
+            }
+            t.hitPending = false;
+            if (p.sites == null || p.sites.at(t.hitAt) == null) {
+                continue;
+            }
+            g.reason = StopReason.BREAKPOINT;
+            g.reasonTid = t.tid;
+            g.reasonSignal = 0;
+            g.reasonAddress = t.hitAt;
+            engine.emit(g, new TraceEvent.Resumed(g.leaderPid));
+            engine.emit(g, new TraceEvent.Stopped(g.leaderPid, g.reason, g.reasonTid, 0, g.reasonAddress));
+            return true;
+        }
+        return false;
+    }
+
+    /** Thread {@code t}, stopped on the breakpoint at {@code address}, stops its whole group (the group runs). */
+    void stopForBreakpoint(TracedThread t, long address) {
+        TracedGroup g = t.proc.group;
+        if (g == null) {
+            startPause(t.proc); // a child on its way to a session of its own
+            return;
+        }
+        startGroupPause(g, StopReason.BREAKPOINT, t.tid, 0);
+        g.reasonAddress = address;
+        checkGroup(g);
     }
 
     /** A signal that the policy reports: thread {@code t} keeps it, and its whole group stops. */
@@ -160,8 +203,19 @@ final class AllStop {
         }
     }
 
-    /** Resumes a stopped thread; false if it turned out to be gone. */
+    /**
+     * Resumes a stopped thread (stepped off the breakpoint it hit, if it did); false if it turned
+     * out to be gone. A thread whose breakpoint handler has not answered yet stays stopped: the
+     * answer resumes it.
+     */
     boolean resumeThread(TracedThread t) {
+        if (t.deciding) {
+            return true;
+        }
+        if (t.hitAt != 0 && !engine.breakpoints.stepOff(t, false)) {
+            stopForBreakpoint(t, t.hitAt); // it must be stepped in place: the others stop first
+            return true;
+        }
         boolean listen = t.groupStop();
         int sig = t.resumed();
         try {
@@ -222,6 +276,11 @@ final class AllStop {
             return;
         }
         p.mode = Mode.RUNNING;
+        for (TracedThread t : new ArrayList<>(p.threads.values())) {
+            if (t.state() == State.STOPPED && t.hitAt != 0 && !t.deciding) {
+                engine.breakpoints.stepOff(t, true); // before any runs: one may have to be stepped in place
+            }
+        }
         for (TracedThread t : new ArrayList<>(p.threads.values())) {
             if (t.state() == State.STOPPED) {
                 resumeThread(t);

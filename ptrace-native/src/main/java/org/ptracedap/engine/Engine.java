@@ -22,7 +22,8 @@ import org.ptracedap.sys.WaitStatus;
  *   <li>here: what each wait status means — a stop (signal, ptrace event), an exec, a death;</li>
  *   <li>{@link AllStop}: pause, resume, and when a pause is complete;</li>
  *   <li>{@link Forks}: new threads and processes, in whichever order the kernel reports them;</li>
- *   <li>{@link Lifecycle}: attach, launch, detach, hand-over, kill.</li>
+ *   <li>{@link Lifecycle}: attach, launch, detach, hand-over, kill;</li>
+ *   <li>{@link Breakpoints}: int3s, their hits, and the way past them.</li>
  * </ul>
  *
  * <p>Threading: not thread-safe. Every method runs on the tracer thread ({@link Tracer}), or
@@ -45,6 +46,7 @@ public final class Engine {
     final AllStop allStop = new AllStop(this);
     final Forks forks = new Forks(this);
     final Lifecycle lifecycle = new Lifecycle(this);
+    final Breakpoints breakpoints = new Breakpoints(this);
 
     public Engine(Kernel kernel, EventSink sink) {
         this.kernel = kernel;
@@ -154,6 +156,34 @@ public final class Engine {
         lifecycle.killGroup(group(group), done);
     }
 
+    /**
+     * Writes an int3 at {@code address} of process {@code pid} of group {@code group}, running or
+     * not (through /proc/PID/mem: no thread stops for it). Throws TraceException saying why not.
+     */
+    public void insertBreakpoint(int group, int pid, long address) {
+        breakpoints.insert(member(group, pid), address);
+    }
+
+    /** Takes out the int3 at {@code address}; a thread that trapped on it meanwhile is not told of it. */
+    public void removeBreakpoint(int group, int pid, long address) {
+        breakpoints.remove(member(group, pid), address);
+    }
+
+    /** Who decides whether a breakpoint hit stops group {@code group}, and how its instructions are decoded. */
+    public void breakpoints(int group, BreakpointHandler handler, InstructionDecoder decoder) {
+        TracedGroup g = group(group);
+        g.breakpointHandler = handler;
+        g.decoder = decoder;
+    }
+
+    private TracedProcess member(int group, int pid) {
+        TracedProcess p = process(pid);
+        if (p.group != group(group)) {
+            throw new TraceException("process " + pid + " is not one of this session's");
+        }
+        return p;
+    }
+
     /** Continues a fork child handed over stopped (see {@link TraceEvent.ProcessHandedOver}) that no session took. */
     public void release(int handedOverChild) {
         lifecycle.release(handedOverChild, false);
@@ -176,7 +206,7 @@ public final class Engine {
         if (t.state() != State.STOPPED) {
             throw new TraceException("thread " + tid + " is not stopped");
         }
-        LiveTracee tracee = new LiveTracee(t.proc.pid, tid);
+        LiveTracee tracee = tracee(t);
         try {
             return work.inspect(tracee);
         } finally {
@@ -203,7 +233,7 @@ public final class Engine {
             if (t.state() != State.STOPPED || skip.contains(t.tid)) {
                 continue;
             }
-            LiveTracee tracee = new LiveTracee(pid, t.tid);
+            LiveTracee tracee = tracee(t);
             try {
                 results.put(t.tid, work.inspect(tracee));
             } catch (Exception e) {
@@ -215,14 +245,24 @@ public final class Engine {
         return results;
     }
 
-    /** A {@link Tracee} over the kernel, refusing every use once its inspection is over. */
-    private final class LiveTracee implements Tracee {
+    /** A {@link Tracee} for stopped thread {@code t}, valid until its {@code valid} is cleared. */
+    LiveTracee tracee(TracedThread t) {
+        return new LiveTracee(t.proc, t.tid);
+    }
+
+    /**
+     * A {@link Tracee} over the kernel, refusing every use once its inspection is over. Memory is
+     * the program's as it wrote it: our int3s read as the bytes they replaced.
+     */
+    final class LiveTracee implements Tracee {
+        private final TracedProcess proc;
         private final int pid;
         private final int tid;
         boolean valid = true;
 
-        LiveTracee(int pid, int tid) {
-            this.pid = pid;
+        LiveTracee(TracedProcess proc, int tid) {
+            this.proc = proc;
+            this.pid = proc.pid;
             this.tid = tid;
         }
 
@@ -262,13 +302,13 @@ public final class Engine {
         @Override
         public int read(long address, byte[] into) {
             check();
-            return kernel.readMemory(pid, address, into);
+            return breakpoints.read(proc, address, into);
         }
 
         @Override
         public void write(long address, byte[] bytes) {
             check();
-            kernel.writeMemory(pid, address, bytes);
+            breakpoints.write(proc, address, bytes);
         }
     }
 
@@ -342,6 +382,9 @@ public final class Engine {
     void onStop(TracedThread t, int status) {
         int sig = WaitStatus.stopSignal(status);
         int event = WaitStatus.event(status);
+        if (t.outOfLine) {
+            breakpoints.leaveSlot(t);
+        }
         switch (event) {
             case PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK -> {
                 int child = (int) eventMsg(t.tid);
@@ -358,7 +401,12 @@ public final class Engine {
                 allStop.held(t, 0, false);
             }
             case PTRACE_EVENT_EXEC -> onExec(t);
-            case PTRACE_EVENT_STOP -> allStop.held(t, 0, Signals.isStopSignal(sig) && t.state() != State.NEW);
+            case PTRACE_EVENT_STOP -> {
+                boolean groupStop = Signals.isStopSignal(sig) && t.state() != State.NEW;
+                if (groupStop || !breakpoints.trapPending(t)) {
+                    allStop.held(t, 0, groupStop);
+                }
+            }
             case 0 -> onSignal(t, sig);
             default -> allStop.held(t, 0, false); // PTRACE_EVENT_EXIT and others we do not ask for
         }
@@ -378,6 +426,9 @@ public final class Engine {
             allStop.held(t, sig, false); // the trampoline's business, not the user's
             return;
         }
+        if (sig == Signals.SIGTRAP && breakpoints.onTrap(t)) {
+            return; // a breakpoint of ours: never the program's signal
+        }
         if (sig == Signals.SIGCONT && p.ourSigconts > 0) {
             p.ourSigconts--;
             allStop.held(t, sig, false); // ours: delivered, not reported
@@ -396,6 +447,7 @@ public final class Engine {
     private void onUnknown(int tid, int status) {
         if (!WaitStatus.stopped(status)) {
             forks.forgetEarly(tid);
+            table.cleanBeforeDetach.remove(tid);
             if (table.reapExpected.remove(tid) || table.detachAtNextStop.remove(tid)) {
                 return;
             }
@@ -403,6 +455,10 @@ public final class Engine {
             return;
         }
         if (table.detachAtNextStop.remove(tid)) {
+            Integer parent = table.cleanBeforeDetach.remove(tid);
+            if (parent != null) {
+                breakpoints.cleanChild(table.process(parent), tid);
+            }
             detachQuietly(tid, 0);
             return;
         }
@@ -454,6 +510,7 @@ public final class Engine {
             reportExited(other, -1);
         }
         leader.execed();
+        breakpoints.execed(p);
         String path = kernel.exe(p.pid);
         if (path != null) {
             leader.name = kernel.comm(p.pid, p.pid);

@@ -78,6 +78,9 @@ final class Forks {
             engine.emit(p.group, new TraceEvent.ProcessForked(p.pid, parent.tid, child, kind, false));
             if (!table.detachedEarly.remove(child)) {
                 ThreadTable.remember(table.detachAtNextStop, child); // its first stop is on its way; let it go then
+                if (kind != ForkKind.VFORK) {
+                    table.cleanBeforeDetach.put(child, p.pid); // its copy of our int3s goes first
+                }
             }
             return;
         }
@@ -92,7 +95,8 @@ final class Forks {
         int parentPid = engine.kernel.statusInt(child, "PPid");
         TracedProcess parent = engine.table.process(parentPid);
         if (parent == null || parent.follow == FollowFork.PARENT) {
-            // Let the child go now; the fork event will find it in detachedEarly.
+            // Let the child go now, without our int3s; the fork event will find it in detachedEarly.
+            engine.breakpoints.cleanChild(parent, child);
             engine.detachQuietly(child, 0);
             ThreadTable.remember(engine.table.detachedEarly, child);
         } else {
@@ -123,6 +127,7 @@ final class Forks {
         }
         table.add(c);
         TracedThread main = table.addThread(c, child, parentTid, State.NEW, p.name);
+        engine.breakpoints.forked(p, c, kind == ForkKind.VFORK);
         engine.emit(p.group, new TraceEvent.ProcessForked(p.pid, parentTid, child, kind, true));
         engine.emit(c.group, new TraceEvent.ThreadStarted(child, child, parentTid, Origin.FORK, main.name));
         EarlyChild early = earlyChildren.remove(child);

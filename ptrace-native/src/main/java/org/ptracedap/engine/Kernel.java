@@ -18,6 +18,18 @@ public interface Kernel {
 
     void listen(int tid);
 
+    /** PTRACE_SINGLESTEP: the thread runs one instruction, then stops with SIGTRAP. */
+    void singleStep(int tid, int sig);
+
+    /**
+     * Waits (blocking) for the next wait status of {@code tid}, -1 if it is not ours: only for a
+     * stop due at once (the end of a single step); every other status comes to {@link Engine#onWaitStatus}.
+     */
+    int waitFor(int tid);
+
+    /** The process's memory mappings now ({@code /proc/PID/maps}), empty if it is gone. */
+    List<org.ptracedap.sys.MemoryMaps.Mapping> mappings(int pid);
+
     void detach(int tid, int sig);
 
     long eventMsg(int tid);

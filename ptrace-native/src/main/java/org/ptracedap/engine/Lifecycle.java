@@ -288,6 +288,7 @@ final class Lifecycle {
     /** The process is paused for a detach: let every thread go. */
     void finishDetach(TracedProcess p) {
         ThreadTable table = engine.table;
+        engine.breakpoints.detaching(p); // no int3 of ours stays behind
         for (TracedThread t : new ArrayList<>(p.threads.values())) {
             table.forget(t);
             if (t.state() == State.STOPPED && p.leaveStopped && t.tid == p.pid) {

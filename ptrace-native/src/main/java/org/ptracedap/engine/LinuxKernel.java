@@ -34,6 +34,9 @@ final class LinuxKernel implements Kernel {
     @Override public void interrupt(int tid) { ptrace.interrupt(tid); }
     @Override public void cont(int tid, int sig) { ptrace.cont(tid, sig); }
     @Override public void listen(int tid) { ptrace.listen(tid); }
+    @Override public void singleStep(int tid, int sig) { ptrace.singleStep(tid, sig); }
+    @Override public int waitFor(int tid) { return ptrace.waitFor(tid); }
+    @Override public List<org.ptracedap.sys.MemoryMaps.Mapping> mappings(int pid) { return org.ptracedap.sys.MemoryMaps.read(pid); }
     @Override public void detach(int tid, int sig) { ptrace.detach(tid, sig); }
     @Override public long eventMsg(int tid) { return ptrace.getEventMsg(tid); }
 

@@ -24,6 +24,8 @@ final class ThreadTable {
     final Set<Integer> reapExpected = new LinkedHashSet<>();
     /** Tids we let go of but which are not in a stop yet (fork children, vfork parents): detach at their next stop. */
     final Set<Integer> detachAtNextStop = new LinkedHashSet<>();
+    /** Fork children to let go at their first stop (see detachAtNextStop) → their parent: our int3s out of their memory first. */
+    final Map<Integer, Integer> cleanBeforeDetach = new HashMap<>();
     /** Fork children detached at their first stop, before the parent's fork event: that event must not detach again. */
     final Set<Integer> detachedEarly = new LinkedHashSet<>();
 

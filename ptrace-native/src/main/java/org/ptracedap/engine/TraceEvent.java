@@ -38,7 +38,9 @@ public sealed interface TraceEvent {
         /** A signal that the policy reports (the thread and signal are given). */
         SIGNAL,
         /** A launched program, before its first instruction. */
-        ENTRY
+        ENTRY,
+        /** A thread hit a breakpoint (the thread and the breakpoint's address are given). */
+        BREAKPOINT
     }
 
     /** How a new process came to be. */
@@ -57,10 +59,15 @@ public sealed interface TraceEvent {
 
     /**
      * Every thread of every process of the group {@code pid} is stopped (one event for the group).
-     * {@code tid}: the signalled thread (SIGNAL), the launched one (ENTRY), else 0; {@code signal}
-     * is 0 unless reason is SIGNAL.
+     * {@code tid}: the signalled thread (SIGNAL), the launched one (ENTRY), the one that hit a
+     * breakpoint (BREAKPOINT), else 0; {@code signal} is 0 unless reason is SIGNAL, {@code address}
+     * unless it is BREAKPOINT (the breakpoint's address).
      */
-    record Stopped(int pid, StopReason reason, int tid, int signal) implements TraceEvent {
+    record Stopped(int pid, StopReason reason, int tid, int signal, long address) implements TraceEvent {
+        public Stopped(int pid, StopReason reason, int tid, int signal) {
+            this(pid, reason, tid, signal, 0);
+        }
+
         public String signalName() {
             return Signals.name(signal);
         }

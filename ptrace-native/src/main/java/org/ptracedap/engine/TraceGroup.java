@@ -85,6 +85,28 @@ public final class TraceGroup {
     }
 
     /**
+     * Who decides at each breakpoint hit whether the group stops ({@link BreakpointHandler}: on the
+     * tracer thread, only the hitting thread stopped), and what decodes the instructions under
+     * breakpoints. Set before the first breakpoint.
+     */
+    public CompletableFuture<Void> breakpoints(BreakpointHandler handler, InstructionDecoder decoder) {
+        return tracer.breakpoints(id, handler, decoder);
+    }
+
+    /**
+     * Writes an int3 at each of {@code addresses} of process {@code pid}, running or stopped —
+     * no thread stops for it. Completes with the addresses refused and why (none: all in).
+     */
+    public CompletableFuture<java.util.Map<Long, String>> insertBreakpoints(int pid, java.util.Collection<Long> addresses) {
+        return tracer.insertBreakpoints(id, pid, addresses);
+    }
+
+    /** Takes the int3s at {@code addresses} of process {@code pid} out (a trap on one of them meanwhile is ours, never the program's). */
+    public CompletableFuture<Void> removeBreakpoints(int pid, java.util.Collection<Long> addresses) {
+        return tracer.removeBreakpoints(id, pid, addresses);
+    }
+
+    /**
      * Runs {@code work} on the tracer thread with stopped thread {@code tid} of this group; the
      * {@link Tracee} is valid only during the call. Fails fast if the thread is not stopped.
      */

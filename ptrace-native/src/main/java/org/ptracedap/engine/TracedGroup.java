@@ -26,6 +26,14 @@ final class TracedGroup {
     StopReason reason;
     int reasonTid;
     int reasonSignal;
+    /** The breakpoint of a BREAKPOINT stop. */
+    long reasonAddress;
+    /** Decides at each breakpoint hit whether the group stops (null: always). */
+    BreakpointHandler breakpointHandler;
+    /** Decodes the instructions under breakpoints (null: no breakpoints can be set). */
+    InstructionDecoder decoder;
+    /** Threads whose hit stops the group, in the order they hit, not yet reported (each becomes a stop of its own). */
+    final java.util.ArrayDeque<TracedThread> pendingHits = new java.util.ArrayDeque<>();
     boolean resumeWhenPaused;
     final List<CompletableFuture<Void>> pauseWaiters = new ArrayList<>();
     /** Complete when no member is left (a group detach or kill waits for this). */

@@ -34,6 +34,8 @@ final class TracedProcess {
     boolean announced = true;
     /** SIGCONTs of ours (after taking over a stopped process) to deliver without reporting. */
     int ourSigconts;
+    /** Our int3s in its memory; null until the first. */
+    Sites sites;
     /** The group it belongs to; null for a fork child being handed over to a session of its own. */
     TracedGroup group;
     /** A fork child to hand over to another tracer at its first stop: the group of its parent. */

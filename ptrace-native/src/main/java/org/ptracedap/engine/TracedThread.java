@@ -29,6 +29,16 @@ final class TracedThread {
     /** Reported exited already (a thread is reported exited exactly once). */
     boolean exitReported;
 
+    // breakpoints (see Breakpoints)
+    /** Its last stop was its own trap on the breakpoint here (rip back on it): step it off when it resumes; 0 if not. */
+    long hitAt;
+    /** That hit stops the group, and waits in its group's queue to be reported. */
+    boolean hitPending;
+    /** Stopped while the breakpoint handler decides about its hit: no resume touches it meanwhile. */
+    boolean deciding;
+    /** Continued into an out-of-line slot since its last stop: where it is must be told again at its next. */
+    boolean outOfLine;
+
     private State state;
     /** A signal it was stopped with, to deliver when it resumes. Never one of ours. */
     private int pendingSignal;
@@ -111,6 +121,10 @@ final class TracedThread {
     /** After exec the thread carries a new program: stopped at the exec event, exit not yet reported. */
     void execed() {
         exitReported = false;
+        hitAt = 0;
+        hitPending = false;
+        deciding = false;
+        outOfLine = false;
         pendingSignal = 0;
         groupStop = false;
         set(State.STOPPED, false);

@@ -240,6 +240,36 @@ public final class Tracer implements AutoCloseable {
         });
     }
 
+    CompletableFuture<Map<Long, String>> insertBreakpoints(int group, int pid, java.util.Collection<Long> addresses) {
+        return call(() -> {
+            Map<Long, String> refused = new java.util.LinkedHashMap<>();
+            for (long a : addresses) {
+                try {
+                    engine.insertBreakpoint(group, pid, a);
+                } catch (TraceException e) {
+                    refused.put(a, e.getMessage());
+                }
+            }
+            return refused;
+        });
+    }
+
+    CompletableFuture<Void> removeBreakpoints(int group, int pid, java.util.Collection<Long> addresses) {
+        return call(() -> {
+            for (long a : addresses) {
+                engine.removeBreakpoint(group, pid, a);
+            }
+            return null;
+        });
+    }
+
+    CompletableFuture<Void> breakpoints(int group, BreakpointHandler handler, InstructionDecoder decoder) {
+        return call(() -> {
+            engine.breakpoints(group, handler, decoder);
+            return null;
+        });
+    }
+
     <T> CompletableFuture<T> inspect(int group, int tid, Inspection<T> work) {
         return call(() -> engine.inspect(group, tid, work));
     }

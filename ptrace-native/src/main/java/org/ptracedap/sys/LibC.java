@@ -35,6 +35,7 @@ public final class LibC {
     public static final int PTRACE_TRACEME = 0;
     public static final int PTRACE_PEEKDATA = 2;
     public static final int PTRACE_CONT = 7;
+    public static final int PTRACE_SINGLESTEP = 9;
     public static final int PTRACE_KILL = 8;
     public static final int PTRACE_GETREGS = 12;
     public static final int PTRACE_SETREGS = 13;

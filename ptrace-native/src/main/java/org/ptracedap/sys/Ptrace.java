@@ -54,6 +54,16 @@ public final class Ptrace {
         }
     }
 
+    /** Resumes a tracee for one instruction (it stops with SIGTRAP after it), delivering {@code sig} (0 for none). */
+    public void singleStep(int tid, int sig) {
+        checkThread();
+        try {
+            LibC.ptrace(LibC.PTRACE_SINGLESTEP, tid, 0, sig);
+        } catch (LastErrorException e) {
+            throw fail("PTRACE_SINGLESTEP", tid, e);
+        }
+    }
+
     /** Lets a tracee in group-stop stay stopped for job control, but wake up for SIGCONT and traps. */
     public void listen(int tid) {
         checkThread();
@@ -280,6 +290,26 @@ public final class Ptrace {
                     return -1;
                 }
                 throw new SyscallException("waitpid", e.getErrorCode());
+            }
+        }
+    }
+
+    /**
+     * {@code waitpid(tid, &status, __WALL)}, blocking: the next status of {@code tid} (also in
+     * {@link #lastStatus()}), -1 if it is not ours to wait for. Only for a stop due at once (the
+     * end of a single step): every other status comes through {@link #pollWait()}.
+     */
+    public int waitFor(int tid) {
+        checkThread();
+        while (true) {
+            try {
+                LibC.waitpid(tid, status, LibC.__WALL);
+                return status[0];
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == LibC.EINTR) {
+                    continue;
+                }
+                return -1;
             }
         }
     }

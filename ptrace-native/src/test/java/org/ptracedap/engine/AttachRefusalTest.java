@@ -38,6 +38,9 @@ class AttachRefusalTest {
         @Override public void interrupt(int tid) { throw new AssertionError("not attached"); }
         @Override public void cont(int tid, int sig) { throw new AssertionError("not attached"); }
         @Override public void listen(int tid) { throw new AssertionError("not attached"); }
+        @Override public void singleStep(int tid, int sig) { throw new AssertionError("not attached"); }
+        @Override public int waitFor(int tid) { throw new AssertionError("not attached"); }
+        @Override public List<org.ptracedap.sys.MemoryMaps.Mapping> mappings(int pid) { return List.of(); }
         @Override public void detach(int tid, int sig) { throw new AssertionError("not attached"); }
         @Override public long eventMsg(int tid) { return 0; }
         @Override public void kill(int pid, int sig) { throw new AssertionError("no kill"); }

@@ -74,6 +74,25 @@ final class ScriptedKernel implements Kernel {
     @Override public void interrupt(int tid) { request("interrupt", tid); calls.add("interrupt " + tid); }
     @Override public void cont(int tid, int sig) { request("cont", tid); calls.add("cont " + tid + " " + sig); }
     @Override public void listen(int tid) { request("listen", tid); calls.add("listen " + tid); }
+    @Override public void singleStep(int tid, int sig) { request("singlestep", tid); calls.add("singlestep " + tid + " " + sig); }
+
+    /** Statuses that {@link #waitFor} returns, by tid, in order (a single step's end). */
+    final Map<Integer, java.util.ArrayDeque<Integer>> waitStatuses = new HashMap<>();
+
+    @Override
+    public int waitFor(int tid) {
+        calls.add("waitfor " + tid);
+        java.util.ArrayDeque<Integer> q = waitStatuses.get(tid);
+        return q == null || q.isEmpty() ? -1 : q.poll();
+    }
+
+    /** The mappings {@link #mappings} answers. */
+    final List<org.ptracedap.sys.MemoryMaps.Mapping> maps = new ArrayList<>();
+
+    @Override
+    public List<org.ptracedap.sys.MemoryMaps.Mapping> mappings(int pid) {
+        return maps;
+    }
     @Override public void detach(int tid, int sig) { request("detach", tid); calls.add("detach " + tid + " " + sig); }
 
     @Override

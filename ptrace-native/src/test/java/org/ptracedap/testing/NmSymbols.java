@@ -39,6 +39,20 @@ public final class NmSymbols {
         }
     }
 
+    /** The link-time address of the function or object {@code name} (the global one if several); IllegalArgumentException if none. */
+    public long address(String name) {
+        Symbol found = null;
+        for (Symbol s : symbols) {
+            if (s.name.equals(name) && (found == null || s.global && !found.global)) {
+                found = s;
+            }
+        }
+        if (found == null) {
+            throw new IllegalArgumentException("no symbol " + name);
+        }
+        return found.address;
+    }
+
     /** The symbol hook for a process that loaded the binary {@code bias} bytes from its link-time addresses. */
     public LongFunction<String> at(long bias) {
         return address -> {

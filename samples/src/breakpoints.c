@@ -1,0 +1,110 @@
+/*
+ * breakpoints - the breakpoint tests' debuggee: THREADS threads each call hot() CALLS times,
+ * so a breakpoint (or logpoint, or false condition) in hot() is hit THREADS x CALLS times.
+ *
+ * What it does: main prints "ready" and then waits for a line on stdin (so that a test can
+ *   set its breakpoints before anything runs; with "-" as the third argument it does not wait).
+ *   It starts THREADS workers; worker t calls hot(t, i) for i = 0..CALLS-1 and sums what it
+ *   returns.  When all are joined, main prints "checksum S expected E" and exits 0 if S == E
+ *   (each call is computed once: a hit stepped over twice, or skipped, breaks the sum), else 1.
+ *   With CALLS 0 the workers call hot() forever, sleeping 1 ms between calls (for attach tests:
+ *   then main never reads stdin and never exits by itself).
+ *
+ *   Lines the tests find by their marker comments (BP:name):
+ *     hot's first line of code after its prologue, a line in its body, a comment line
+ *     (no code: a breakpoint there moves to the next line with code), a loop whose line
+ *     has several rows at -O2, and twice(): an always_inline function with a copy in
+ *     hot() and one in main().
+ *
+ * Built twice: bin/breakpoints (-O2) and bin/breakpoints_O0 (-O0).
+ *
+ *   With PAUSE_US, each worker sleeps that long after each call (a run that lasts, to attach to).
+ *
+ * Usage: breakpoints [THREADS=8] [CALLS=2000] [-|wait] [PAUSE_US=0]
+ * Output: "ready", then "checksum S expected E".  Exit 0 if they match, 1 if not, 2 on error.
+ */
+#include "common.h"
+
+#define MAX_THREADS 64
+#define USAGE "usage: breakpoints [THREADS=8] [CALLS=2000] [-|wait] [PAUSE_US=0]"
+
+static long calls_per_thread;
+static volatile long results[MAX_THREADS];
+static volatile int spin_forever;
+static long pause_us;
+
+static inline __attribute__((always_inline)) long twice(long x)
+{
+    long doubled = x * 2; /* BP:twice */
+    return doubled;
+}
+
+__attribute__((noinline)) long hot(int thread, long i)
+{
+    long value = thread * 100000L + i; /* BP:hot-first */
+    /* BP:nocode: a comment, no code on this line */
+    value = twice(value) + 1; /* BP:hot-body */
+    return value;
+}
+
+__attribute__((noinline)) long mix(const long *values, int n)
+{
+    long sum = 0;
+    for (int k = 0; k < n; k++) /* BP:loop */
+        sum += values[k] * (k + 1);
+    return sum;
+}
+
+static void *worker(void *arg)
+{
+    int t = (int) (long) arg;
+    long sum = 0;
+    for (long i = 0; spin_forever || i < calls_per_thread; i++) {
+        sum += hot(t, i);
+        if (spin_forever)
+            sleep_ms(1);
+        else if (pause_us)
+            usleep(pause_us);
+    }
+    results[t] = sum;
+    return NULL;
+}
+
+static long expected(int t)
+{
+    long sum = 0;
+    for (long i = 0; i < calls_per_thread; i++)
+        sum += (t * 100000L + i) * 2 + 1;
+    return sum;
+}
+
+int main(int argc, char **argv)
+{
+    sample_init("breakpoints");
+    int threads = (int) parse_arg(argc, argv, 1, 8, 1, MAX_THREADS, USAGE);
+    calls_per_thread = parse_arg(argc, argv, 2, 2000, 0, 100000000L, USAGE);
+    int wait_for_line = !(argc > 3 && strcmp(argv[3], "-") == 0);
+    pause_us = parse_arg(argc, argv, 4, 0, 0, 1000000, USAGE);
+    spin_forever = calls_per_thread == 0;
+    long seed[4] = { 1, 2, 3, (long) twice(threads) };
+    printf("ready %ld\n", mix(seed, 4));
+    if (wait_for_line && !spin_forever) {
+        char line[64];
+        if (!fgets(line, sizeof line, stdin))
+            line[0] = 0;
+    }
+    pthread_t tids[MAX_THREADS];
+    for (int t = 0; t < threads; t++) {
+        int err = pthread_create(&tids[t], NULL, worker, (void *) (long) t);
+        if (err)
+            die_err("pthread_create", err);
+    }
+    long sum = 0, want = 0;
+    for (int t = 0; t < threads; t++) {
+        pthread_join(tids[t], NULL);
+        sum += results[t];
+        want += expected(t);
+    }
+    printf("checksum %ld expected %ld\n", sum, want);
+    return sum == want ? 0 : EXIT_CHECK_FAILED;
+}
