@@ -173,10 +173,18 @@ final class ScriptedKernel implements Kernel {
         return this;
     }
 
+    /** What {@link #signalInfo} says of a thread's signal ({@link #siginfo}); all zero if nothing was given. */
+    private final Map<Integer, SignalInfo> siginfo = new HashMap<>();
+
+    ScriptedKernel siginfo(int tid, SignalInfo info) {
+        siginfo.put(tid, info);
+        return this;
+    }
+
     @Override
     public SignalInfo signalInfo(int tid) {
         calls.add("getsiginfo " + tid);
-        return new SignalInfo(0, 0, 0, 0, 0);
+        return siginfo.getOrDefault(tid, new SignalInfo(0, 0, 0, 0, 0));
     }
 
     @Override
