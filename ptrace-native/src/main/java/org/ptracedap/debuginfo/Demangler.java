@@ -84,6 +84,18 @@ public final class Demangler {
         return s;
     }
 
+    /**
+     * The parameter list of a demangled C++ function ({@code (int, double)} of {@code
+     * ns::f(int, double) const}), or null when the name has none (a C name, a mangled name
+     * left as it is).
+     */
+    static String parameterList(String demangled) {
+        String s = demangled.strip();
+        int close = s.lastIndexOf(')');
+        int open = close < 0 ? -1 : matchingOpen(s, close);
+        return open <= 0 ? null : s.substring(open, close + 1);
+    }
+
     /** The index of the bracket that opens the one closing at {@code close}, or -1. */
     private static int matchingOpen(String s, int close) {
         int depth = 0;

@@ -447,6 +447,46 @@ public final class LibDw {
 
 
 
+    // ---- where a breakpoint goes (BreakpointSites): line flags, ranges, functions and their inlined copies, code bytes
+
+    public static final int DW_TAG_imported_declaration = 0x08;
+    public static final int DW_TAG_label = 0x0a;
+    public static final int DW_TAG_imported_module = 0x3a;
+    public static final int DW_AT_decl_file = 0x3a;
+    public static final int DW_AT_inline = 0x20;
+    public static final int DW_FORM_data4 = 0x06;
+    public static final int DW_FORM_data8 = 0x07;
+    public static final int DW_FORM_sec_offset = 0x17;
+    public static final int DW_FORM_loclistx = 0x22;
+
+    /** {@code int (*callback)(Dwarf_Die *, void *)} of dwarf_getfuncs and dwarf_func_inline_instances: DWARF_CB_OK or DWARF_CB_ABORT; the DIE lives for the call only. */
+    public interface DieCallback extends Callback {
+        int invoke(Pointer die, Pointer arg);
+    }
+
+    /** {@code int dwarf_lineprologueend(Dwarf_Line *, bool *flagp)}: the row is where the function's prologue ends (DW_LNS_set_prologue_end); 0 on success. */
+    public static native int dwarf_lineprologueend(Pointer line, com.sun.jna.ptr.ByteByReference flag);
+
+    /**
+     * {@code ptrdiff_t dwarf_ranges(Dwarf_Die *die, ptrdiff_t offset, Dwarf_Addr *basep, Dwarf_Addr *startp, Dwarf_Addr *endp)}:
+     * the DIE's address range after {@code offset} (0: its first, as listed; without bias) in
+     * {@code [*startp, *endp)}; the offset of the next, 0 after the last, -1 on error.
+     */
+    public static native long dwarf_ranges(Pointer die, long offset, LongByReference base, LongByReference start, LongByReference end);
+
+    /** {@code ptrdiff_t dwarf_getfuncs(Dwarf_Die *cudie, callback, void *arg, ptrdiff_t offset)}: calls back for each DW_TAG_subprogram of the CU (0: all visited). */
+    public static native long dwarf_getfuncs(Pointer cudie, DieCallback callback, Pointer arg, long offset);
+
+    /**
+     * {@code int dwarf_func_inline_instances(Dwarf_Die *func, callback, void *arg)}: calls back for
+     * each DW_TAG_inlined_subroutine of {@code func}'s CU whose abstract origin it is (whatever its
+     * DW_AT_inline says: GCC writes "declared inline but not inlined", 2, for functions it did inline).
+     */
+    public static native int dwarf_func_inline_instances(Pointer func, DieCallback callback, Pointer arg);
+
+    /** libelf's {@code Elf_Data *elf_getdata(Elf_Scn *, Elf_Data *)}: the section's bytes (Elf_Data: d_buf at 0, d_size at 16; d_buf NULL for SHT_NOBITS). */
+    public static native Pointer elf_getdata(Pointer section, Pointer data);
+
     /** {@code Dwarf *dwarf_cu_getdwarf(Dwarf_CU *)}. */
     public static native Pointer dwarf_cu_getdwarf(Pointer cu);
 }

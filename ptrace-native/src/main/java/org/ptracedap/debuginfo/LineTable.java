@@ -114,6 +114,55 @@ final class LineTable {
                 Arrays.copyOf(statement, kept), Arrays.copyOf(end, kept));
     }
 
+    /**
+     * The address where the code of {@code pc}'s row ends: the next kept row's address above
+     * {@code pc} (gdb's {@code find_pc_sect_line} end of range), or -1 when there is none.
+     */
+    long nextAddress(long pc) {
+        int lo = 0;
+        int hi = address.length - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(address[mid], pc) > 0) {
+                found = mid;
+                hi = mid - 1;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return found < 0 ? -1 : address[found];
+    }
+
+    private java.util.Map<String, FileLines> byFile;
+
+    /**
+     * The kept rows split by source file (its name as libdw gives it), as gdb's line tables of
+     * one CU's symtabs — the tables a breakpoint on a line searches ({@link FileLines}). Built
+     * when first asked.
+     */
+    java.util.Map<String, FileLines> byFile() {
+        if (byFile == null) {
+            FileLines.Builder builder = new FileLines.Builder();
+            IntByReference v = new IntByReference();
+            ByteByReference flag = new ByteByReference();
+            for (int k = 0; k < index.length; k++) {
+                if (end[k]) {
+                    builder.endSequence(address[k]);
+                    continue;
+                }
+                Pointer row = LibDw.dwarf_onesrcline(lines, index[k]);
+                LibDw.dwarf_lineno(row, v);
+                int line = v.getValue();
+                int column = LibDw.dwarf_linecol(row, v) == 0 ? v.getValue() : 0;
+                boolean prologueEnd = LibDw.dwarf_lineprologueend(row, flag) == 0 && flag.getValue() != 0;
+                builder.row(LibDw.dwarf_linesrc(row, null, null), address[k], line, column, statement[k], prologueEnd);
+            }
+            byFile = builder.build();
+        }
+        return byFile;
+    }
+
     /** The row for {@code pc} as gdb finds it (a {@code Dwarf_Line *}), or null when no row covers it. */
     Pointer rowAt(long pc) {
         int lo = 0;

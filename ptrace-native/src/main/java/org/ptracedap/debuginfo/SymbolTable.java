@@ -12,6 +12,7 @@ import com.sun.jna.ptr.LongByReference;
 final class SymbolTable {
     private SymbolTable() {}
 
+    static final int STT_NOTYPE = 0;
     static final int STT_OBJECT = 1;
     static final int STT_FUNC = 2;
     static final int STT_GNU_IFUNC = 10;

@@ -76,7 +76,7 @@ public final class Symbols implements AutoCloseable {
     private final Map<Long, List<Pointer>> cusByModule = new HashMap<>();
 
     /** The CU of {@code module} whose ranges cover {@code at} (sets {@code bias}), found by walking them all; null if none. */
-    private Pointer cuCovering(Pointer module, long at, LongByReference bias) {
+    Pointer cuCovering(Pointer module, long at, LongByReference bias) {
         List<Pointer> cus = cusByModule.computeIfAbsent(Pointer.nativeValue(module), k -> {
             List<Pointer> all = new ArrayList<>();
             LongByReference b = new LongByReference();
@@ -397,7 +397,7 @@ public final class Symbols implements AutoCloseable {
                             break;
                         }
                         // the caller's place is where this copy was inlined
-                        file = normalise(cu, callFile(cu, die, attr));
+                        file = normalise(cu, fileAttribute(cu, die, LibDw.DW_AT_call_file, attr));
                         line = (int) udata(die, LibDw.DW_AT_call_line, attr);
                         column = (int) udata(die, LibDw.DW_AT_call_column, attr);
                     }
@@ -507,8 +507,9 @@ public final class Symbols implements AutoCloseable {
         return a != null && LibDw.dwarf_formudata(a, v) == 0 ? v.getValue() : 0;
     }
 
-    private String callFile(Pointer cu, Pointer die, Memory attr) {
-        Pointer a = LibDw.dwarf_attr_integrate(die, LibDw.DW_AT_call_file, attr);
+    /** The file a DIE's file attribute ({@code DW_AT_call_file}, {@code DW_AT_decl_file}) names, as the CU's file table has it; null if none. */
+    String fileAttribute(Pointer cu, Pointer die, int attribute, Memory attr) {
+        Pointer a = LibDw.dwarf_attr_integrate(die, attribute, attr);
         LongByReference index = new LongByReference();
         if (a == null || LibDw.dwarf_formudata(a, index) != 0) {
             return null;
@@ -521,14 +522,14 @@ public final class Symbols implements AutoCloseable {
     }
 
     /** The line table of a CU (read once), null if it has none. */
-    private LineTable lineTable(Pointer cu) {
+    LineTable lineTable(Pointer cu) {
         return lineTables.computeIfAbsent(Pointer.nativeValue(cu), k -> java.util.Optional.ofNullable(LineTable.of(cu))).orElse(null);
     }
 
     private final Map<Long, Boolean> assembledCus = new HashMap<>();
 
     /** Was this CU written by the assembler (GNU as names its functions from .type symbols)? */
-    private boolean assembled(Pointer cu) {
+    boolean assembled(Pointer cu) {
         return assembledCus.computeIfAbsent(Pointer.nativeValue(cu), k -> {
             String producer = string(cu, LibDw.DW_AT_producer, new Memory(LibDw.DWARF_ATTRIBUTE_SIZE));
             return producer != null && producer.startsWith("GNU AS");
@@ -536,7 +537,7 @@ public final class Symbols implements AutoCloseable {
     }
 
     /** An absolute, normalised path for a file the CU names (relative names are under its compilation directory). */
-    private String normalise(Pointer cu, String file) {
+    String normalise(Pointer cu, String file) {
         if (file == null) {
             return null;
         }
@@ -552,6 +553,20 @@ public final class Symbols implements AutoCloseable {
             }
         }
         return p.normalize().toString();
+    }
+
+    private BreakpointSites breakpointSites;
+
+    /**
+     * Where breakpoints go in this process's code, as gdb places them: by source line or by
+     * function name. Read from these symbols' modules (a dlopen needs new Symbols) and usable
+     * until they are closed.
+     */
+    public BreakpointSites breakpointSites() {
+        if (breakpointSites == null) {
+            breakpointSites = new BreakpointSites(this, session.dwfl);
+        }
+        return breakpointSites;
     }
 
     @Override
