@@ -130,7 +130,7 @@ describe('error responses', () => {
         await c.close();
     });
 
-    it('malformed frames are survived; breakpoints are answered unverified, with a reason', async () => {
+    it('malformed frames are survived; breakpoints before a program are answered unverified, with a reason', async () => {
         const c = await startClient();
         await initialized(c);
         c.writeRaw(frame('{this is not json'));
@@ -138,7 +138,7 @@ describe('error responses', () => {
         const r = await c.setBreakpointsRequest({ source: { path: '/tmp/x.c' }, breakpoints: [{ line: 3 }] });
         const b = r.body.breakpoints[0];
         assert.strictEqual(b.verified, false);
-        assert.match(b.message ?? '', /does not support breakpoints yet/);
+        assert.match(b.message ?? '', /the program is not running yet: the breakpoint is set when it starts/);
         const fn = await c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'main' }] });
         assert.strictEqual(fn.body.breakpoints[0].verified, false);
         await c.setExceptionBreakpointsRequest({ filters: [] });

@@ -32,6 +32,10 @@ import org.eclipse.lsp4j.debug.SetBreakpointsArguments;
 import org.eclipse.lsp4j.debug.SetBreakpointsResponse;
 import org.eclipse.lsp4j.debug.SetExceptionBreakpointsArguments;
 import org.eclipse.lsp4j.debug.SetExceptionBreakpointsResponse;
+import org.eclipse.lsp4j.debug.BreakpointLocationsArguments;
+import org.eclipse.lsp4j.debug.BreakpointLocationsResponse;
+import org.eclipse.lsp4j.debug.SetInstructionBreakpointsArguments;
+import org.eclipse.lsp4j.debug.SetInstructionBreakpointsResponse;
 import org.eclipse.lsp4j.debug.SetFunctionBreakpointsArguments;
 import org.eclipse.lsp4j.debug.SetFunctionBreakpointsResponse;
 import org.eclipse.lsp4j.debug.StackTraceArguments;
@@ -69,7 +73,7 @@ public final class DapServer implements IDebugProtocolServer {
     private final ExecutionHandler execution;
     private final StackHandler stack;
     private final VariablesHandler variables;
-    private final BreakpointsHandler breakpoints = new BreakpointsHandler();
+    private final BreakpointsHandler breakpoints;
     private final MemoryHandler memory;
     private final ExceptionHandler exceptions;
     private final DisassembleHandler disassembly;
@@ -85,6 +89,7 @@ public final class DapServer implements IDebugProtocolServer {
         this.exceptions = new ExceptionHandler(session);
         this.disassembly = new DisassembleHandler(session);
         this.modules = new ModulesHandler(session);
+        this.breakpoints = new BreakpointsHandler(session);
     }
 
     /** What initialize announces: each handler declares the capabilities it provides, and only those. */
@@ -120,6 +125,8 @@ public final class DapServer implements IDebugProtocolServer {
     @Override public CompletableFuture<WriteMemoryResponse> writeMemory(WriteMemoryArguments a) { return memory.writeMemory(a); }
     @Override public CompletableFuture<SetBreakpointsResponse> setBreakpoints(SetBreakpointsArguments a) { return breakpoints.setBreakpoints(a); }
     @Override public CompletableFuture<SetFunctionBreakpointsResponse> setFunctionBreakpoints(SetFunctionBreakpointsArguments a) { return breakpoints.setFunctionBreakpoints(a); }
+    @Override public CompletableFuture<BreakpointLocationsResponse> breakpointLocations(BreakpointLocationsArguments a) { return breakpoints.breakpointLocations(a); }
+    @Override public CompletableFuture<SetInstructionBreakpointsResponse> setInstructionBreakpoints(SetInstructionBreakpointsArguments a) { return breakpoints.setInstructionBreakpoints(a); }
     @Override public CompletableFuture<SetExceptionBreakpointsResponse> setExceptionBreakpoints(SetExceptionBreakpointsArguments a) { return breakpoints.setExceptionBreakpoints(a); }
 
     /** What a disconnect without arguments does (attached: detach; launched: kill), for a client that left. */

@@ -37,7 +37,8 @@ import org.ptracedap.engine.Tracer;
  * {@code ptrace-dap demo}: the adapter and a headless DAP client in one process, over pipes,
  * running a bundled sample and printing a live transcript — threads appearing and exiting while
  * it runs, a pause that lists every thread with its name, its top frame and its call chain (and
- * the line of the sample's own source it is at), continue, exit code.
+ * the line of the sample's own source it is at), continue, a conditional breakpoint hit once
+ * (with the value its condition tested), a logpoint printing as threads leave, exit code.
  *
  * <p>Threads: the adapter serves on its own thread; LSP4J calls the client's event methods on
  * its reader thread; the main thread drives the requests.
@@ -81,8 +82,10 @@ final class DemoCommand {
         dap.initialize(init).get(TIMEOUT, TimeUnit.SECONDS);
         out.println("-> initialize            <- capabilities; initialized");
         dap.launch(Map.of("program", sample.toString(), "args", programArgs)).get(TIMEOUT, TimeUnit.SECONDS);
+        out.println("-> launch");
+        setBreakpoints(dap, sample, out);
         dap.configurationDone(new ConfigurationDoneArguments()).get(TIMEOUT, TimeUnit.SECONDS);
-        out.println("-> launch, configurationDone: running");
+        out.println("-> configurationDone: running");
 
         client.started.await(TIMEOUT, TimeUnit.SECONDS);
         int pid = client.pid;
@@ -116,6 +119,21 @@ final class DemoCommand {
         cont.setThreadId(pid);
         dap.continue_(cont).get(TIMEOUT, TimeUnit.SECONDS);
 
+        client.breakpointHit.await(TIMEOUT, TimeUnit.SECONDS);
+        int hit = client.hitThread;
+        StackTraceArguments st = new StackTraceArguments();
+        st.setThreadId(hit);
+        org.eclipse.lsp4j.debug.StackFrame top = dap.stackTrace(st).get(TIMEOUT, TimeUnit.SECONDS).getStackFrames()[0];
+        org.eclipse.lsp4j.debug.EvaluateArguments eval = new org.eclipse.lsp4j.debug.EvaluateArguments();
+        eval.setExpression("number");
+        eval.setFrameId(top.getId());
+        eval.setContext("watch");
+        String number = dap.evaluate(eval).get(TIMEOUT, TimeUnit.SECONDS).getResult();
+        out.println("   thread " + hit + " is at " + top.getName() + " (" + top.getSource().getName() + ":" + top.getLine()
+                + "), number = " + number);
+        out.println("-> continue");
+        dap.continue_(cont).get(TIMEOUT, TimeUnit.SECONDS);
+
         boolean ended = client.terminated.await(TIMEOUT, TimeUnit.SECONDS);
         dap.disconnect(new DisconnectArguments()).get(TIMEOUT, TimeUnit.SECONDS);
         out.println("-> disconnect");
@@ -124,6 +142,37 @@ final class DemoCommand {
                 + " exit code=" + client.exitCode);
         out.flush();
         return ended && client.exitCode == 0 && client.threadsStarted.get() == client.threadsExited.get() ? 0 : 1;
+    }
+
+    /**
+     * On the line of the sample that prints "thread N started" (found in its source): a breakpoint
+     * that stops only for thread 6, and a logpoint that prints for every thread.
+     */
+    private static void setBreakpoints(IDebugProtocolServer dap, Path sample, PrintStream out) throws Exception {
+        Path source = sample.getParent().getParent().resolve("src").resolve("chapter_threads.c");
+        List<String> lines = Files.readAllLines(source);
+        int started = 0;
+        for (int i = 0; i < lines.size() && started == 0; i++) {
+            if (lines.get(i).contains("thread %ld started")) {
+                started = i + 1;
+            }
+        }
+        org.eclipse.lsp4j.debug.SetBreakpointsArguments sb = new org.eclipse.lsp4j.debug.SetBreakpointsArguments();
+        org.eclipse.lsp4j.debug.Source s = new org.eclipse.lsp4j.debug.Source();
+        s.setPath(source.toString());
+        sb.setSource(s);
+        org.eclipse.lsp4j.debug.SourceBreakpoint conditional = new org.eclipse.lsp4j.debug.SourceBreakpoint();
+        conditional.setLine(started);
+        conditional.setCondition("number == 6");
+        org.eclipse.lsp4j.debug.SourceBreakpoint logpoint = new org.eclipse.lsp4j.debug.SourceBreakpoint();
+        logpoint.setLine(started);
+        logpoint.setLogMessage("logpoint: thread {number} starts, tid {tid}");
+        sb.setBreakpoints(new org.eclipse.lsp4j.debug.SourceBreakpoint[] {conditional, logpoint});
+        out.println("-> setBreakpoints chapter_threads.c:" + started + ": a breakpoint if number == 6, and a logpoint");
+        for (org.eclipse.lsp4j.debug.Breakpoint b : dap.setBreakpoints(sb).get(TIMEOUT, TimeUnit.SECONDS).getBreakpoints()) {
+            out.println("<- breakpoint " + b.getId() + (b.isVerified() ? " verified at line " + b.getLine()
+                    : " not set: " + b.getMessage()));
+        }
     }
 
     /** Where the samples are: next to the launcher script, or found from the jar's location. */
@@ -150,6 +199,8 @@ final class DemoCommand {
         /** Four threads besides main have started: time to pause. */
         final CountDownLatch started = new CountDownLatch(5);
         final CountDownLatch stopped = new CountDownLatch(1);
+        final CountDownLatch breakpointHit = new CountDownLatch(1);
+        volatile int hitThread;
         final CountDownLatch terminated = new CountDownLatch(1);
         private final List<String> pending = new ArrayList<>();
 
@@ -175,8 +226,15 @@ final class DemoCommand {
 
         @Override
         public void stopped(StoppedEventArguments args) {
-            out.println("<- stopped: reason " + args.getReason() + ", all threads stopped: " + args.getAllThreadsStopped());
-            stopped.countDown();
+            out.println("<- stopped: reason " + args.getReason() + ", all threads stopped: " + args.getAllThreadsStopped()
+                    + (args.getHitBreakpointIds() != null && args.getHitBreakpointIds().length > 0
+                    ? ", thread " + args.getThreadId() + ", breakpoint " + args.getHitBreakpointIds()[0] : ""));
+            if ("breakpoint".equals(args.getReason())) {
+                hitThread = args.getThreadId();
+                breakpointHit.countDown();
+            } else {
+                stopped.countDown();
+            }
         }
 
         @Override

@@ -11,7 +11,7 @@ import org.ptracedap.sys.WaitStatus;
 /** {@code ptrace-dap demo}, the README's first command, from the packaged jar. */
 class DemoIT {
     @Test
-    void demoShowsThreadsLiveAPauseWithTopFramesAndTheExitCode() throws Exception {
+    void demoShowsThreadsLiveAPauseWithTopFramesABreakpointALogpointAndTheExitCode() throws Exception {
         try (Sample demo = Sample.run(System.getProperty("java.home") + "/bin/java",
                 List.of("java", "-jar", System.getProperty("ptracedap.jar"), "demo"))) {
             int status = demo.awaitExit();
@@ -25,6 +25,13 @@ class DemoIT {
             assertTrue(out.contains("<- thread exited tid"), out);
             assertTrue(out.contains("<- exited: code 0"), out);
             assertTrue(out.contains("summary: threads started=9 exited=9 exit code=0"), out);
+            // a conditional breakpoint stops once, for thread 6; a logpoint on the same line prints for each thread once
+            assertTrue(Pattern.compile("<- breakpoint 1 verified at line \\d+").matcher(out).find(), out);
+            assertEquals(1, Pattern.compile("<- stopped: reason breakpoint").matcher(out).results().count(), out);
+            assertTrue(Pattern.compile("is at thread_main \\(chapter_threads\\.c:\\d+\\), number = 6").matcher(out).find(), out);
+            for (int n = 1; n <= 8; n++) {
+                assertEquals(1, Pattern.compile("logpoint: thread " + n + " starts, tid \\d+").matcher(out).results().count(), out);
+            }
             int pause = out.indexOf("-> pause");
             int firstExit = out.indexOf("<- thread exited");
             assertTrue(out.indexOf("<- thread started") < pause && pause < firstExit,

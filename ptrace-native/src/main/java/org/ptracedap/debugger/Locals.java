@@ -38,6 +38,18 @@ public final class Locals {
 
     /** The variables of logical frame {@code level} of stopped thread {@code tid} of process {@code pid}. */
     public CompletableFuture<Frame> of(int pid, int tid, int level) {
+        return located(pid, tid, level).thenCompose(at -> info.ask(pid, at::frame));
+    }
+
+    /** Where frame {@code level}'s variables are read from, all but the debug info: its pc, inline depth and registers. */
+    private record Located(long lookupPc, int depth, FrameVariables.Machine machine, LiveMemory memory, int physical) {
+        /** On the symbols thread: with the debug info as it is now (one hop: a recheck in between would free its DIEs). */
+        Frame frame(org.ptracedap.debuginfo.Symbols symbols) {
+            return new Frame(symbols.variables(lookupPc, depth, machine), machine, memory, lookupPc, physical);
+        }
+    }
+
+    private CompletableFuture<Located> located(int pid, int tid, int level) {
         return stacks.frames(pid, tid, 0, level + 1).thenCompose(page -> {
             if (level >= page.frames().size()) {
                 throw new IllegalArgumentException("thread " + tid + " has no frame " + level);
@@ -50,11 +62,8 @@ public final class Locals {
             long lookupPc = f.activation() ? f.pc() : f.pc() - 1;
             int depth = inlineDepth;
             LiveMemory memory = new LiveMemory(group, tid);
-            return stacks.registers(pid, tid, f.physical(), CALLERS + 2).thenCompose(regs -> {
-                FrameVariables.Machine machine = machine(regs, 0, memory);
-                return info.ask(pid, symbols -> new Frame(symbols.variables(lookupPc, depth, machine), machine, memory, lookupPc,
-                        f.physical()));
-            });
+            return stacks.registers(pid, tid, f.physical(), CALLERS + 2)
+                    .thenApply(regs -> new Located(lookupPc, depth, machine(regs, 0, memory), memory, f.physical()));
         });
     }
 
@@ -64,47 +73,59 @@ public final class Locals {
      * expression finds them. Built on the symbols thread; use it there ({@link DebugInfo#ask}).
      */
     public CompletableFuture<FrameScope> scope(int pid, int tid, int level) {
-        return of(pid, tid, level).thenCompose(frame -> info.ask(pid, symbols -> {
-            FrameVariables.Frame vars = frame.variables();
-            long pc = frame.lookupPc();
-            FrameScope.Lookups lookups = new FrameScope.Lookups() {
-                @Override
-                public org.ptracedap.debuginfo.types.CType typeOf(FrameVariables.Variable v) {
-                    return v.typeDie() == null ? new org.ptracedap.debuginfo.types.CType.Void()
-                            : symbols.types(v.dwarf(), v.bias()).typeOf(v.typeDie());
-                }
+        return inScope(pid, tid, level, scope -> scope);
+    }
 
-                @Override
-                public FrameVariables.Variable global(String name) {
-                    return symbols.global(pc, vars, name);
-                }
+    /**
+     * {@code work} with the {@link FrameScope} of frame {@code level} of stopped thread
+     * {@code tid}, in the same turn of the symbols thread that builds it: for a scope used once
+     * (a breakpoint's condition at a hit) while the program may stop and its debug info be read
+     * again at any moment.
+     */
+    public <T> CompletableFuture<T> inScope(int pid, int tid, int level, java.util.function.Function<FrameScope, T> work) {
+        return located(pid, tid, level).thenCompose(at -> info.ask(pid, symbols -> work.apply(scopeOf(at.frame(symbols), symbols, tid))));
+    }
 
-                @Override
-                public FrameVariables.Variable implicitTarget(org.ptracedap.debuginfo.DwarfExpr.ImplicitPointer p,
-                                                              FrameVariables.Variable from) {
-                    return symbols.implicitTarget(from.dwarf(), p.dieOffset(), from.bias(), pc, frame.machine());
-                }
+    private FrameScope scopeOf(Frame frame, org.ptracedap.debuginfo.Symbols symbols, int tid) {
+        FrameVariables.Frame vars = frame.variables();
+        long pc = frame.lookupPc();
+        FrameScope.Lookups lookups = new FrameScope.Lookups() {
+            @Override
+            public org.ptracedap.debuginfo.types.CType typeOf(FrameVariables.Variable v) {
+                return v.typeDie() == null ? new org.ptracedap.debuginfo.types.CType.Void()
+                        : symbols.types(v.dwarf(), v.bias()).typeOf(v.typeDie());
+            }
 
-                @Override
-                public List<FrameVariables.Variable> unitVariables() {
-                    return symbols.unitVariables(vars);
-                }
+            @Override
+            public FrameVariables.Variable global(String name) {
+                return symbols.global(pc, vars, name);
+            }
 
-                @Override
-                public java.util.Optional<org.ptracedap.debuginfo.types.CType> type(String name) {
-                    if (vars.cu() == null) {
-                        return java.util.Optional.empty();
-                    }
-                    Pointer dwarf = org.ptracedap.debuginfo.LibDw.dwarf_cu_getdwarf(vars.cu().getPointer(8));
-                    return symbols.types(dwarf, vars.bias()).named(name, vars.cu());
+            @Override
+            public FrameVariables.Variable implicitTarget(org.ptracedap.debuginfo.DwarfExpr.ImplicitPointer p,
+                                                          FrameVariables.Variable from) {
+                return symbols.implicitTarget(from.dwarf(), p.dieOffset(), from.bias(), pc, frame.machine());
+            }
+
+            @Override
+            public List<FrameVariables.Variable> unitVariables() {
+                return symbols.unitVariables(vars);
+            }
+
+            @Override
+            public java.util.Optional<org.ptracedap.debuginfo.types.CType> type(String name) {
+                if (vars.cu() == null) {
+                    return java.util.Optional.empty();
                 }
-            };
-            java.util.function.Function<Integer, byte[]> xmm = frame.physical() != 0 ? null : n -> {
-                byte[] x = xstate(tid);
-                return x == null || x.length < 160 + 16 * (n + 1) ? null : java.util.Arrays.copyOfRange(x, 160 + 16 * n, 176 + 16 * n);
-            };
-            return new FrameScope(vars, frame.machine(), xmm, frame.memory(), lookups);
-        }));
+                Pointer dwarf = org.ptracedap.debuginfo.LibDw.dwarf_cu_getdwarf(vars.cu().getPointer(8));
+                return symbols.types(dwarf, vars.bias()).named(name, vars.cu());
+            }
+        };
+        java.util.function.Function<Integer, byte[]> xmm = frame.physical() != 0 ? null : n -> {
+            byte[] x = xstate(tid);
+            return x == null || x.length < 160 + 16 * (n + 1) ? null : java.util.Arrays.copyOfRange(x, 160 + 16 * n, 176 + 16 * n);
+        };
+        return new FrameScope(vars, frame.machine(), xmm, frame.memory(), lookups);
     }
 
     /** The thread's XSAVE area (on the symbols thread, waiting for the tracer), or null. */

@@ -185,6 +185,14 @@ public final class Stacks implements AutoCloseable {
         });
     }
 
+    /**
+     * The frames found for thread {@code tid} are stale (it stopped for a breakpoint hit while the
+     * group ran, and runs on): its next stack is unwound afresh.
+     */
+    public void forget(int tid) {
+        info.execute(() -> stacks.remove(tid));
+    }
+
     private ThreadStack stackOf(int pid, int tid, long gen) {
         ThreadStack st = stacks.get(tid);
         if (st == null || st.pid != pid) {

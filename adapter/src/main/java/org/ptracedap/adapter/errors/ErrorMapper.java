@@ -39,6 +39,14 @@ public final class ErrorMapper {
         return DapError.REQUEST_FAILED.because(String.format("cannot write %d bytes at 0x%x: %s", length, address, why));
     }
 
+    /** What went wrong, for a person: the message of the cause a future failed with. */
+    public static String messageOf(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+
     public static ResponseError toResponseError(Throwable t) {
         return toException(t).getResponseError();
     }

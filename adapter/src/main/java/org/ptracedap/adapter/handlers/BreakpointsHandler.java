@@ -1,47 +1,155 @@
 package org.ptracedap.adapter.handlers;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.lsp4j.debug.Breakpoint;
+import org.eclipse.lsp4j.debug.BreakpointLocation;
+import org.eclipse.lsp4j.debug.BreakpointLocationsArguments;
+import org.eclipse.lsp4j.debug.BreakpointLocationsResponse;
+import org.eclipse.lsp4j.debug.BreakpointEventArguments;
+import org.eclipse.lsp4j.debug.BreakpointEventArgumentsReason;
+import org.eclipse.lsp4j.debug.Capabilities;
+import org.eclipse.lsp4j.debug.FunctionBreakpoint;
+import org.eclipse.lsp4j.debug.InstructionBreakpoint;
 import org.eclipse.lsp4j.debug.SetBreakpointsArguments;
 import org.eclipse.lsp4j.debug.SetBreakpointsResponse;
 import org.eclipse.lsp4j.debug.SetExceptionBreakpointsArguments;
 import org.eclipse.lsp4j.debug.SetExceptionBreakpointsResponse;
 import org.eclipse.lsp4j.debug.SetFunctionBreakpointsArguments;
 import org.eclipse.lsp4j.debug.SetFunctionBreakpointsResponse;
+import org.eclipse.lsp4j.debug.SetInstructionBreakpointsArguments;
+import org.eclipse.lsp4j.debug.SetInstructionBreakpointsResponse;
+import org.eclipse.lsp4j.debug.Source;
 import org.eclipse.lsp4j.debug.SourceBreakpoint;
+import org.ptracedap.adapter.errors.ErrorMapper;
+import org.ptracedap.adapter.session.BreakpointTable;
+import org.ptracedap.adapter.session.BreakpointTable.Bp;
+import org.ptracedap.adapter.session.BreakpointTable.Kind;
+import org.ptracedap.adapter.session.BreakpointTable.Request;
+import org.ptracedap.adapter.session.Session;
+import org.ptracedap.debuginfo.BreakpointSites;
+import org.ptracedap.debuginfo.Symbols;
 
 /**
- * Breakpoints do not exist yet (TODO: software breakpoints with int3 and DWARF line tables).
- * Clients send setBreakpoints anyway; each breakpoint is answered unverified, with a message
- * the editor shows on hover, so nothing pretends to work.
+ * setBreakpoints, setFunctionBreakpoints, setInstructionBreakpoints: at any time — before the
+ * program runs (they land when it starts, reported by {@code breakpoint} events) and while it
+ * runs (an int3 needs no thread stopped). Each breakpoint lands where gdb puts it (the debug
+ * info's {@link org.ptracedap.debuginfo.BreakpointSites}), and is {@code verified} only once an
+ * int3 is in at one of its addresses; one that cannot land says why. Changes are applied in the
+ * order they were asked for ({@link BreakpointTable#serially}).
  */
 public final class BreakpointsHandler implements Capable {
-    static final String NOT_YET = "ptrace-dap does not support breakpoints yet; use pause to stop the program";
+    private final Session session;
+    private final BreakpointTable table;
+
+    public BreakpointsHandler(Session session) {
+        this.session = session;
+        this.table = session.breakpoints;
+        session.onStart(this::landAll);
+    }
+
+    @Override
+    public void declare(Capabilities c) {
+        c.setSupportsConditionalBreakpoints(true);
+        c.setSupportsHitConditionalBreakpoints(true);
+        c.setSupportsLogPoints(true);
+        c.setSupportsFunctionBreakpoints(true);
+        c.setSupportsInstructionBreakpoints(true);
+        c.setSupportsBreakpointLocationsRequest(true);
+    }
+
+    /** The lines of a range where a breakpoint can land (VS Code shows them as inline hints), once a program runs. */
+    public CompletableFuture<BreakpointLocationsResponse> breakpointLocations(BreakpointLocationsArguments args) {
+        String path = args.getSource() != null ? args.getSource().getPath() : null;
+        int pid = session.pid();
+        BreakpointLocationsResponse none = new BreakpointLocationsResponse();
+        none.setBreakpoints(new BreakpointLocation[0]);
+        if (path == null || pid <= 0 || session.debugInfo() == null || session.exited()) {
+            return CompletableFuture.completedFuture(none);
+        }
+        int from = args.getLine();
+        int to = args.getEndLine() != null ? args.getEndLine() : from;
+        return session.debugInfo().ask(pid, symbols -> {
+            List<BreakpointSites.Position> lines = symbols.breakpointSites().lines(
+                    new BreakpointSites.SourceFile(path, session.sources.compiledAs(path, pid)), from, to);
+            BreakpointLocationsResponse r = new BreakpointLocationsResponse();
+            r.setBreakpoints(lines.stream().map(p -> {
+                BreakpointLocation l = new BreakpointLocation();
+                l.setLine(p.line());
+                if (p.column() > 0) {
+                    l.setColumn(p.column());
+                }
+                return l;
+            }).toArray(BreakpointLocation[]::new));
+            return r;
+        }).exceptionally(e -> none);
+    }
 
     public CompletableFuture<SetBreakpointsResponse> setBreakpoints(SetBreakpointsArguments args) {
+        Source source = args.getSource();
+        String path = source != null ? source.getPath() : null;
         SourceBreakpoint[] asked = args.getBreakpoints() != null ? args.getBreakpoints() : new SourceBreakpoint[0];
-        Breakpoint[] answer = new Breakpoint[asked.length];
-        for (int i = 0; i < asked.length; i++) {
-            answer[i] = unverified();
-            if (asked[i] != null) {
-                answer[i].setLine(asked[i].getLine());
-            }
-            answer[i].setSource(args.getSource());
+        List<Request> requests = new ArrayList<>();
+        for (SourceBreakpoint b : asked) {
+            requests.add(new Request(Kind.SOURCE, path, b.getLine(), null, 0, b.getCondition(), b.getHitCondition(),
+                    b.getLogMessage()));
         }
-        SetBreakpointsResponse r = new SetBreakpointsResponse();
-        r.setBreakpoints(answer);
-        return CompletableFuture.completedFuture(r);
+        List<Bp> bps = table.make(requests);
+        if (path == null) {
+            bps.forEach(b -> b.invalid = b.message = "the source has no path: breakpoints need a file of this machine");
+        }
+        return change(bps, () -> table.replaceSource(path != null ? path : "", bps)).thenApply(v -> {
+            SetBreakpointsResponse r = new SetBreakpointsResponse();
+            r.setBreakpoints(bps.stream().map(b -> answer(b, source)).toArray(Breakpoint[]::new));
+            return r;
+        });
     }
 
     public CompletableFuture<SetFunctionBreakpointsResponse> setFunctionBreakpoints(SetFunctionBreakpointsArguments args) {
-        int n = args.getBreakpoints() != null ? args.getBreakpoints().length : 0;
-        Breakpoint[] answer = new Breakpoint[n];
-        for (int i = 0; i < n; i++) {
-            answer[i] = unverified();
+        List<Request> requests = new ArrayList<>();
+        for (FunctionBreakpoint b : args.getBreakpoints() != null ? args.getBreakpoints() : new FunctionBreakpoint[0]) {
+            requests.add(new Request(Kind.FUNCTION, null, 0, b.getName() != null ? b.getName().trim() : "", 0,
+                    b.getCondition(), b.getHitCondition(), null));
         }
-        SetFunctionBreakpointsResponse r = new SetFunctionBreakpointsResponse();
-        r.setBreakpoints(answer);
-        return CompletableFuture.completedFuture(r);
+        List<Bp> bps = table.make(requests);
+        return change(bps, () -> table.replaceFunctions(bps)).thenApply(v -> {
+            SetFunctionBreakpointsResponse r = new SetFunctionBreakpointsResponse();
+            r.setBreakpoints(bps.stream().map(b -> answer(b, null)).toArray(Breakpoint[]::new));
+            return r;
+        });
+    }
+
+    public CompletableFuture<SetInstructionBreakpointsResponse> setInstructionBreakpoints(SetInstructionBreakpointsArguments args) {
+        List<Request> requests = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
+        for (InstructionBreakpoint b : args.getBreakpoints() != null ? args.getBreakpoints() : new InstructionBreakpoint[0]) {
+            long address = 0;
+            String problem = null;
+            try {
+                String ref = b.getInstructionReference().trim();
+                address = (ref.startsWith("0x") || ref.startsWith("0X") ? Long.parseUnsignedLong(ref.substring(2), 16)
+                        : Long.parseUnsignedLong(ref)) + (b.getOffset() != null ? b.getOffset() : 0);
+            } catch (RuntimeException e) {
+                problem = "'" + b.getInstructionReference() + "' is not an address (give one like 0x401136)";
+            }
+            requests.add(new Request(Kind.INSTRUCTION, null, 0, null, address, b.getCondition(), b.getHitCondition(), null));
+            bad.add(problem);
+        }
+        List<Bp> bps = table.make(requests);
+        for (int i = 0; i < bps.size(); i++) {
+            if (bad.get(i) != null) {
+                bps.get(i).invalid = bps.get(i).message = bad.get(i);
+            }
+        }
+        return change(bps, () -> table.replaceInstructions(bps)).thenApply(v -> {
+            SetInstructionBreakpointsResponse r = new SetInstructionBreakpointsResponse();
+            r.setBreakpoints(bps.stream().map(b -> answer(b, null)).toArray(Breakpoint[]::new));
+            return r;
+        });
     }
 
     public CompletableFuture<SetExceptionBreakpointsResponse> setExceptionBreakpoints(SetExceptionBreakpointsArguments args) {
@@ -50,10 +158,133 @@ public final class BreakpointsHandler implements Capable {
         return CompletableFuture.completedFuture(r);
     }
 
-    private static Breakpoint unverified() {
-        Breakpoint b = new Breakpoint();
-        b.setVerified(false);
-        b.setMessage(NOT_YET);
-        return b;
+    // ------------------------------------------------------------------ landing
+
+    /**
+     * Replaces a set of breakpoints by {@code bps}: they land (if a program runs, or is being
+     * started: then once it is), the addresses no breakpoint needs any more are taken out.
+     */
+    private CompletableFuture<Void> change(List<Bp> bps, java.util.function.Supplier<List<Bp>> replace) {
+        return table.serially(() -> {
+            Set<Long> before = table.addressesInUse();
+            replace.get();
+            return session.started().thenCompose(v -> land(bps)).thenCompose(v -> takeOutUnused(before));
+        });
+    }
+
+    /** The program started: every breakpoint set before lands now; those that changed are told. */
+    private void landAll() {
+        table.serially(() -> {
+            int pid = session.pid();
+            List<Bp> all = table.all().stream().filter(b -> b.landedIn != pid).toList();
+            Map<Bp, Boolean> was = new java.util.HashMap<>();
+            all.forEach(b -> was.put(b, b.verified));
+            return land(all).thenRun(() -> {
+                for (Bp b : all) {
+                    if (b.verified != was.get(b) || b.verified) {
+                        BreakpointEventArguments e = new BreakpointEventArguments();
+                        e.setReason(BreakpointEventArgumentsReason.CHANGED);
+                        e.setBreakpoint(answer(b, null));
+                        session.client().breakpoint(e);
+                    }
+                }
+            });
+        });
+    }
+
+    /** Where each of {@code bps} goes in the program, then the int3s in; verified are those with one in. */
+    private CompletableFuture<Void> land(List<Bp> bps) {
+        int pid = session.pid();
+        if (session.group() == null || pid <= 0 || session.exited()) {
+            for (Bp b : bps) {
+                if (b.invalid == null) {
+                    b.message = "the program is not running yet: the breakpoint is set when it starts";
+                }
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+        List<Bp> todo = bps.stream().filter(b -> !b.verified && b.invalid == null).toList();
+        return session.debugInfo().ask(pid, symbols -> {
+            for (Bp b : todo) {
+                where(symbols, b, pid);
+            }
+            return null;
+        }).exceptionally(e -> {
+            todo.forEach(b -> b.message = "the program's debug info cannot be read: " + ErrorMapper.messageOf(e));
+            return null;
+        }).thenCompose(v -> {
+            Set<Long> wanted = new HashSet<>();
+            todo.forEach(b -> wanted.addAll(b.addresses));
+            return session.group().insertBreakpoints(pid, wanted);
+        }).handle((refused, error) -> {
+            for (Bp b : todo) {
+                if (b.addresses.isEmpty()) {
+                    continue;
+                }
+                List<Long> in = b.addresses.stream().filter(a -> error == null && !refused.containsKey(a)).toList();
+                b.verified = !in.isEmpty();
+                if (!b.verified) {
+                    b.message = error != null ? ErrorMapper.messageOf(error) : refused.get(b.addresses.get(0));
+                } else {
+                    b.message = null;
+                }
+            }
+            table.reindex();
+            return null;
+        });
+    }
+
+    /** On the symbols thread: the addresses of {@code b} in process {@code pid}, or its message. */
+    private void where(Symbols symbols, Bp b, int pid) {
+        b.landedIn = pid;
+        if (b.kind == Kind.INSTRUCTION) {
+            b.addresses = List.of(b.instruction);
+            return;
+        }
+        BreakpointSites.Resolution r = b.kind == Kind.FUNCTION
+                ? symbols.breakpointSites().function(b.function)
+                : symbols.breakpointSites().line(new BreakpointSites.SourceFile(b.path,
+                        session.sources.compiledAs(b.path, pid)), b.line);
+        List<Long> addresses = r.locations().stream().map(BreakpointSites.Location::address).distinct().toList();
+        if (addresses.isEmpty()) {
+            b.message = r.message() != null ? r.message() : b.kind == Kind.FUNCTION
+                    ? "no code of a function named " + b.function + " was found"
+                    : "no code of " + b.path + " line " + b.line + " was found";
+        } else {
+            b.actualLine = r.locations().get(0).line();
+        }
+        b.addresses = addresses;
+    }
+
+    private CompletableFuture<Void> takeOutUnused(Set<Long> before) {
+        Set<Long> unused = new HashSet<>(before);
+        unused.removeAll(table.addressesInUse());
+        table.reindex();
+        if (unused.isEmpty() || session.group() == null || session.pid() <= 0 || session.exited()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return session.group().removeBreakpoints(session.pid(), unused).exceptionally(e -> null);
+    }
+
+    private Breakpoint answer(Bp b, Source source) {
+        Breakpoint r = new Breakpoint();
+        r.setId(b.id);
+        r.setVerified(b.verified);
+        if (b.message != null && !b.verified) {
+            r.setMessage(b.message);
+        }
+        if (b.kind == Kind.SOURCE) {
+            r.setLine(b.verified && b.actualLine > 0 ? b.actualLine : b.line);
+            Source s = source;
+            if (s == null && b.path != null) {
+                s = new Source();
+                s.setPath(b.path);
+            }
+            r.setSource(s);
+        }
+        if (!b.addresses.isEmpty()) {
+            r.setInstructionReference("0x" + Long.toHexString(b.addresses.get(0)));
+        }
+        return r;
     }
 }

@@ -211,7 +211,8 @@ public final class LifecycleHandler implements Capable {
             }
             return announced.thenRun(session::stoppedOnEntry);
         }
-        return session.group().resume().exceptionally(e -> null);
+        // the breakpoints set before configurationDone are in before the program runs a single instruction
+        return session.breakpoints.settled().thenCompose(v -> session.group().resume()).exceptionally(e -> null);
     }
 
     /**

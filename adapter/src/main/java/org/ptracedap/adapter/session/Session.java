@@ -17,6 +17,7 @@ import org.eclipse.lsp4j.debug.TerminatedEventArguments;
 import org.eclipse.lsp4j.debug.ThreadEventArgumentsReason;
 import org.eclipse.lsp4j.debug.services.IDebugProtocolClient;
 import org.ptracedap.engine.FollowFork;
+import org.ptracedap.adapter.session.BreakpointTable;
 import org.ptracedap.engine.TraceEvent;
 import org.ptracedap.engine.TraceGroup;
 import org.ptracedap.engine.Tracer;
@@ -295,7 +296,21 @@ public final class Session implements Consumer<TraceEvent> {
         return configured;
     }
 
+    /** The session's breakpoints; logpoints print to the console. */
+    public final BreakpointTable breakpoints = new BreakpointTable(this::logpoint);
+    private final java.util.List<Runnable> startHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Runs {@code hook} once a program is attached or launched (breakpoints set before then land). */
+    public void onStart(Runnable hook) {
+        startHooks.add(hook);
+    }
+
     public void started(Kind how, int pid, boolean stopOnEntry) {
+        TraceGroup g = group;
+        if (g != null) {
+            breakpoints.evaluator(new HitEvaluator());
+            g.breakpoints(breakpoints, new org.ptracedap.debugger.CapstoneDecoder());
+        }
         org.ptracedap.debugger.Stacks s = stacks;
         if (s != null) {
             s.preload(pid);
@@ -305,6 +320,73 @@ public final class Session implements Consumer<TraceEvent> {
         this.stopOnEntry = stopOnEntry;
         hadDebuggee = true;
         kind = how;
+        startHooks.forEach(Runnable::run);
+    }
+
+    /** A breakpoint's condition and log message, in the hitting thread's frame 0, read afresh for each hit. */
+    private final class HitEvaluator implements BreakpointTable.Evaluator {
+        @Override
+        public CompletableFuture<Boolean> holds(int tid, org.ptracedap.debugger.eval.Expression condition) {
+            int owner = ownerOf(tid);
+            return locals.inScope(owner, tid, 0, condition::holds)
+                    .exceptionally(e -> {
+                        console("breakpoint condition '" + condition.text() + "': "
+                                + org.ptracedap.adapter.errors.ErrorMapper.messageOf(e) + " (stopped)\n");
+                        return true;
+                    });
+        }
+
+        @Override
+        public CompletableFuture<String> text(int tid, BreakpointTable.LogMessage log) {
+            int owner = ownerOf(tid);
+            return locals.inScope(owner, tid, 0, scope -> {
+                StringBuilder out = new StringBuilder(log.text().get(0));
+                for (int i = 0; i < log.expressions().size(); i++) {
+                    try {
+                        out.append(org.ptracedap.debugger.values.Format.format(log.expressions().get(i).evaluate(scope, false),
+                                org.ptracedap.debugger.values.Format.Options.GDB));
+                    } catch (RuntimeException e) {
+                        out.append("<").append(e.getMessage()).append(">");
+                    }
+                    out.append(log.text().get(i + 1));
+                }
+                return out.append('\n').toString();
+            }).exceptionally(e -> "<" + org.ptracedap.adapter.errors.ErrorMapper.messageOf(e) + ">\n");
+        }
+
+        @Override
+        public void done(int tid) {
+            org.ptracedap.debugger.Stacks s = stacks;
+            if (s != null) {
+                s.forget(tid);
+            }
+        }
+    }
+
+    // logpoint lines, sent in batches: a flood of hits must not become a flood of events (microsoft/vscode#96945)
+    private final StringBuilder logBuffer = new StringBuilder();
+
+    /** A logpoint's line, from the tracer thread or an evaluation: queued, sent with what else came meanwhile. */
+    private void logpoint(String line) {
+        boolean first;
+        synchronized (logBuffer) {
+            first = logBuffer.length() == 0;
+            logBuffer.append(line);
+        }
+        if (first) {
+            background.execute(this::flushLog);
+        }
+    }
+
+    private void flushLog() {
+        String text;
+        synchronized (logBuffer) {
+            text = logBuffer.toString();
+            logBuffer.setLength(0);
+        }
+        if (!text.isEmpty()) {
+            console(text);
+        }
     }
 
     public CompletableFuture<Void> starting(CompletableFuture<Void> attachOrLaunch) {
@@ -385,6 +467,18 @@ public final class Session implements Consumer<TraceEvent> {
             stops();
             c.stopped(args);
             warmStacks(s.tid()); // after the event: it must not wait for this work
+        } else if (e instanceof TraceEvent.Stopped s && s.reason() == TraceEvent.StopReason.BREAKPOINT) {
+            flushLog(); // what the logpoints printed before the stop comes before it
+            StoppedEventArguments args = new StoppedEventArguments();
+            args.setAllThreadsStopped(true);
+            args.setReason(StoppedEventArgumentsReason.BREAKPOINT);
+            args.setThreadId(s.tid());
+            java.util.List<Integer> ids = breakpoints.hitIds(s.tid());
+            args.setHitBreakpointIds(ids.toArray(Integer[]::new));
+            args.setDescription("Paused on breakpoint");
+            stops();
+            c.stopped(args);
+            warmStacks(s.tid());
         } else if (e instanceof TraceEvent.Resumed) {
             runs();
         } else if (e instanceof TraceEvent.Output o) {

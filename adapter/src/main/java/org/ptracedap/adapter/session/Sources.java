@@ -43,6 +43,28 @@ public final class Sources {
         return source;
     }
 
+    /**
+     * Which compile paths of process {@code pid} are the file {@code localPath} a client names (a
+     * breakpoint's source): those located at it, symlinks resolved on both sides; a bare name
+     * matches by file name, as gdb's {@code break f.c:12} does.
+     */
+    public java.util.function.Predicate<String> compiledAs(String localPath, int pid) {
+        if (!localPath.contains("/")) {
+            return file -> Path.of(file).getFileName().toString().equals(localPath);
+        }
+        String wanted = real(localPath);
+        String name = Path.of(localPath).getFileName().toString();
+        return file -> Path.of(file).getFileName().toString().equals(name) && real(of(pid, file).getPath()).equals(wanted);
+    }
+
+    private static String real(String path) {
+        try {
+            return Path.of(path).toRealPath().toString();
+        } catch (java.io.IOException | RuntimeException e) {
+            return Path.of(path).toAbsolutePath().normalize().toString();
+        }
+    }
+
     /** Is the file of a source made by {@link #of} readable here? */
     public boolean isHere(Source source) {
         return here.computeIfAbsent(source.getPath(), p -> Files.isReadable(Path.of(p)));

@@ -62,6 +62,15 @@ public final class Expression {
         return new Evaluator(text, scope).eval(tree(scope));
     }
 
+    /**
+     * Whether it holds in {@code scope}, as a C condition: its value is a number or pointer that is
+     * not zero (a breakpoint's condition). Throws an {@link EvalException} if it is not a scalar.
+     */
+    public boolean holds(Scope scope) {
+        Evaluator e = new Evaluator(text, scope);
+        return Scalars.truth(e.number(e.eval(tree(scope))));
+    }
+
     /** Its type in {@code scope}, with nothing read or written (for completions). */
     CType typeIn(Scope scope) {
         return new Evaluator(text, scope).typeOf(tree(scope));

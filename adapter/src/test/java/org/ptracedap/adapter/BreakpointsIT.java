@@ -1,0 +1,142 @@
+package org.ptracedap.adapter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.ptracedap.engine.Sample;
+import org.ptracedap.testing.GdbPython;
+
+/**
+ * Breakpoints through the protocol, on the {@code breakpoints} sample (8 threads calling hot()):
+ * set before the program runs, landing on gdb's line (gdb, asked in the test, is the oracle),
+ * logpoints printing each call exactly once, a condition stopping exactly once with the value it
+ * tested, and requests that cannot land answered unverified with a reason.
+ */
+class BreakpointsIT {
+    private static final Path SOURCE = Path.of("../samples/src/breakpoints.c").toAbsolutePath().normalize();
+
+    /** The line of marker comment {@code BP:name} in the sample's source. */
+    private static int line(String marker) throws Exception {
+        List<String> lines = Files.readAllLines(SOURCE);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).matches(".*/\\* BP:" + marker + "[ :].*")) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError("no marker " + marker);
+    }
+
+    /** The line gdb puts a breakpoint at for {@code spec} ({@code file:line} or a function), in the sample binary. */
+    private static int gdbLine(String spec) throws Exception {
+        List<String[]> rows = GdbPython.run(List.of(Sample.bin("breakpoints").toString()), List.of(),
+                "b = gdb.Breakpoint('" + spec + "')\n"
+                        + "out.write(str(b.locations[0].source[1]) + '\\n')");
+        return Integer.parseInt(rows.get(0)[0]);
+    }
+
+    private static Map<String, Object> source(Object... lineAndOptions) {
+        return Map.of("path", SOURCE.toString());
+    }
+
+    private static JsonObject launch(DapClient c, String... args) throws InterruptedException {
+        c.ok("initialize", Map.of("adapterID", "ptrace"));
+        c.send("launch", Map.of("program", Sample.bin("breakpoints").toString(), "args", List.of(args)));
+        return null;
+    }
+
+    @Test
+    void aLogpointPrintsEachOfSixteenThousandCallsOnceAndTheProgramsSumHolds() throws Exception {
+        try (AdapterProcess adapter = new AdapterProcess()) {
+            DapClient c = adapter.client;
+            launch(c, "8", "2000", "-");
+            int line = line("hot-body");
+            JsonObject set = c.ok("setBreakpoints", Map.of("source", source(), "breakpoints",
+                    List.of(Map.of("line", line, "logMessage", "call {thread} {i}"))));
+            JsonObject bp = set.getAsJsonArray("breakpoints").get(0).getAsJsonObject();
+            assertTrue(bp.get("verified").getAsBoolean(), bp.toString());
+            assertEquals(gdbLine(SOURCE.getFileName() + ":" + line), bp.get("line").getAsInt(), "gdb's line");
+            c.ok("configurationDone", null);
+            JsonObject exited = c.event("exited");
+            String console = c.output("console");
+            Set<String> calls = new HashSet<>();
+            Matcher m = Pattern.compile("call (\\d+) (\\d+)\n").matcher(console);
+            int lines = 0;
+            while (m.find()) {
+                lines++;
+                assertTrue(calls.add(m.group(1) + "/" + m.group(2)), "call " + m.group() + " printed twice");
+            }
+            assertEquals(16_000, lines);
+            assertEquals(16_000, calls.size());
+            assertTrue(c.output("stdout").contains("checksum 11232000000 expected 11232000000"), c.output("stdout"));
+            assertTrue(c.events("stopped").isEmpty(), "a logpoint never stops");
+            assertEquals(0, exited.get("exitCode").getAsInt());
+        }
+    }
+
+    @Test
+    void aConditionStopsOnceWithTheValueItTested() throws Exception {
+        try (AdapterProcess adapter = new AdapterProcess()) {
+            DapClient c = adapter.client;
+            launch(c, "4", "300", "-");
+            JsonObject set = c.ok("setFunctionBreakpoints", Map.of("breakpoints",
+                    List.of(Map.of("name", "hot", "condition", "i == 123 && thread == 2"))));
+            JsonObject bp = set.getAsJsonArray("breakpoints").get(0).getAsJsonObject();
+            assertTrue(bp.get("verified").getAsBoolean(), bp.toString());
+            c.ok("configurationDone", null);
+            JsonObject stopped = c.event("stopped");
+            assertEquals("breakpoint", stopped.get("reason").getAsString());
+            JsonArray ids = stopped.getAsJsonArray("hitBreakpointIds");
+            assertEquals(bp.get("id").getAsInt(), ids.get(0).getAsInt());
+            int tid = stopped.get("threadId").getAsInt();
+            JsonObject frame = c.ok("stackTrace", Map.of("threadId", tid)).getAsJsonArray("stackFrames").get(0).getAsJsonObject();
+            assertEquals("hot", frame.get("name").getAsString());
+            assertEquals(gdbLine("hot"), frame.get("line").getAsInt(), "stopped where gdb's 'break hot' stops");
+            JsonObject i = c.ok("evaluate", Map.of("expression", "i", "frameId", frame.get("id").getAsInt(), "context", "watch"));
+            assertEquals("123", i.get("result").getAsString());
+            JsonArray where = c.ok("breakpointLocations", Map.of("source", source(), "line", line("hot-first"),
+                    "endLine", line("hot-body"))).getAsJsonArray("breakpoints");
+            Set<Integer> lines = new HashSet<>();
+            where.forEach(l -> lines.add(l.getAsJsonObject().get("line").getAsInt()));
+            assertTrue(lines.contains(line("hot-body")) && !lines.contains(line("nocode")), "lines with code: " + lines);
+            c.ok("continue", Map.of("threadId", tid));
+            assertEquals(0, c.event("exited").get("exitCode").getAsInt());
+            assertEquals(1, c.events("stopped").size(), "the condition held once");
+        }
+    }
+
+    @Test
+    void whatCannotLandIsUnverifiedWithAReasonAndTheProgramRunsOn() throws Exception {
+        try (AdapterProcess adapter = new AdapterProcess()) {
+            DapClient c = adapter.client;
+            launch(c, "2", "10", "-");
+            JsonArray nofile = c.ok("setBreakpoints", Map.of("source", Map.of("path", "/nowhere/missing.c"),
+                    "breakpoints", List.of(Map.of("line", 3)))).getAsJsonArray("breakpoints");
+            JsonObject missing = nofile.get(0).getAsJsonObject();
+            assertFalse(missing.get("verified").getAsBoolean());
+            assertTrue(String.valueOf(missing.get("message")).contains("missing.c"), missing.toString());
+            JsonArray bad = c.ok("setBreakpoints", Map.of("source", source(), "breakpoints",
+                    List.of(Map.of("line", line("hot-body"), "condition", "i ==")))).getAsJsonArray("breakpoints");
+            assertFalse(bad.get(0).getAsJsonObject().get("verified").getAsBoolean());
+            assertTrue(String.valueOf(bad.get(0).getAsJsonObject().get("message")).contains("condition"), bad.toString());
+            JsonArray fn = c.ok("setFunctionBreakpoints", Map.of("breakpoints", List.of(Map.of("name", "no_such_function"))))
+                    .getAsJsonArray("breakpoints");
+            assertFalse(fn.get(0).getAsJsonObject().get("verified").getAsBoolean());
+            assertTrue(String.valueOf(fn.get(0).getAsJsonObject().get("message")).contains("no_such_function"), fn.toString());
+            c.ok("configurationDone", null);
+            assertEquals(0, c.event("exited").get("exitCode").getAsInt());
+            assertTrue(c.events("stopped").isEmpty());
+        }
+    }
+}
