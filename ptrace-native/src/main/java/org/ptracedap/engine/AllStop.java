@@ -212,7 +212,7 @@ final class AllStop {
         if (t.deciding) {
             return true;
         }
-        if (t.hitAt != 0 && !engine.breakpoints.stepOff(t, false)) {
+        if (t.hitAt != 0 && !engine.breakpoints.stepOff(t, t.proc.vforkShadow)) {
             stopForBreakpoint(t, t.hitAt); // it must be stepped in place: the others stop first
             return true;
         }

@@ -181,6 +181,10 @@ final class Breakpoints {
         }
         setPc(t, r, at);
         t.hitAt = at;
+        if (p.vforkShadow) {
+            engine.allStop.held(t, 0, false); // not the session's: stepped off, on its way
+            return true;
+        }
         t.stopped(0, false);
         decide(t, at);
         return true;

@@ -429,6 +429,10 @@ public final class Engine {
         if (sig == Signals.SIGTRAP && breakpoints.onTrap(t)) {
             return; // a breakpoint of ours: never the program's signal
         }
+        if (p.vforkShadow) {
+            allStop.held(t, sig, false); // its signals are its own business
+            return;
+        }
         if (sig == Signals.SIGCONT && p.ourSigconts > 0) {
             p.ourSigconts--;
             allStop.held(t, sig, false); // ours: delivered, not reported
@@ -496,6 +500,12 @@ public final class Engine {
 
     private void onExec(TracedThread leader) {
         TracedProcess p = leader.proc;
+        if (p.vforkShadow) {
+            leader.execed();
+            breakpoints.execed(p); // its new program has none of our int3s: let it go
+            lifecycle.detach(p.pid, new CompletableFuture<>());
+            return;
+        }
         int oldTid = (int) eventMsg(leader.tid);
         // After an exec from a non-leader thread, every other thread is gone and the execing
         // thread now carries the leader's tid (ptrace(2), "execve(2) under ptrace").
@@ -557,7 +567,9 @@ public final class Engine {
         reportExited(t, status);
         int code = WaitStatus.exited(status) ? WaitStatus.exitCode(status) : -1;
         int sig = WaitStatus.signaled(status) ? WaitStatus.termSignal(status) : -1;
-        emit(p.group, new TraceEvent.ProcessExited(p.pid, code, sig));
+        if (!p.vforkShadow) {
+            emit(p.group, new TraceEvent.ProcessExited(p.pid, code, sig));
+        }
         ProcessExitedException gone = new ProcessExitedException(p.pid, describeExit(code, sig));
         p.pauseWaiters.forEach(f -> f.completeExceptionally(gone));
         p.detachWaiters.forEach(f -> f.completeExceptionally(gone));
@@ -571,7 +583,7 @@ public final class Engine {
 
     /** Reports {@code t} exited, once. */
     void reportExited(TracedThread t, int status) {
-        if (!t.exitReported) {
+        if (!t.exitReported && !t.proc.vforkShadow) {
             t.exitReported = true;
             emit(t.proc.group, new TraceEvent.ThreadExited(t.proc.pid, t.tid, status));
         }

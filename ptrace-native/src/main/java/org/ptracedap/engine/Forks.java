@@ -76,6 +76,17 @@ final class Forks {
                 : event == PTRACE_EVENT_VFORK ? ForkKind.VFORK : ForkKind.CLONE;
         if (p.follow == FollowFork.PARENT) {
             engine.emit(p.group, new TraceEvent.ProcessForked(p.pid, parent.tid, child, kind, false));
+            EarlyChild early = earlyChildren.remove(child);
+            boolean int3s = p.sites != null && !p.sites.isEmpty();
+            if (kind == ForkKind.VFORK && int3s && !table.detachedEarly.contains(child)) {
+                shadow(p, parent.tid, child, early);
+                return;
+            }
+            if (early != null) {
+                engine.breakpoints.cleanChild(p, child); // a fork child held for its event: our int3s out, then it goes
+                engine.detachQuietly(child, 0);
+                return;
+            }
             if (!table.detachedEarly.remove(child)) {
                 ThreadTable.remember(table.detachAtNextStop, child); // its first stop is on its way; let it go then
                 if (kind != ForkKind.VFORK) {
@@ -94,13 +105,14 @@ final class Forks {
     void onEarlyChild(int child, int status) {
         int parentPid = engine.kernel.statusInt(child, "PPid");
         TracedProcess parent = engine.table.process(parentPid);
-        if (parent == null || parent.follow == FollowFork.PARENT) {
-            // Let the child go now, without our int3s; the fork event will find it in detachedEarly.
-            engine.breakpoints.cleanChild(parent, child);
+        boolean int3s = parent != null && parent.sites != null && !parent.sites.isEmpty();
+        if (parent == null || parent.follow == FollowFork.PARENT && !int3s) {
+            // Let the child go now; the fork event will find it in detachedEarly.
             engine.detachQuietly(child, 0);
             ThreadTable.remember(engine.table.detachedEarly, child);
         } else {
-            // Followed: hold it (it stays in its first stop) until the event says how it was made.
+            // Followed, or it may share our int3s (vfork): hold it (it stays in its first stop) until
+            // the event says how it was made.
             earlyChildren.put(child, new EarlyChild(status, parentPid, System.nanoTime()));
         }
     }
@@ -139,13 +151,39 @@ final class Forks {
         }
     }
 
+    /**
+     * An unfollowed vfork child of a process with int3s of ours: traced until it execs or exits
+     * ({@link TracedProcess#vforkShadow}), so that the int3s it shares with its parent cannot kill
+     * it — and the parent's other threads run on, their breakpoints in place (gdb instead takes
+     * them out and stops every thread until the child lets go).
+     */
+    private void shadow(TracedProcess p, int parentTid, int child, EarlyChild early) {
+        ThreadTable table = engine.table;
+        TracedProcess c = new TracedProcess(child, Mode.PAUSING, p.name);
+        c.follow = FollowFork.PARENT;
+        c.policy = p.policy;
+        c.vforkShadow = true;
+        c.announced = false;
+        c.sites = p.sites;
+        c.resumeWhenPaused = true; // it runs from its first stop on
+        table.add(c);
+        TracedThread main = table.addThread(c, child, parentTid, State.NEW, p.name);
+        if (early != null) {
+            engine.onStop(main, early.status());
+        }
+    }
+
     /** Now and then: an early child whose parent's event never came is announced anyway (or let go). */
     void tick() {
         long now = System.nanoTime();
         for (Map.Entry<Integer, EarlyChild> e : new ArrayList<>(earlyChildren.entrySet())) {
             if (now - e.getValue().seenNanos() > EARLY_CHILD_PATIENCE_NANOS) {
                 TracedProcess parent = engine.table.process(e.getValue().parentPid());
-                if (parent != null) {
+                if (parent != null && parent.follow == FollowFork.PARENT) {
+                    earlyChildren.remove(e.getKey());
+                    engine.breakpoints.cleanChild(parent, e.getKey());
+                    engine.detachQuietly(e.getKey(), 0);
+                } else if (parent != null) {
                     followChild(parent, 0, e.getKey(), ForkKind.FORK); // its parent's event never came
                 } else {
                     earlyChildren.remove(e.getKey());

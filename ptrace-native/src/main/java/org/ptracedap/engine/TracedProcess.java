@@ -34,6 +34,12 @@ final class TracedProcess {
     boolean announced = true;
     /** SIGCONTs of ours (after taking over a stopped process) to deliver without reporting. */
     int ourSigconts;
+    /**
+     * A vfork child we do not follow, traced only until it execs or exits: it shares its parent's
+     * memory, our int3s with it, and one of them would kill it. A hit is stepped off silently, its
+     * signals pass, and nothing of it is announced (it has no group).
+     */
+    boolean vforkShadow;
     /** Our int3s in its memory; null until the first. */
     Sites sites;
     /** The group it belongs to; null for a fork child being handed over to a session of its own. */

@@ -53,8 +53,12 @@ class BreakpointsTest {
     }
 
     private TraceGroup launch(BreakpointHandler handler, String... args) throws Exception {
+        return launchSample("breakpoints", handler, args);
+    }
+
+    private TraceGroup launchSample(String sample, BreakpointHandler handler, String... args) throws Exception {
         TraceGroup group = tracer.group(e -> { });
-        ProcessInfo info = get(group.launch(LaunchSpec.of(bin("breakpoints").toString(), List.of(args)), TraceOptions.defaults()));
+        ProcessInfo info = get(group.launch(LaunchSpec.of(bin(sample).toString(), List.of(args)), TraceOptions.defaults()));
         groups.add(group);
         launched.add(info.pid());
         rec.await(info.pid(), TraceEvent.Stopped.class, s -> s.reason() == StopReason.ENTRY);
@@ -64,10 +68,14 @@ class BreakpointsTest {
 
     /** The run-time address of {@code symbol} of the sample in process {@code pid}. */
     private static long address(int pid, String symbol) throws Exception {
-        String exe = bin("breakpoints").toRealPath().toString();
+        return address(pid, "breakpoints", symbol);
+    }
+
+    private static long address(int pid, String sample, String symbol) throws Exception {
+        String exe = bin(sample).toRealPath().toString();
         long bias = MemoryMaps.read(pid).stream().filter(m -> exe.equals(m.path()) && m.offset() == 0)
                 .mapToLong(MemoryMaps.Mapping::start).min().orElseThrow();
-        return bias + new NmSymbols(bin("breakpoints")).address(symbol);
+        return bias + new NmSymbols(bin(sample)).address(symbol);
     }
 
     private static byte[] memory(int pid, long address) throws Exception {
@@ -185,5 +193,40 @@ class BreakpointsTest {
                         "round " + round + ": " + WaitStatus.describe(status) + "; " + s.output());
             }
         }
+    }
+
+    @Test
+    void childrenWeDoNotFollowNeverDieOfOurInt3sAndEveryHitOfTheParentCountsOnce() throws Exception {
+        AtomicInteger hits = new AtomicInteger();
+        TraceGroup g = launchSample("spawner", (thread, at) -> {
+            hits.incrementAndGet();
+            return CompletableFuture.completedFuture(false);
+        }, "4", "3000", "100");
+        int pid = pid(g);
+        // work: the workers call it, and the fork children (in their copy, which must lose our int3s)
+        assertEquals(Map.of(), get(g.insertBreakpoints(pid, List.of(address(pid, "spawner", "work")))));
+        get(g.resume());
+        long execve = 0;
+        while (execve == 0) {
+            execve = libcSymbol(pid, "execve");
+            Thread.onSpinWait();
+        }
+        // execve: the posix_spawn children call it, in the memory they share with us, int3 and all
+        get(g.pause());
+        assertEquals(Map.of(), get(g.insertBreakpoints(pid, List.of(execve))));
+        get(g.resume());
+        assertExitedCleanly(pid);
+        assertTrue(rec.output(pid).contains("spawner: 100 spawns, 100 forks ok"), rec.output(pid));
+        assertEquals(4 * 3000, hits.get(), "the workers' calls, each once; the children's are not ours");
+    }
+
+    /** The address of a libc function in process {@code pid} (its dynamic symbol), 0 until libc is mapped. */
+    private static long libcSymbol(int pid, String name) throws Exception {
+        for (MemoryMaps.Mapping m : MemoryMaps.read(pid)) {
+            if (m.path() != null && m.path().contains("/libc.so") && m.offset() == 0) {
+                return m.start() + new NmSymbols(java.nio.file.Path.of(m.path()), true).address(name);
+            }
+        }
+        return 0;
     }
 }

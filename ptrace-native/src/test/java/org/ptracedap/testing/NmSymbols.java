@@ -19,8 +19,18 @@ public final class NmSymbols {
     private final List<Symbol> symbols = new ArrayList<>();
 
     public NmSymbols(Path binary) throws Exception {
+        this(binary, false);
+    }
+
+    /** With {@code dynamic}, the dynamic symbols ({@code nm -D}: all a stripped library like libc has). */
+    public NmSymbols(Path binary, boolean dynamic) throws Exception {
         String output;
-        try (Sample nm = Sample.run("/usr/bin/nm", List.of("nm", "-S", "-C", "--defined-only", binary.toString()))) {
+        List<String> argv = new ArrayList<>(List.of("nm", "-S", "-C", "--defined-only"));
+        if (dynamic) {
+            argv.add("-D");
+        }
+        argv.add(binary.toString());
+        try (Sample nm = Sample.run("/usr/bin/nm", argv)) {
             nm.awaitExit();
             output = nm.output();
         }
@@ -35,6 +45,7 @@ public final class NmSymbols {
             }
             char type = f[2].charAt(0);
             String name = Character.isLowerCase(type) ? f[3].replaceFirst("\\.\\d+$", "") : f[3];
+            name = dynamic ? name.replaceFirst("@.*$", "") : name; // execve@@GLIBC_2.2.5
             symbols.add(new Symbol(Long.parseUnsignedLong(f[0], 16), size, Character.isUpperCase(type), name));
         }
     }
