@@ -459,6 +459,125 @@ test('3. launch chapter_threads with stopOnEntry: stops on entry, runs to its ex
     });
 });
 
+/** The line of marker comment `BP:name` in a sample's source. */
+function markerLine(file, name) {
+    const i = fs.readFileSync(file, 'utf8').split('\n').findIndex(l => l.includes(`/* BP:${name} `) || l.includes(`/* BP:${name}:`));
+    assert.ok(i >= 0, `marker ${name} in ${file}`);
+    return i + 1;
+}
+
+/** The line gdb shows when `binary args` stops at `break SPEC [if CONDITION]` (gdb as the oracle). */
+function gdbStopLine(binary, args, spec, condition) {
+    const out = execFileSync('gdb', ['-nx', '-batch', '-iex', 'set auto-load off', '-ex', `break ${spec}${condition ? ` if ${condition}` : ''}`,
+        '-ex', `run ${args.join(' ')}`, '-ex', 'python print("LINE %d" % gdb.selected_frame().find_sal().line)', '-ex', 'kill', binary],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const m = /^LINE (\d+)$/m.exec(out);
+    assert.ok(m, `gdb stopped at ${spec}: ${out}`);
+    return Number(m[1]);
+}
+
+/** The editor's line `line` (1-based) of the active editor: its view line element, scrolled into view first. */
+async function revealLine(wb, line) {
+    await until(async () => {
+        await wb.page.keyboard.press('Escape');
+        await wb.page.keyboard.press('Control+G');
+        const input = wb.page.locator('.quick-input-widget .quick-input-box input').first();
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill(`:${line}`, { timeout: 10_000 });
+        await wb.page.locator('.quick-input-widget', { hasText: `go to line ${line}` }).waitFor({ timeout: 10_000 });
+        await wb.page.keyboard.press('Enter');
+        await wb.page.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 10_000 });
+        return (await wb.editor()).line === line;
+    }, `the cursor on line ${line}`, WAIT, 500);
+}
+
+test('6. breakpoints: a gutter click, a conditional breakpoint and a logpoint, each where gdb puts it', async () => {
+    const program = sample('breakpoints');
+    const source = path.join(path.dirname(program), '..', 'src', 'breakpoints.c');
+    const first = markerLine(source, 'hot-first');
+    const loop = markerLine(source, 'loop');
+    const lines = fs.readFileSync(source, 'utf8').split('\n');
+    const checksum = lines.findIndex(l => l.includes('printf("checksum')) + 1;
+    const args = ['4', '300', '-'];
+    // where gdb shows the two stops (at -O2 hot's first line is where twice() is inlined: gdb shows its line)
+    const wantFirst = gdbStopLine(program, args, `breakpoints.c:${first}`, 'i == 7 && thread == 2');
+    const wantSecond = gdbStopLine(program, args, `breakpoints.c:${checksum}`);
+    let shown = {};
+    await scenario('6-breakpoints', {
+        type: 'ptrace', request: 'launch', name: 'Launch breakpoints', program, args,
+        cwd: '${workspaceFolder}',
+    }, async wb => {
+        // the sources, as a user's checkout has them: through a symlink in the workspace
+        const workspace = path.join(OUT, '6-breakpoints', 'workspace');
+        if (!fs.existsSync(path.join(workspace, 'src'))) fs.symlinkSync(path.dirname(source), path.join(workspace, 'src'));
+        await wb.page.keyboard.press('Control+P');
+        await wb.page.keyboard.type('breakpoints.c');
+        await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor();
+        await wb.page.keyboard.press('Enter');
+        await until(async () => (await wb.editor()).title === 'breakpoints.c', 'breakpoints.c open in the editor');
+        // a breakpoint by a click in the gutter, on the line that prints the checksum
+        await revealLine(wb, checksum);
+        const row = wb.page.locator('.monaco-editor .view-line').filter({ hasText: 'printf("checksum' }).first();
+        const box = await row.boundingBox();
+        const glyphs = await wb.page.locator('.monaco-editor .margin-view-overlays').first().boundingBox();
+        await wb.page.mouse.click(glyphs.x + 8, box.y + box.height / 2);
+        await until(async () => (await wb.page.locator('.monaco-editor .codicon-debug-breakpoint').count()) > 0,
+            'the breakpoint dot in the gutter');
+        // a conditional breakpoint on hot's first line, a logpoint on mix's loop
+        await revealLine(wb, first);
+        await wb.runCommand('Debug: Add Conditional Breakpoint...');
+        await wb.page.keyboard.type('i == 7 && thread == 2');
+        await wb.page.keyboard.press('Enter');
+        await revealLine(wb, loop);
+        await wb.runCommand('Debug: Add Logpoint...');
+        await wb.page.keyboard.type('logpoint: mix over {n} values');
+        await wb.page.keyboard.press('Enter');
+        await wb.screenshot('breakpoints-set');
+
+        await wb.runCommand('Debug: Start Debugging');
+        // the conditional one stops once, in thread 2's call with i == 7
+        await until(async () => /breakpoint/i.test(await wb.callStackState())
+            || (await wb.threads()).some(t => /breakpoint/i.test(t.state ?? '')), 'a stop on a breakpoint');
+        await until(async () => (shown.firstStop = (await wb.editor()).line) === wantFirst,
+            `the stop highlighted on gdb's line ${wantFirst}`).catch(e => { throw new Error(`${e.message}; shown: line ${shown.firstStop}`); });
+        const args = wb.page.locator('[aria-label="Debug Variables"] .monaco-list-row').filter({ hasText: /^Arguments$/ });
+        await until(async () => (await args.count()) > 0, 'the Arguments scope');
+        await args.first().click();
+        const vars = await until(async () => {
+            const v = await wb.variables();
+            return v.some(x => /^i\s*=\s*7$/.test(x)) && v;
+        }, 'i = 7 in the Variables view');
+        shown.thread = vars.find(x => /^thread\s*=/.test(x))?.replace(/\s+/g, ' ').replace(/ ?= ?/, ' = ');
+        await wb.screenshot('conditional-breakpoint-hit');
+        await wb.runCommand('Debug: Continue');
+        // then the gutter breakpoint, once the workers are done
+        await until(async () => (await wb.callStack()).some(r => r.kind === 'frame' && /^main\b/.test(r.name ?? '')),
+            'the stop in main');
+        await until(async () => (shown.secondStop = (await wb.editor()).line) === wantSecond,
+            `the stop highlighted on gdb's line ${wantSecond}`).catch(e => { throw new Error(`${e.message}; shown: line ${shown.secondStop}`); });
+        shown.tabs = await wb.page.locator('.tabs-container .tab').count();
+        await wb.screenshot('gutter-breakpoint-hit');
+        await wb.runCommand('Debug: Continue');
+        await until(async () => !(await wb.debugging()), 'the session to end when the program exits');
+        await wb.runCommand('Debug Console: Focus on Debug Console View');
+        const console_ = await until(async () => {
+            const l = await wb.debugConsole();
+            return l.some(x => /exited with code 0/.test(x)) && l;
+        }, 'the exit code in the Debug Console');
+        shown.logpoints = console_.filter(l => /logpoint: mix over/.test(l));
+        await wb.screenshot('logpoint-in-debug-console');
+        const dap = wb.dapLog();
+        shown.stops = dap.filter(m => m.dir === 'from-adapter' && m.msg.event === 'stopped').map(m => m.msg.body.reason);
+    });
+    console.log(`breakpoints: ${JSON.stringify(shown)}`);
+    assert.equal(shown.firstStop, wantFirst, 'the conditional stop on the line gdb shows');
+    assert.equal(shown.secondStop, wantSecond, 'the gutter stop on the line gdb shows');
+    assert.equal(shown.tabs, 1, 'the stops shown in the tab the breakpoints were set in (opened through a symlink)');
+    assert.equal(shown.thread, 'thread = 2');
+    assert.deepEqual(shown.stops, ['breakpoint', 'breakpoint'], 'two stops: the condition held once');
+    assert.deepEqual(shown.logpoints.map(l => /logpoint: mix over (\d+) values/.exec(l)?.[1]), ['4'], 'the logpoint printed once, with n');
+});
+
 test('4. attach to a pid that does not exist: our error message in VS Code', async () => {
     const pid = unusedPid();
     const message = new RegExp(`no process with pid ${pid}\\b`);

@@ -40,7 +40,11 @@ class BreakpointsIT {
 
     /** The line gdb puts a breakpoint at for {@code spec} ({@code file:line} or a function), in the sample binary. */
     private static int gdbLine(String spec) throws Exception {
-        List<String[]> rows = GdbPython.run(List.of(Sample.bin("breakpoints").toString()), List.of(),
+        return gdbLine(Sample.bin("breakpoints").toString(), spec);
+    }
+
+    private static int gdbLine(String binary, String spec) throws Exception {
+        List<String[]> rows = GdbPython.run(List.of(binary), List.of(),
                 "b = gdb.Breakpoint('" + spec + "')\n"
                         + "out.write(str(b.locations[0].source[1]) + '\\n')");
         return Integer.parseInt(rows.get(0)[0]);
@@ -137,6 +141,49 @@ class BreakpointsIT {
             c.ok("configurationDone", null);
             assertEquals(0, c.event("exited").get("exitCode").getAsInt());
             assertTrue(c.events("stopped").isEmpty());
+        }
+    }
+
+    @Test
+    void aBreakpointInALibraryLoadedLaterIsPendingThenLandsAtEachLoad() throws Exception {
+        Path plugin = Path.of("../samples/src/plugin.c").toAbsolutePath().normalize();
+        int line = 0;
+        List<String> text = Files.readAllLines(plugin);
+        for (int i = 0; i < text.size() && line == 0; i++) {
+            line = text.get(i).contains("/* BP:plugin-work ") ? i + 1 : 0;
+        }
+        int want = gdbLine(Sample.bin("libplugin.so").toString(), "plugin.c:" + line);
+        // where gdb shows the thread when it stops there (at -O2, not always the line it was set on)
+        int stop = Integer.parseInt(GdbPython.run(List.of(Sample.bin("dlopener").toString()),
+                List.of("set breakpoint pending on", "break plugin.c:" + line, "run 2 3"),
+                "out.write(str(gdb.selected_frame().find_sal().line) + '\\n')").get(0)[0]);
+        try (AdapterProcess adapter = new AdapterProcess()) {
+            DapClient c = adapter.client;
+            c.ok("initialize", Map.of("adapterID", "ptrace"));
+            c.send("launch", Map.of("program", Sample.bin("dlopener").toString(), "args", List.of("2", "3")));
+            JsonObject bp = c.ok("setBreakpoints", Map.of("source", Map.of("path", plugin.toString()),
+                    "breakpoints", List.of(Map.of("line", line)))).getAsJsonArray("breakpoints").get(0).getAsJsonObject();
+            assertFalse(bp.get("verified").getAsBoolean(), "pending: the library is not loaded yet");
+            assertTrue(String.valueOf(bp.get("message")).contains("plugin.c"), bp.toString());
+            int id = bp.get("id").getAsInt();
+            c.ok("configurationDone", null);
+            JsonObject landed = c.event("breakpoint", e -> e.getAsJsonObject("breakpoint").get("verified").getAsBoolean());
+            assertEquals(id, landed.getAsJsonObject("breakpoint").get("id").getAsInt());
+            assertEquals(want, landed.getAsJsonObject("breakpoint").get("line").getAsInt(), "gdb's line");
+            // 2 threads x 3 calls, in each of the two loads of the library: 12 stops
+            for (int n = 0; n < 12; n++) {
+                JsonObject stopped = c.event("stopped");
+                assertEquals("breakpoint", stopped.get("reason").getAsString());
+                assertEquals(id, stopped.getAsJsonArray("hitBreakpointIds").get(0).getAsInt());
+                int tid = stopped.get("threadId").getAsInt();
+                JsonObject top = c.ok("stackTrace", Map.of("threadId", tid, "levels", 1)).getAsJsonArray("stackFrames").get(0).getAsJsonObject();
+                assertEquals("plugin_work", top.get("name").getAsString());
+                assertEquals(stop, top.get("line").getAsInt(), "the line gdb shows at the stop");
+                c.ok("continue", Map.of("threadId", tid));
+            }
+            assertEquals(0, c.event("exited").get("exitCode").getAsInt());
+            assertTrue(c.output("stdout").contains("plugin sum"), c.output("stdout"));
+            assertEquals(12, c.events("stopped").size());
         }
     }
 }

@@ -51,14 +51,21 @@ final class Breakpoints {
 
     // ------------------------------------------------------------------ insert, remove
 
-    /** Writes an int3 at {@code address} of process {@code p} (nothing if one is there); throws TraceException saying why not. */
+    /**
+     * Writes an int3 at {@code address} of process {@code p} (nothing if ours is there); throws
+     * TraceException saying why not. One of ours whose memory no longer holds it (its library was
+     * unloaded, and loaded again) is made anew.
+     */
     void insert(TracedProcess p, long address) {
         if (p.mode == Mode.LAUNCHING) {
             throw new TraceException("the program has not started yet");
         }
         Sites sites = p.sites != null ? p.sites : (p.sites = new Sites());
         if (sites.at(address) != null) {
-            return;
+            if (int3At(p, address)) {
+                return;
+            }
+            sites.byAddress.remove(address);
         }
         InstructionDecoder decoder = p.group != null ? p.group.decoder : null;
         if (decoder == null) {
@@ -90,7 +97,9 @@ final class Breakpoints {
         if (site == null) {
             return;
         }
-        restore(p.pid, site);
+        if (int3At(p, address)) {
+            restore(p.pid, site); // else the memory is not what we wrote into (its library went): nothing to undo
+        }
         sites.removed(address);
     }
 

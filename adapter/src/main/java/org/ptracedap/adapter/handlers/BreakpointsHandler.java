@@ -92,6 +92,7 @@ public final class BreakpointsHandler implements Capable {
     public CompletableFuture<SetBreakpointsResponse> setBreakpoints(SetBreakpointsArguments args) {
         Source source = args.getSource();
         String path = source != null ? source.getPath() : null;
+        session.sources.namedByClient(path);
         SourceBreakpoint[] asked = args.getBreakpoints() != null ? args.getBreakpoints() : new SourceBreakpoint[0];
         List<Request> requests = new ArrayList<>();
         for (SourceBreakpoint b : asked) {
@@ -172,23 +173,69 @@ public final class BreakpointsHandler implements Capable {
         });
     }
 
-    /** The program started: every breakpoint set before lands now; those that changed are told. */
+    /**
+     * The program started: every breakpoint set before lands now (those that changed are told),
+     * and the dynamic linker's rendezvous is watched, so that a breakpoint pending in a library
+     * lands the moment the library is loaded.
+     */
     private void landAll() {
         table.serially(() -> {
             int pid = session.pid();
             List<Bp> all = table.all().stream().filter(b -> b.landedIn != pid).toList();
-            Map<Bp, Boolean> was = new java.util.HashMap<>();
-            all.forEach(b -> was.put(b, b.verified));
-            return land(all).thenRun(() -> {
-                for (Bp b : all) {
-                    if (b.verified != was.get(b) || b.verified) {
-                        BreakpointEventArguments e = new BreakpointEventArguments();
-                        e.setReason(BreakpointEventArgumentsReason.CHANGED);
-                        e.setBreakpoint(answer(b, null));
-                        session.client().breakpoint(e);
-                    }
+            return landTelling(all).thenCompose(v -> watchLoader(pid));
+        });
+    }
+
+    /** Lands {@code bps}; a {@code breakpoint} event for each that is verified now, or no longer, or on another line. */
+    private CompletableFuture<Void> landTelling(List<Bp> bps) {
+        Map<Bp, String> was = new java.util.HashMap<>();
+        bps.forEach(b -> was.put(b, b.verified + ":" + b.actualLine));
+        return land(bps).thenRun(() -> {
+            for (Bp b : bps) {
+                if (!was.get(b).equals(b.verified + ":" + b.actualLine)) {
+                    BreakpointEventArguments e = new BreakpointEventArguments();
+                    e.setReason(BreakpointEventArgumentsReason.CHANGED);
+                    e.setBreakpoint(answer(b, null));
+                    session.client().breakpoint(e);
                 }
-            });
+            }
+        });
+    }
+
+    /** An internal breakpoint on the dynamic linker's {@code _dl_debug_state} (r_debug's r_brk), if the program has one. */
+    private CompletableFuture<Void> watchLoader(int pid) {
+        if (session.group() == null || pid <= 0 || session.exited() || table.loaderBreak() != 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return session.debugInfo().ask(pid, symbols -> symbols.breakpointSites().function("_dl_debug_state").locations())
+                .thenCompose(at -> {
+                    if (at.isEmpty()) {
+                        return CompletableFuture.completedFuture(null); // a static program: no libraries come
+                    }
+                    long address = at.get(0).address();
+                    return session.group().insertBreakpoints(pid, List.of(address)).thenAccept(refused -> {
+                        if (refused.isEmpty()) {
+                            table.loaderBreak(address, this::librariesChanged);
+                        }
+                    });
+                }).exceptionally(e -> null);
+    }
+
+    /**
+     * The dynamic linker changed its libraries (its thread stopped at the rendezvous): the modules
+     * are told, and every breakpoint lands again — a pending one in the new library, before any of
+     * its code runs; one in a library that went is pending again; one in a library loaded anew at
+     * another address moves with it.
+     */
+    private CompletableFuture<Void> librariesChanged() {
+        session.librariesChanged();
+        return table.serially(() -> {
+            List<Bp> all = table.all().stream().filter(b -> b.invalid == null && b.kind != Kind.INSTRUCTION).toList();
+            if (all.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            Set<Long> before = table.addressesInUse();
+            return landTelling(all).thenCompose(v -> takeOutUnused(before));
         });
     }
 
@@ -203,7 +250,7 @@ public final class BreakpointsHandler implements Capable {
             }
             return CompletableFuture.completedFuture(null);
         }
-        List<Bp> todo = bps.stream().filter(b -> !b.verified && b.invalid == null).toList();
+        List<Bp> todo = bps.stream().filter(b -> b.invalid == null).toList();
         return session.debugInfo().ask(pid, symbols -> {
             for (Bp b : todo) {
                 where(symbols, b, pid);
@@ -219,6 +266,7 @@ public final class BreakpointsHandler implements Capable {
         }).handle((refused, error) -> {
             for (Bp b : todo) {
                 if (b.addresses.isEmpty()) {
+                    b.verified = false; // its message says why
                     continue;
                 }
                 List<Long> in = b.addresses.stream().filter(a -> error == null && !refused.containsKey(a)).toList();

@@ -97,6 +97,9 @@ public final class BreakpointTable implements BreakpointHandler {
     private final Map<Integer, List<Integer>> lastHit = new ConcurrentHashMap<>();
     private final Consumer<String> logOutput;
     private volatile Evaluator evaluator;
+    /** The dynamic linker's rendezvous ({@code _dl_debug_state}, r_debug's r_brk), 0 if not set: libraries came or went. */
+    private volatile long loaderBreak;
+    private volatile java.util.function.Supplier<CompletableFuture<Void>> onLibraries = () -> CompletableFuture.completedFuture(null);
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
     /** A table whose logpoints print through {@code logOutput}. */
@@ -106,6 +109,21 @@ public final class BreakpointTable implements BreakpointHandler {
 
     public void evaluator(Evaluator e) {
         evaluator = e;
+    }
+
+    /**
+     * The dynamic linker calls {@code address} after each change to its list of libraries (a
+     * {@code dlopen}, a {@code dlclose}, the libraries a program needs at its start): the thread
+     * that calls it stays stopped until {@code changed} completes (breakpoints pending in a new
+     * library are in before its code runs), the others run on.
+     */
+    public void loaderBreak(long address, java.util.function.Supplier<CompletableFuture<Void>> changed) {
+        onLibraries = changed;
+        loaderBreak = address;
+    }
+
+    public long loaderBreak() {
+        return loaderBreak;
     }
 
     /** Runs {@code work} after every change asked for before it has been applied: changes never overtake each other. */
@@ -187,6 +205,9 @@ public final class BreakpointTable implements BreakpointHandler {
         for (Bp b : all()) {
             used.addAll(b.addresses);
         }
+        if (loaderBreak != 0) {
+            used.add(loaderBreak);
+        }
         return used;
     }
 
@@ -214,6 +235,9 @@ public final class BreakpointTable implements BreakpointHandler {
 
     @Override
     public CompletableFuture<Boolean> hit(Tracee thread, long address) {
+        if (address == loaderBreak) {
+            return onLibraries.get().handle((v, e) -> false); // never a stop of the user's
+        }
         List<Bp> here = byAddress.get(address);
         if (here == null || here.isEmpty()) {
             return CompletableFuture.completedFuture(false); // taken out meanwhile

@@ -585,6 +585,23 @@ public final class Session implements Consumer<TraceEvent> {
         }
     }
 
+    /**
+     * The dynamic linker changed the program's libraries (a thread of it is stopped at its
+     * rendezvous): the debug info reads the mappings again at next use, and {@code module} events
+     * say what came or went.
+     */
+    public void librariesChanged() {
+        org.ptracedap.debugger.DebugInfo d = debugInfo;
+        if (d != null) {
+            d.recheck();
+        }
+        IDebugProtocolClient c = client;
+        if (c != null && pid > 0) {
+            int main = pid;
+            modules.refresh(main, c::module, changes -> loadedSources.changed(debugInfo, main, changes, c::loadedSource));
+        }
+    }
+
     /** Every process of the session is stopped by a pause. */
     public void stoppedByPause(int threadId) {
         StoppedEventArguments args = new StoppedEventArguments();

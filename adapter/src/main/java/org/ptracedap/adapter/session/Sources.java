@@ -33,6 +33,9 @@ public final class Sources {
     /** The source of compile path {@code file} of process {@code pid}. */
     public Source of(int pid, String file) {
         String path = located.computeIfAbsent(pid + ":" + file, k -> sourceMap.get().locate(file, pid));
+        if (!clientNames.isEmpty()) {
+            path = clientNames.getOrDefault(reals.computeIfAbsent(path, Sources::real), path);
+        }
         Source source = new Source();
         source.setName(Path.of(path).getFileName().toString());
         source.setPath(path);
@@ -41,6 +44,24 @@ public final class Sources {
             source.setOrigin(NOT_HERE);
         }
         return source;
+    }
+
+    /** The real path of each file the client named, → the name it gave (through a symlink, say). */
+    private final Map<String, String> clientNames = new ConcurrentHashMap<>();
+    private final Map<String, String> reals = new ConcurrentHashMap<>();
+
+    /**
+     * The client names a file {@code path} (it set breakpoints in it): frames in that file are
+     * shown by that name from now on, not by its real path — an editor that opened it through a
+     * symlink highlights the stop in the tab it has, with its breakpoints.
+     */
+    public void namedByClient(String path) {
+        if (path != null && path.contains("/")) {
+            String real = real(path);
+            if (!real.equals(path)) {
+                clientNames.put(real, path);
+            }
+        }
     }
 
     /**
