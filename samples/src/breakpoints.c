@@ -19,14 +19,16 @@
  * Built twice: bin/breakpoints (-O2) and bin/breakpoints_O0 (-O0).
  *
  *   With PAUSE_US, each worker sleeps that long after each call (a run that lasts, to attach to).
+ *   With "exec" as the third argument, it first execs itself (with "-"): breakpoints set in the
+ *   first image must be set again in the second.
  *
- * Usage: breakpoints [THREADS=8] [CALLS=2000] [-|wait] [PAUSE_US=0]
+ * Usage: breakpoints [THREADS=8] [CALLS=2000] [-|wait|exec] [PAUSE_US=0]
  * Output: "ready", then "checksum S expected E".  Exit 0 if they match, 1 if not, 2 on error.
  */
 #include "common.h"
 
 #define MAX_THREADS 64
-#define USAGE "usage: breakpoints [THREADS=8] [CALLS=2000] [-|wait] [PAUSE_US=0]"
+#define USAGE "usage: breakpoints [THREADS=8] [CALLS=2000] [-|wait|exec] [PAUSE_US=0]"
 
 static long calls_per_thread;
 static volatile long results[MAX_THREADS];
@@ -81,6 +83,10 @@ static long expected(int t)
 int main(int argc, char **argv)
 {
     sample_init("breakpoints");
+    if (argc > 3 && strcmp(argv[3], "exec") == 0) {
+        execl("/proc/self/exe", argv[0], argv[1], argv[2], "-", (char *) NULL);
+        die("execl");
+    }
     int threads = (int) parse_arg(argc, argv, 1, 8, 1, MAX_THREADS, USAGE);
     calls_per_thread = parse_arg(argc, argv, 2, 2000, 0, 100000000L, USAGE);
     int wait_for_line = !(argc > 3 && strcmp(argv[3], "-") == 0);

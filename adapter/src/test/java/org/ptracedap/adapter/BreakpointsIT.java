@@ -186,4 +186,26 @@ class BreakpointsIT {
             assertEquals(12, c.events("stopped").size());
         }
     }
+
+    @Test
+    void breakpointsLandAgainInTheProgramAnExecStarts() throws Exception {
+        try (AdapterProcess adapter = new AdapterProcess()) {
+            DapClient c = adapter.client;
+            launch(c, "2", "500", "exec"); // it execs itself first: the breakpoint must be set again in the new image
+            JsonObject bp = c.ok("setBreakpoints", Map.of("source", source(), "breakpoints",
+                    List.of(Map.of("line", line("hot-body"), "logMessage", "after exec {thread} {i}"))))
+                    .getAsJsonArray("breakpoints").get(0).getAsJsonObject();
+            assertTrue(bp.get("verified").getAsBoolean(), bp.toString());
+            c.ok("configurationDone", null);
+            JsonObject exited = c.event("exited");
+            assertEquals(0, exited.get("exitCode").getAsInt(), c.output("stdout"));
+            Matcher m = Pattern.compile("after exec (\\d+) (\\d+)\n").matcher(c.output("console"));
+            Set<String> calls = new HashSet<>();
+            while (m.find()) {
+                assertTrue(calls.add(m.group(1) + "/" + m.group(2)), "printed twice: " + m.group());
+            }
+            assertEquals(1000, calls.size(), "every call of the new image, once");
+            assertTrue(c.output("console").contains("is now running"), "the exec was seen");
+        }
+    }
 }

@@ -20,4 +20,13 @@ public interface BreakpointHandler {
      * {@code thread} is valid during this call only. True: stop the group for it.
      */
     CompletableFuture<Boolean> hit(Tracee thread, long address);
+
+    /**
+     * Process {@code pid} of the group runs a new program ({@code path}): none of its breakpoints
+     * are there any more. Its thread stays stopped at the exec until the answer completes — the
+     * breakpoints of the new program go in before its first instruction runs.
+     */
+    default CompletableFuture<Void> exec(int pid, String path) {
+        return CompletableFuture.completedFuture(null);
+    }
 }

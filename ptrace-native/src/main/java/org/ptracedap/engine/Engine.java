@@ -536,7 +536,21 @@ public final class Engine {
             return;
         }
         emit(p.group, new TraceEvent.ProcessExec(p.pid, path, oldTid));
-        allStop.held(leader, 0, false);
+        BreakpointHandler handler = p.group != null ? p.group.breakpointHandler : null;
+        CompletableFuture<Void> ready = handler != null ? handler.exec(p.pid, path) : CompletableFuture.completedFuture(null);
+        if (ready.isDone()) {
+            allStop.held(leader, 0, false);
+            return;
+        }
+        // held at its exec (resumes skip it) until the new program's breakpoints are in
+        leader.stopped(0, false);
+        leader.deciding = true;
+        ready.whenComplete((v, e) -> kernel.schedule(0, () -> {
+            if (leader.deciding && table.thread(leader.tid) == leader && leader.state() == State.STOPPED) {
+                leader.deciding = false;
+                allStop.held(leader, 0, false);
+            }
+        }));
     }
 
     private void onDeath(TracedThread t, int status) {

@@ -50,6 +50,7 @@ public final class BreakpointsHandler implements Capable {
         this.session = session;
         this.table = session.breakpoints;
         session.onStart(this::landAll);
+        table.onExec(this::execed);
     }
 
     @Override
@@ -184,6 +185,28 @@ public final class BreakpointsHandler implements Capable {
             List<Bp> all = table.all().stream().filter(b -> b.landedIn != pid).toList();
             return landTelling(all).thenCompose(v -> watchLoader(pid));
         });
+    }
+
+    /**
+     * The program exec'ed (held at its exec, on the tracer's word): every breakpoint lands again in
+     * the new program, and its dynamic linker is watched, before it runs its first instruction.
+     * A followed child's exec is not the session's program: it runs on.
+     */
+    private CompletableFuture<Void> execed(int pid) {
+        if (pid != session.pid()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        session.librariesChanged();
+        table.forgetLandings();
+        List<Bp> again = new ArrayList<>();
+        for (Bp b : table.all()) {
+            if (b.kind == Kind.INSTRUCTION) {
+                b.message = "the program exec'ed: 0x" + Long.toHexString(b.instruction) + " was an address of the one before";
+            } else {
+                again.add(b);
+            }
+        }
+        return table.serially(() -> landTelling(again).thenCompose(v -> watchLoader(pid)));
     }
 
     /** Lands {@code bps}; a {@code breakpoint} event for each that is verified now, or no longer, or on another line. */

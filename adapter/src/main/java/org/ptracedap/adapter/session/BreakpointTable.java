@@ -126,6 +126,29 @@ public final class BreakpointTable implements BreakpointHandler {
         return loaderBreak;
     }
 
+    private volatile java.util.function.IntFunction<CompletableFuture<Void>> onExec = pid -> CompletableFuture.completedFuture(null);
+
+    /** What to do when a process execs (its thread held until it completes): the breakpoints land in the new program. */
+    public void onExec(java.util.function.IntFunction<CompletableFuture<Void>> hook) {
+        onExec = hook;
+    }
+
+    @Override
+    public CompletableFuture<Void> exec(int pid, String path) {
+        return onExec.apply(pid);
+    }
+
+    /** A new program: nothing has landed in it, and its dynamic linker is not watched yet. */
+    public synchronized void forgetLandings() {
+        loaderBreak = 0;
+        for (Bp b : all()) {
+            b.landedIn = 0;
+            b.verified = false;
+            b.addresses = List.of();
+        }
+        byAddress = Map.of();
+    }
+
     /** Runs {@code work} after every change asked for before it has been applied: changes never overtake each other. */
     public synchronized <T> CompletableFuture<T> serially(java.util.function.Supplier<CompletableFuture<T>> work) {
         CompletableFuture<T> result = tail.handle((v, e) -> null).thenCompose(v -> work.get());
