@@ -208,4 +208,58 @@ class BreakpointsIT {
             assertTrue(c.output("console").contains("is now running"), "the exec was seen");
         }
     }
+
+    @Test
+    void eightThreadsTimes500StoppingHitsAre4000DistinctStops() throws Exception {
+        try (AdapterProcess adapter = new AdapterProcess()) {
+            DapClient c = adapter.client;
+            launch(c, "8", "500", "-");
+            JsonObject bp = c.ok("setFunctionBreakpoints", Map.of("breakpoints", List.of(Map.of("name", "hot"))))
+                    .getAsJsonArray("breakpoints").get(0).getAsJsonObject();
+            c.ok("configurationDone", null);
+            Set<Long> calls = new HashSet<>();
+            for (int n = 0; n < 4000; n++) {
+                JsonObject stopped = c.event("stopped");
+                assertEquals("breakpoint", stopped.get("reason").getAsString(), stopped.toString());
+                assertEquals(bp.get("id").getAsInt(), stopped.getAsJsonArray("hitBreakpointIds").get(0).getAsInt());
+                int tid = stopped.get("threadId").getAsInt();
+                int frame = c.ok("stackTrace", Map.of("threadId", tid, "levels", 1)).getAsJsonArray("stackFrames")
+                        .get(0).getAsJsonObject().get("id").getAsInt();
+                long call = Long.parseLong(c.ok("evaluate", Map.of("expression", "thread * 100000L + i", "frameId", frame,
+                        "context", "watch")).get("result").getAsString());
+                assertTrue(calls.add(call), "stop " + n + ": call " + call + " stopped twice");
+                c.ok("continue", Map.of("threadId", tid));
+            }
+            JsonObject exited = c.event("exited");
+            assertEquals(0, exited.get("exitCode").getAsInt(), c.output("stdout"));
+            assertEquals(4000, calls.size());
+            assertEquals(4000, c.events("stopped").size(), "no stop twice, none lost");
+        }
+    }
+
+    @Test
+    void attachBreakHitDisconnectFiftyTimesEachRunEndsInExitZero() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            try (AdapterProcess adapter = new AdapterProcess();
+                 Sample prog = Sample.start("breakpoints", "4", "0")) { // calls hot() until SIGUSR1
+                prog.awaitOutput("ready");
+                DapClient c = adapter.client;
+                c.ok("initialize", Map.of("adapterID", "ptrace"));
+                c.ok("attach", Map.of("processId", prog.pid));
+                c.ok("configurationDone", null);
+                // set while it runs: no thread stops for it
+                c.ok("setFunctionBreakpoints", Map.of("breakpoints", List.of(Map.of("name", "hot"))));
+                int tid = c.event("stopped", e -> "breakpoint".equals(e.get("reason").getAsString())).get("threadId").getAsInt();
+                c.ok("continue", Map.of("threadId", tid)); // the other threads trap meanwhile: their SIGTRAPs pending
+                c.ok("disconnect", Map.of());
+                c.awaitClosed();
+                assertEquals(0, org.ptracedap.sys.ProcFs.statusInt(prog.pid, "TracerPid"), "let go");
+                prog.signal(org.ptracedap.sys.Signals.SIGUSR1); // untraced now: a SIGTRAP of ours left pending would have killed it
+                int status = prog.awaitExit();
+                assertEquals(0, org.ptracedap.sys.WaitStatus.exitCode(status),
+                        "round " + round + ": " + org.ptracedap.sys.WaitStatus.describe(status) + "; " + prog.output());
+                assertTrue(prog.output().contains("checksum"), prog.output());
+            }
+        }
+    }
 }

@@ -262,6 +262,21 @@ public final class BreakpointSites {
     // ---- functions
 
     /**
+     * The address of function {@code name} by its ELF symbol, in the first module that defines
+     * it (the program first), or -1: a lookup that reads no DWARF — for the debugger's own
+     * breakpoints (the dynamic linker's {@code _dl_debug_state}), which must not wait for an index.
+     */
+    public long elfFunction(String name) {
+        for (Pointer module : modules()) {
+            Long at = symbols.elfFunction(module, name);
+            if (at != null) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * The locations of a breakpoint on function {@code name}: a C name, or a C++ one qualified as
      * far as the user likes ({@code scale}, {@code Shape::scale}, {@code ::geometry::Shape::scale}),
      * with template arguments to choose an instance and a parameter list ({@code scale(int)}) to

@@ -123,6 +123,11 @@ public final class Symbols implements AutoCloseable {
         }
     }
 
+    /** The run-time address of the function {@code name} of {@code module} by its ELF symbol, or null. */
+    Long elfFunction(Pointer module, String name) {
+        return symbolIndex(module).function(name);
+    }
+
     private SymbolIndex symbolIndex(Pointer module) {
         return symbolIndexes.computeIfAbsent(Pointer.nativeValue(module), k -> SymbolIndex.of(module));
     }

@@ -119,6 +119,27 @@ class BreakpointsTest {
     }
 
     @Test
+    void aSignalStormWhileThreadsStepOffBreakpointsLosesNoHitAndNoSignal() throws Exception {
+        Map<Long, AtomicInteger> perCall = new ConcurrentHashMap<>();
+        TraceGroup g = launch((thread, at) -> {
+            Registers r = thread.registers();
+            perCall.computeIfAbsent(r.rdi() * 1_000_000 + r.rsi(), k -> new AtomicInteger()).incrementAndGet();
+            return CompletableFuture.completedFuture(false);
+        }, "8", "2000", "-", "0", "100"); // SIGALRM every 100 µs, handled by the program
+        int pid = pid(g);
+        assertEquals(Map.of(), get(g.insertBreakpoints(pid, List.of(address(pid, "hot"), address(pid, "mix")))));
+        get(g.resume());
+        assertExitedCleanly(pid);
+        assertEquals(16_001, perCall.values().stream().mapToInt(AtomicInteger::get).sum(), "16,000 calls of hot, one of mix");
+        assertTrue(perCall.values().stream().allMatch(n -> n.get() == 1), "each call once");
+        long alarms = rec.of(pid, TraceEvent.SignalReceived.class).stream().filter(x -> x.signal() == Signals.SIGALRM).count();
+        java.util.regex.Matcher said = java.util.regex.Pattern.compile("alarms (\\d+)").matcher(rec.output(pid));
+        assertTrue(said.find(), rec.output(pid));
+        assertTrue(alarms > 0, "the storm came");
+        assertEquals(alarms, Long.parseLong(said.group(1)), "every SIGALRM we saw reached the program's handler");
+    }
+
+    @Test
     void eightThreadsTimes50StoppingHitsAreEachTheirOwnStop() throws Exception {
         TraceGroup g = launch(BreakpointHandler.ALWAYS, "8", "50", "-");
         int pid = pid(g);

@@ -230,12 +230,11 @@ public final class BreakpointsHandler implements Capable {
         if (session.group() == null || pid <= 0 || session.exited() || table.loaderBreak() != 0) {
             return CompletableFuture.completedFuture(null);
         }
-        return session.debugInfo().ask(pid, symbols -> symbols.breakpointSites().function("_dl_debug_state").locations())
-                .thenCompose(at -> {
-                    if (at.isEmpty()) {
+        return session.debugInfo().ask(pid, symbols -> symbols.breakpointSites().elfFunction("_dl_debug_state"))
+                .thenCompose(address -> {
+                    if (address < 0) {
                         return CompletableFuture.completedFuture(null); // a static program: no libraries come
                     }
-                    long address = at.get(0).address();
                     return session.group().insertBreakpoints(pid, List.of(address)).thenAccept(refused -> {
                         if (refused.isEmpty()) {
                             table.loaderBreak(address, this::librariesChanged);
