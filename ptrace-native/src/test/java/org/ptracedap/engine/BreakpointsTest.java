@@ -79,9 +79,13 @@ class BreakpointsTest {
     }
 
     private static byte[] memory(int pid, long address) throws Exception {
-        byte[] b = new byte[16];
+        return memory(pid, address, 16);
+    }
+
+    private static byte[] memory(int pid, long address, int n) throws Exception {
+        byte[] b = new byte[n];
         try (org.ptracedap.testing.ProcMemory m = new org.ptracedap.testing.ProcMemory(pid)) {
-            assertEquals(16, m.read(address, b));
+            assertEquals(n, m.read(address, b));
         }
         return b;
     }
@@ -249,5 +253,50 @@ class BreakpointsTest {
             }
         }
         return 0;
+    }
+
+    @Test
+    void aBreakpointOnTheSyscallThatMakesThreadsLetsEveryNewThreadRunOnFromIt() throws Exception {
+        AtomicInteger hits = new AtomicInteger();
+        TraceGroup group = tracer.group(e -> { });
+        ProcessInfo info = get(group.launch(LaunchSpec.of(bin("clone_storm").toString(), List.of("300", "8")), TraceOptions.defaults()));
+        groups.add(group);
+        launched.add(info.pid());
+        int pid = info.pid();
+        rec.await(pid, TraceEvent.Stopped.class, s -> s.reason() == StopReason.ENTRY);
+        get(group.breakpoints((thread, at) -> {
+            hits.incrementAndGet();
+            return CompletableFuture.completedFuture(false);
+        }, new CapstoneDecoder()));
+        get(group.resume());
+        long clone3 = -1;
+        while (clone3 < 0) { // libc is mapped early; its symbols (libc6-dbg) name glibc's internal __clone3
+            if (MemoryMaps.read(pid).stream().anyMatch(m -> m.path() != null && m.path().contains("/libc.so"))) {
+                get(group.pause());
+                try (org.ptracedap.debuginfo.Symbols symbols = org.ptracedap.debuginfo.Symbols.open(pid)) {
+                    clone3 = symbols.breakpointSites().elfFunction("__clone3");
+                }
+                org.junit.jupiter.api.Assumptions.assumeTrue(clone3 > 0, "libc's __clone3 is not named (libc6-dbg missing)");
+                break;
+            }
+            Thread.onSpinWait();
+        }
+        // the syscall instruction in __clone3: the new thread starts after it, at the same rip — in our slot
+        long syscall = 0;
+        try (org.ptracedap.debuginfo.Disassembler d = org.ptracedap.debuginfo.Disassembler.open(org.ptracedap.debuginfo.Disassembler.Syntax.INTEL)) {
+            for (org.ptracedap.debuginfo.Disassembler.Instruction i : d.disassemble(memory(pid, clone3, 96), clone3, 40)) {
+                if (i.mnemonic().equals("syscall")) {
+                    syscall = i.address();
+                    break;
+                }
+            }
+        }
+        assertTrue(syscall != 0, "a syscall in __clone3");
+        assertEquals(Map.of(), get(group.insertBreakpoints(pid, List.of(syscall))));
+        get(group.resume());
+        assertExitedCleanly(pid);
+        assertTrue(rec.output(pid).contains("clone_storm: 300 threads done"), rec.output(pid));
+        assertEquals(301, rec.assertEachThreadOnce(pid));
+        assertTrue(hits.get() >= 250, "most of the 300 clones came after the breakpoint: " + hits.get());
     }
 }
