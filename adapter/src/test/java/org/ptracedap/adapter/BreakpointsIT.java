@@ -262,4 +262,30 @@ class BreakpointsIT {
             }
         }
     }
+
+    @Test
+    void aSourceMappedCheckoutSetsBreakpointsByItsOwnPaths(@org.junit.jupiter.api.io.TempDir Path checkout) throws Exception {
+        // the sources copied elsewhere, as a checkout on another machine would have them
+        Path copy = checkout.resolve("src").resolve("breakpoints.c");
+        Files.createDirectories(copy.getParent());
+        Files.copy(SOURCE, copy);
+        String compiledIn = SOURCE.getParent().getParent().toString(); // the samples' DW_AT_comp_dir
+        try (AdapterProcess adapter = new AdapterProcess()) {
+            DapClient c = adapter.client;
+            c.ok("initialize", Map.of("adapterID", "ptrace"));
+            c.send("launch", Map.of("program", Sample.bin("breakpoints").toString(), "args", List.of("1", "3", "-"),
+                    "sourceMap", Map.of(compiledIn, checkout.toString())));
+            JsonObject bp = c.ok("setBreakpoints", Map.of("source", Map.of("path", copy.toString()),
+                    "breakpoints", List.of(Map.of("line", line("hot-body"))))).getAsJsonArray("breakpoints").get(0).getAsJsonObject();
+            assertTrue(bp.get("verified").getAsBoolean(), bp.toString());
+            c.ok("configurationDone", null);
+            int tid = c.event("stopped").get("threadId").getAsInt();
+            JsonObject top = c.ok("stackTrace", Map.of("threadId", tid, "levels", 1)).getAsJsonArray("stackFrames")
+                    .get(0).getAsJsonObject();
+            assertEquals(copy.toString(), top.getAsJsonObject("source").get("path").getAsString(), "shown by the checkout's path");
+            c.ok("setBreakpoints", Map.of("source", Map.of("path", copy.toString()), "breakpoints", List.of()));
+            c.ok("continue", Map.of("threadId", tid));
+            assertEquals(0, c.event("exited").get("exitCode").getAsInt());
+        }
+    }
 }
