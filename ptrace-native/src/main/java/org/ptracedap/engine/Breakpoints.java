@@ -586,9 +586,9 @@ final class Breakpoints {
         if (p.sites.syscallAt != 0) {
             return p.sites.syscallAt;
         }
-        java.util.List<MemoryMaps.Mapping> order = new java.util.ArrayList<>();
+        List<MemoryMaps.Mapping> order = new java.util.ArrayList<>();
         for (MemoryMaps.Mapping m : maps) {
-            if (m.perms().startsWith("r-x") || m.perms().startsWith("r") && m.perms().charAt(2) == 'x') {
+            if (m.perms().length() > 2 && m.perms().charAt(0) == 'r' && m.perms().charAt(2) == 'x') {
                 if ("[vdso]".equals(m.path())) {
                     order.add(0, m);
                 } else {
