@@ -65,7 +65,10 @@ describe('the extension (with a fake vscode)', () => {
         return d;
     };
     after(() => [...dirs, ...storages].forEach(d => fs.rmSync(d, { recursive: true, force: true })));
-    afterEach(async () => {
+    afterEach(async function () {
+        // the class-data archive an activation started in the background (a warm-up JVM and its
+        // check) is waited for: on two busy cores that outlasts mocha's fixed 60 s for a hook
+        budget(this, { warmUps: 2 });
         killStarted();
         await extension.classArchives?.idle();
     });
