@@ -113,7 +113,7 @@ final class Breakpoints {
 
     /** Reads memory as the program wrote it: our int3s show as the bytes they replaced. */
     int read(TracedProcess p, long address, byte[] into) {
-        int n = engine.kernel.readMemory(p.pid, address, into);
+        int n = readRaw(p.pid, address, into);
         if (p.sites != null) {
             p.sites.hide(address, into, n);
         }
@@ -209,7 +209,16 @@ final class Breakpoints {
 
     private boolean int3At(TracedProcess p, long at) {
         byte[] b = new byte[1];
-        return engine.kernel.readMemory(p.pid, at, b) == 1 && b[0] == INT3;
+        return readRaw(p.pid, at, b) == 1 && b[0] == INT3;
+    }
+
+    /** Memory as it is, int3s and all; 0 bytes if the process cannot be read (it is exiting). */
+    private int readRaw(int pid, long address, byte[] into) {
+        try {
+            return engine.kernel.readMemory(pid, address, into);
+        } catch (SyscallException e) {
+            return 0;
+        }
     }
 
     /**
