@@ -274,7 +274,7 @@ public final class BreakpointTable implements BreakpointHandler {
         if (plain || e == null) {
             List<Integer> stopping = new ArrayList<>();
             for (Bp b : here) {
-                counted(b, tid, stopping, b.log != null ? b.log.constantText() : null);
+                counted(b, stopping, b.log != null ? b.log.constantText() : null);
             }
             return CompletableFuture.completedFuture(decided(tid, stopping));
         }
@@ -287,14 +287,10 @@ public final class BreakpointTable implements BreakpointHandler {
                             return CompletableFuture.completedFuture(null);
                         }
                         if (b.log == null || b.log.constant()) {
-                            counted(b, tid, stopping, b.log != null ? b.log.constantText() : null);
+                            counted(b, stopping, b.log != null ? b.log.constantText() : null);
                             return CompletableFuture.completedFuture(null);
                         }
-                        long n = b.hitCount.incrementAndGet();
-                        if (b.hits != null && !b.hits.test(n)) {
-                            return CompletableFuture.completedFuture(null);
-                        }
-                        return e.text(tid, b.log).thenAccept(logOutput);
+                        return counts(b) ? e.text(tid, b.log).thenAccept(logOutput) : CompletableFuture.completedFuture(null);
                     }));
         }
         return all.handle((v, error) -> {
@@ -303,9 +299,14 @@ public final class BreakpointTable implements BreakpointHandler {
         });
     }
 
-    private void counted(Bp b, int tid, List<Integer> stopping, String logText) {
+    /** A hit of {@code b} (its condition held): counted; whether its hit condition lets it act. */
+    private static boolean counts(Bp b) {
         long n = b.hitCount.incrementAndGet();
-        if (b.hits != null && !b.hits.test(n)) {
+        return b.hits == null || b.hits.test(n);
+    }
+
+    private void counted(Bp b, List<Integer> stopping, String logText) {
+        if (!counts(b)) {
             return;
         }
         if (logText != null) {
