@@ -104,8 +104,13 @@ final class Breakpoints {
     }
 
     private void restore(int pid, Site site) {
+        writeQuietly(pid, site.address, site.original);
+    }
+
+    /** One byte written at {@code address}, nothing if the process is gone. */
+    private void writeQuietly(int pid, long address, byte b) {
         try {
-            engine.kernel.writeMemory(pid, site.address, new byte[] {site.original});
+            engine.kernel.writeMemory(pid, address, new byte[] {b});
         } catch (SyscallException e) {
             // the process is gone
         }
@@ -397,11 +402,7 @@ final class Breakpoints {
                 engine.kernel.schedule(0, () -> engine.onWaitStatus(tid, status)); // it died in the step
             }
         } finally {
-            try {
-                engine.kernel.writeMemory(t.proc.pid, site.address, new byte[] {INT3});
-            } catch (SyscallException e) {
-                // gone
-            }
+            writeQuietly(t.proc.pid, site.address, INT3);
         }
         return true;
     }
@@ -647,11 +648,7 @@ final class Breakpoints {
         if (!int3At(parent, any.address)) {
             // It shares its parent's memory after all (a vfork child seen before its event): put them back.
             for (Site s : parent.sites.byAddress.values()) {
-                try {
-                    engine.kernel.writeMemory(parent.pid, s.address, new byte[] {INT3});
-                } catch (SyscallException e) {
-                    // gone
-                }
+                writeQuietly(parent.pid, s.address, INT3);
             }
         }
     }
