@@ -81,6 +81,11 @@ async function scenario(name, configuration, body, { expectedMessages = [] } = {
         assert.deepEqual(unexpected, [], 'VS Code showed error messages nobody expected');
     } catch (e) {
         console.log(`${name} failed; VS Code had shown: ${JSON.stringify(await wb.messages().catch(() => []))}`);
+        try {
+            // what the adapter was told about breakpoints and what it answered, for a failure seen only in CI
+            const told = wb.dapLog().filter(m => /breakpoint/i.test(m.msg.command ?? m.msg.event ?? ''));
+            for (const m of told.slice(-12)) console.log(`dap ${m.dir}: ${JSON.stringify(m.msg).slice(0, 600)}`);
+        } catch { /* no DAP log */ }
         await wb.screenshot('FAILED').catch(() => {});
         await wb.dumpHtml('FAILED').catch(() => {});
         throw e;
@@ -491,6 +496,30 @@ async function revealLine(wb, line) {
     }, `the cursor on line ${line}`, WAIT, 500);
 }
 
+/**
+ * Types `text` into the breakpoint widget a command just opened and accepts it, then waits for the
+ * gutter to show `icon`. Typed only once the widget's own input has the focus: keys typed before
+ * it does go into the source (a busy CI machine showed exactly that: no conditional breakpoint).
+ */
+async function typeInBreakpointWidget(wb, text, icon) {
+    const page = wb.page;
+    const widget = page.locator('.breakpoint-widget').first();
+    await widget.waitFor({ state: 'visible', timeout: WAIT });
+    await until(async () => page.evaluate(() => !!document.activeElement?.closest('.breakpoint-widget')),
+        'the breakpoint widget to have the focus', WAIT, 200);
+    await page.keyboard.type(text);
+    const typed = await until(async () => {
+        const t = (await widget.locator('.view-lines').first().innerText()).replace(/\u00a0/g, ' ').trim();
+        return t === text && t;
+    }, `"${text}" in the breakpoint widget`).catch(async e => {
+        throw new Error(`${e.message}; it holds "${await widget.innerText().catch(() => '?')}"`);
+    });
+    assert.equal(typed, text);
+    await page.keyboard.press('Enter');
+    await widget.waitFor({ state: 'hidden', timeout: WAIT });
+    await until(async () => (await page.locator(`.monaco-editor .${icon}`).count()) > 0, `the gutter's ${icon}`);
+}
+
 test('6. breakpoints: a gutter click, a conditional breakpoint and a logpoint, each where gdb puts it', async () => {
     const program = sample('breakpoints');
     const source = path.join(path.dirname(program), '..', 'src', 'breakpoints.c');
@@ -526,12 +555,10 @@ test('6. breakpoints: a gutter click, a conditional breakpoint and a logpoint, e
         // a conditional breakpoint on hot's first line, a logpoint on mix's loop
         await revealLine(wb, first);
         await wb.runCommand('Debug: Add Conditional Breakpoint...');
-        await wb.page.keyboard.type('i == 7 && thread == 2');
-        await wb.page.keyboard.press('Enter');
+        await typeInBreakpointWidget(wb, 'i == 7 && thread == 2', 'codicon-debug-breakpoint-conditional');
         await revealLine(wb, loop);
         await wb.runCommand('Debug: Add Logpoint...');
-        await wb.page.keyboard.type('logpoint: mix over {n} values');
-        await wb.page.keyboard.press('Enter');
+        await typeInBreakpointWidget(wb, 'logpoint: mix over {n} values', 'codicon-debug-breakpoint-log');
         await wb.screenshot('breakpoints-set');
 
         await wb.runCommand('Debug: Start Debugging');
