@@ -2,8 +2,10 @@ package org.ptracedap.debugger;
 
 import com.sun.jna.Pointer;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import org.ptracedap.debuginfo.FramePlan;
 import org.ptracedap.debuginfo.FrameVariables;
 import org.ptracedap.debuginfo.Unwinder;
 import org.ptracedap.engine.TraceGroup;
@@ -83,10 +85,252 @@ public final class Locals {
      * again at any moment.
      */
     public <T> CompletableFuture<T> inScope(int pid, int tid, int level, java.util.function.Function<FrameScope, T> work) {
-        return located(pid, tid, level).thenCompose(at -> info.ask(pid, symbols -> work.apply(scopeOf(at.frame(symbols), symbols, tid))));
+        return inScope(pid, tid, level, null, work);
     }
 
-    private FrameScope scopeOf(Frame frame, org.ptracedap.debuginfo.Symbols symbols, int tid) {
+    /**
+     * As {@link #inScope(int, int, int, java.util.function.Function)}, for frame 0 at a
+     * breakpoint whose {@link HitPlan} is {@code plan}: the globals and types the work looks up
+     * are kept in the plan, so that the next hit finds them without the debug info.
+     */
+    public <T> CompletableFuture<T> inScope(int pid, int tid, int level, HitPlan plan,
+                                            java.util.function.Function<FrameScope, T> work) {
+        return located(pid, tid, level).thenCompose(at -> info.ask(pid,
+                symbols -> work.apply(scopeOf(at.frame(symbols), symbols, tid, plan))));
+    }
+
+    /**
+     * What frame 0 of a thread standing at one breakpoint address reads, planned once on the
+     * symbols thread ({@link FramePlan}) — with its variables' types resolved, and the globals
+     * and types evaluations there looked up since — so that each later hit builds its scope on
+     * the tracer thread, without the debug info: {@link #scopeAt}.
+     */
+    public static final class HitPlan {
+        private final FramePlan frame;
+        private final org.ptracedap.debuginfo.Symbols from;
+        /** Type DIE (a copy, compared by address) → its type: the variables', and the learnt globals'. */
+        private final Map<Pointer, org.ptracedap.debuginfo.types.CType> types = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, java.util.Optional<FrameVariables.Variable>> globals = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, java.util.Optional<org.ptracedap.debuginfo.types.CType>> namedTypes =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        private HitPlan(FramePlan frame, org.ptracedap.debuginfo.Symbols from) {
+            this.frame = frame;
+            this.from = from;
+        }
+
+        /** Still what the process has there (its debug info not read again since). */
+        boolean current() {
+            return !from.closed();
+        }
+
+        /** On the symbols thread: {@code t} and the types it refers to, a few levels deep, resolved now. */
+        private static org.ptracedap.debuginfo.types.CType resolved(org.ptracedap.debuginfo.types.CType t) {
+            resolve(t, 4, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+            return t;
+        }
+
+        private static void resolve(org.ptracedap.debuginfo.types.CType t, int depth,
+                                    java.util.Set<org.ptracedap.debuginfo.types.CType> seen) {
+            if (t == null || depth == 0 || !seen.add(t)) {
+                return;
+            }
+            java.util.List<org.ptracedap.debuginfo.types.TypeRef> refs = new java.util.ArrayList<>();
+            if (t instanceof org.ptracedap.debuginfo.types.CType.Pointer p) {
+                refs.add(p.target());
+            } else if (t instanceof org.ptracedap.debuginfo.types.CType.Reference r) {
+                refs.add(r.target());
+            } else if (t instanceof org.ptracedap.debuginfo.types.CType.Array a) {
+                refs.add(a.element());
+            } else if (t instanceof org.ptracedap.debuginfo.types.CType.Typedef d) {
+                refs.add(d.target());
+            } else if (t instanceof org.ptracedap.debuginfo.types.CType.Qualified q) {
+                refs.add(q.target());
+            } else if (t instanceof org.ptracedap.debuginfo.types.CType.Composite c) {
+                c.members().forEach(m -> refs.add(m.type()));
+                c.bases().forEach(b -> refs.add(b.type()));
+            }
+            for (org.ptracedap.debuginfo.types.TypeRef ref : refs) {
+                resolve(ref.get(), t instanceof org.ptracedap.debuginfo.types.CType.Typedef
+                        || t instanceof org.ptracedap.debuginfo.types.CType.Qualified ? depth : depth - 1, seen);
+            }
+        }
+    }
+
+    /** The {@link HitPlan} of frame 0 at breakpoint address {@code pc} of process {@code pid} (null where it has no DWARF). */
+    public CompletableFuture<HitPlan> plan(int pid, long pc) {
+        return info.ask(pid, symbols -> {
+            FramePlan frame = symbols.plan(pc);
+            if (frame == null) {
+                return null;
+            }
+            HitPlan plan = new HitPlan(frame, symbols);
+            for (FramePlan.Planned v : frame.variables()) {
+                if (v.typeDie() != null) {
+                    plan.types.put(v.typeDie(), HitPlan.resolved(symbols.types(v.dwarf(), frame.bias()).typeOf(v.typeDie())));
+                }
+            }
+            return plan;
+        });
+    }
+
+    /**
+     * On the tracer thread, during a hit: the scope of frame 0 of {@code thread} (standing at the
+     * plan's address), read from its registers and memory without the debug info. Whatever in
+     * it only the debug info could tell (a global or type not looked up at an earlier hit, a
+     * variable whose location needs the caller's call site, a type not resolved yet) throws
+     * {@link org.ptracedap.debuginfo.types.NeedsDebugInfo} when used: evaluate under
+     * {@link org.ptracedap.debuginfo.types.NeedsDebugInfo#without}, and on that exception ask
+     * again through {@link #inScope}. Null if the plan is stale. Valid during the hit only.
+     */
+    public static org.ptracedap.debugger.values.Scope scopeAt(org.ptracedap.engine.Tracee thread, HitPlan plan) {
+        if (plan == null || !plan.current()) {
+            return null;
+        }
+        long[] regs = new TraceeImage(thread).dwarfRegisters();
+        Memory memory = new Memory(thread);
+        FramePlan.Placed placed = plan.frame.at(regs, (address, size) -> memory.word(address, size));
+        FrameVariables.Machine machine = new FrameVariables.Machine() {
+            @Override
+            public OptionalLong register(int reg) {
+                return reg >= 0 && reg < regs.length ? OptionalLong.of(regs[reg]) : OptionalLong.empty();
+            }
+
+            @Override
+            public OptionalLong cfa() {
+                return OptionalLong.empty();
+            }
+
+            @Override
+            public OptionalLong read(long address, int size) {
+                return memory.word(address, size);
+            }
+
+            @Override
+            public FrameVariables.Machine caller() {
+                return null;
+            }
+
+            @Override
+            public long returnAddress() {
+                return -1;
+            }
+        };
+        FrameScope.Lookups lookups = new FrameScope.Lookups() {
+            @Override
+            public org.ptracedap.debuginfo.types.CType typeOf(FrameVariables.Variable v) {
+                if (v.typeDie() == null) {
+                    return new org.ptracedap.debuginfo.types.CType.Void();
+                }
+                org.ptracedap.debuginfo.types.CType t = plan.types.get(v.typeDie());
+                if (t == null) {
+                    throw new org.ptracedap.debuginfo.types.NeedsDebugInfo();
+                }
+                return t;
+            }
+
+            @Override
+            public FrameVariables.Variable global(String name) {
+                java.util.Optional<FrameVariables.Variable> g = plan.globals.get(name);
+                if (g == null) {
+                    throw new org.ptracedap.debuginfo.types.NeedsDebugInfo();
+                }
+                return g.orElse(null);
+            }
+
+            @Override
+            public FrameVariables.Variable implicitTarget(org.ptracedap.debuginfo.DwarfExpr.ImplicitPointer p,
+                                                          FrameVariables.Variable from) {
+                throw new org.ptracedap.debuginfo.types.NeedsDebugInfo();
+            }
+
+            @Override
+            public List<FrameVariables.Variable> unitVariables() {
+                throw new org.ptracedap.debuginfo.types.NeedsDebugInfo();
+            }
+
+            @Override
+            public java.util.Optional<org.ptracedap.debuginfo.types.CType> type(String name) {
+                java.util.Optional<org.ptracedap.debuginfo.types.CType> t = plan.namedTypes.get(name);
+                if (t == null) {
+                    throw new org.ptracedap.debuginfo.types.NeedsDebugInfo();
+                }
+                return t;
+            }
+        };
+        byte[][] xstate = new byte[1][];
+        java.util.function.Function<Integer, byte[]> xmm = n -> {
+            if (xstate[0] == null) {
+                xstate[0] = thread.xstate();
+            }
+            byte[] x = xstate[0];
+            return x == null || x.length < 160 + 16 * (n + 1) ? null : java.util.Arrays.copyOfRange(x, 160 + 16 * n, 176 + 16 * n);
+        };
+        FrameScope scope = new FrameScope(placed.frame(), machine, xmm, memory, lookups);
+        java.util.Set<String> unknown = placed.unknown();
+        return unknown.isEmpty() ? scope : new org.ptracedap.debugger.values.Scope() {
+            @Override
+            public java.util.Optional<org.ptracedap.debugger.values.Value> variable(String name) {
+                if (unknown.contains(name)) {
+                    throw new org.ptracedap.debuginfo.types.NeedsDebugInfo();
+                }
+                return scope.variable(name);
+            }
+
+            @Override
+            public OptionalLong register(String name) {
+                return scope.register(name);
+            }
+
+            @Override
+            public java.util.Optional<org.ptracedap.debuginfo.types.CType> type(String name) {
+                return scope.type(name);
+            }
+
+            @Override
+            public List<String> names() {
+                return scope.names();
+            }
+
+            @Override
+            public org.ptracedap.debugger.values.Memory memory() {
+                return scope.memory();
+            }
+        };
+    }
+
+    /** A stopped thread's memory read straight through its {@link org.ptracedap.engine.Tracee} (on the tracer thread); never written. */
+    private static final class Memory implements org.ptracedap.debugger.values.Memory {
+        private final org.ptracedap.engine.Tracee thread;
+
+        Memory(org.ptracedap.engine.Tracee thread) {
+            this.thread = thread;
+        }
+
+        @Override
+        public int read(long address, byte[] into) {
+            return thread.read(address, into);
+        }
+
+        @Override
+        public boolean write(long address, byte[] bytes) {
+            return false; // a condition that writes is evaluated where writes are made (Expression#writes)
+        }
+
+        OptionalLong word(long address, int size) {
+            byte[] b = new byte[Math.min(Math.max(size, 0), 8)];
+            if (read(address, b) != b.length) {
+                return OptionalLong.empty();
+            }
+            long v = 0;
+            for (int k = b.length - 1; k >= 0; k--) {
+                v = v << 8 | (b[k] & 0xff);
+            }
+            return OptionalLong.of(v);
+        }
+    }
+
+    private FrameScope scopeOf(Frame frame, org.ptracedap.debuginfo.Symbols symbols, int tid, HitPlan plan) {
         FrameVariables.Frame vars = frame.variables();
         long pc = frame.lookupPc();
         FrameScope.Lookups lookups = new FrameScope.Lookups() {
@@ -98,7 +342,15 @@ public final class Locals {
 
             @Override
             public FrameVariables.Variable global(String name) {
-                return symbols.global(pc, vars, name);
+                FrameVariables.Variable g = symbols.global(pc, vars, name);
+                if (plan != null && plan.from == symbols) {
+                    // kept for the next hit: a global's location needs no frame
+                    if (g != null && g.typeDie() != null) {
+                        plan.types.put(g.typeDie(), HitPlan.resolved(symbols.types(g.dwarf(), g.bias()).typeOf(g.typeDie())));
+                    }
+                    plan.globals.put(name, java.util.Optional.ofNullable(g));
+                }
+                return g;
             }
 
             @Override
@@ -118,7 +370,12 @@ public final class Locals {
                     return java.util.Optional.empty();
                 }
                 Pointer dwarf = org.ptracedap.debuginfo.LibDw.dwarf_cu_getdwarf(vars.cu().getPointer(8));
-                return symbols.types(dwarf, vars.bias()).named(name, vars.cu());
+                java.util.Optional<org.ptracedap.debuginfo.types.CType> t = symbols.types(dwarf, vars.bias()).named(name, vars.cu());
+                if (plan != null && plan.from == symbols) {
+                    t.ifPresent(HitPlan::resolved);
+                    plan.namedTypes.put(name, t);
+                }
+                return t;
             }
         };
         java.util.function.Function<Integer, byte[]> xmm = frame.physical() != 0 ? null : n -> {

@@ -15,7 +15,7 @@ public final class TraceeImage implements ThreadImage {
     private final Registers registers;
     private final byte[] buf = new byte[8];
     private static final int WINDOW = 8192;
-    private final byte[] window = new byte[WINDOW];
+    private byte[] window; // made at the first read: a hit's condition often reads only registers
     private long windowStart = -1;
     private int windowLength;
 
@@ -39,6 +39,9 @@ public final class TraceeImage implements ThreadImage {
     @Override
     public boolean readWord(long address, long[] into) {
         if (!inWindow(address)) {
+            if (window == null) {
+                window = new byte[WINDOW];
+            }
             windowStart = address & ~4095L;
             windowLength = Math.max(0, tracee.read(windowStart, window));
         }

@@ -69,6 +69,91 @@ public final class FrameVariables {
      * (a CU of a module loaded with {@code bias}), read through {@code machine}.
      */
     static Frame of(Pointer dwfl, Pointer cu, long bias, long pc, int inlineDepth, Machine machine) {
+        Chain c = chain(cu, bias, pc, inlineDepth);
+        if (c == null) {
+            return Frame.none();
+        }
+        Evaluation ev = new Evaluation(dwfl, machine, bias, pc - bias);
+        OptionalLong frameBase = c.subprogram == null ? OptionalLong.empty() : ev.frameBase(c.subprogram);
+        List<Variable> arguments = new ArrayList<>();
+        List<Variable> locals = new ArrayList<>();
+        Maker<Variable> make = new Maker<>() {
+            @Override
+            public Variable variable(Pointer die, boolean parameter) {
+                return FrameVariables.variable(die, parameter, ev, frameBase);
+            }
+
+            @Override
+            public Variable gone(String name, boolean parameter, Pointer die) {
+                return new Variable(name, parameter, typeOf(die), new DwarfExpr.OptimizedOut(), dwarfOf(die), bias);
+            }
+        };
+        for (int i = c.from; i <= c.function; i++) {
+            collect(c.scopes.get(i), i == c.function, arguments, locals, make);
+        }
+        return new Frame(List.copyOf(arguments), List.copyOf(locals), copyOf(cu), bias);
+    }
+
+    /**
+     * The plan of logical frame 0 (the innermost inlined call) at {@code pc}, a frame's own pc
+     * (a breakpoint's address): what {@link #of} would read there, with the locations not yet
+     * evaluated ({@link FramePlan}); {@code cfa} the CFA's expression at the pc (null if unknown).
+     */
+    static FramePlan plan(Pointer cu, long bias, long pc, List<DwarfExpr.Op> cfa) {
+        Chain c = chain(cu, bias, pc, 0);
+        if (c == null) {
+            return new FramePlan(List.of(), List.of(), null, cfa, bias, copyOf(cu));
+        }
+        Evaluation ev = new Evaluation(null, NO_FRAME, bias, pc - bias);
+        List<DwarfExpr.Op> frameBase = null;
+        if (c.subprogram != null) {
+            Memory attr = new Memory(LibDw.DWARF_ATTRIBUTE_SIZE);
+            if (LibDw.dwarf_attr(c.subprogram, LibDw.DW_AT_frame_base, attr) != null) {
+                frameBase = ev.opsAt(attr);
+            }
+        }
+        List<FramePlan.Planned> arguments = new ArrayList<>();
+        List<FramePlan.Planned> locals = new ArrayList<>();
+        Maker<FramePlan.Planned> make = new Maker<>() {
+            @Override
+            public FramePlan.Planned variable(Pointer die, boolean parameter) {
+                String name = Symbols.attributeString(die, LibDw.DW_AT_name);
+                if (name == null) {
+                    return null;
+                }
+                Memory attr = new Memory(LibDw.DWARF_ATTRIBUTE_SIZE);
+                if (LibDw.dwarf_attr(die, LibDw.DW_AT_const_value, attr) != null) {
+                    return new FramePlan.Planned(name, parameter, typeOf(die), dwarfOf(die), constValue(attr), null, Map.of());
+                }
+                List<DwarfExpr.Op> ops = LibDw.dwarf_attr(die, LibDw.DW_AT_location, attr) != null ? ev.opsAt(attr) : null;
+                if (ops == null) {
+                    return new FramePlan.Planned(name, parameter, typeOf(die), dwarfOf(die), new DwarfExpr.OptimizedOut(), null,
+                            Map.of());
+                }
+                Map<DwarfExpr.Op, byte[]> implicit = new IdentityHashMap<>();
+                for (DwarfExpr.Op op : ops) {
+                    if (op.atom() == 0x9e) { // implicit_value: its bytes, read now
+                        implicit.put(op, ev.implicitValue(op));
+                    }
+                }
+                return new FramePlan.Planned(name, parameter, typeOf(die), dwarfOf(die), null, List.copyOf(ops), implicit);
+            }
+
+            @Override
+            public FramePlan.Planned gone(String name, boolean parameter, Pointer die) {
+                return new FramePlan.Planned(name, parameter, typeOf(die), dwarfOf(die), new DwarfExpr.OptimizedOut(), null, Map.of());
+            }
+        };
+        for (int i = c.from; i <= c.function; i++) {
+            collect(c.scopes.get(i), i == c.function, arguments, locals, make);
+        }
+        return new FramePlan(List.copyOf(arguments), List.copyOf(locals), frameBase, cfa, bias, copyOf(cu));
+    }
+
+    /** The scopes of logical frame {@code inlineDepth} at {@code pc}: {@code scopes[from..function]}, and its machine frame's subprogram. */
+    private record Chain(List<Pointer> scopes, int from, int function, Pointer subprogram) {}
+
+    private static Chain chain(Pointer cu, long bias, long pc, int inlineDepth) {
         List<Pointer> chain = physicalScopes(cu, pc - bias);
         // the logical frames: each ends with a subprogram or an inlined subroutine
         int from = 0;
@@ -86,7 +171,7 @@ public final class FrameVariables {
             }
         }
         if (function < 0) {
-            return Frame.none();
+            return null;
         }
         // fbreg in inlined code is the enclosing subprogram's frame base
         Pointer subprogram = null;
@@ -95,14 +180,7 @@ public final class FrameVariables {
                 subprogram = chain.get(i);
             }
         }
-        Evaluation ev = new Evaluation(dwfl, machine, bias, pc - bias);
-        OptionalLong frameBase = subprogram == null ? OptionalLong.empty() : ev.frameBase(subprogram);
-        List<Variable> arguments = new ArrayList<>();
-        List<Variable> locals = new ArrayList<>();
-        for (int i = from; i <= function; i++) {
-            collect(chain.get(i), i == function, arguments, locals, ev, frameBase);
-        }
-        return new Frame(List.copyOf(arguments), List.copyOf(locals), copyOf(cu), bias);
+        return new Chain(chain, from, function, subprogram);
     }
 
     private static Pointer copyOf(Pointer die) {
@@ -309,9 +387,16 @@ public final class FrameVariables {
         return array.share((long) i * LibDw.DWARF_DIE_SIZE);
     }
 
+    /** What {@link #collect} makes of a variable's DIE: a variable, or (null) nothing to show. */
+    private interface Maker<T> {
+        T variable(Pointer die, boolean parameter);
+
+        /** One of the abstract instance's that this copy left out: optimized out here. */
+        T gone(String name, boolean parameter, Pointer die);
+    }
+
     /** The parameters (of a function scope) and variables of one scope, with those its abstract instance has and it left out. */
-    private static void collect(Pointer scope, boolean isFunction, List<Variable> arguments, List<Variable> locals,
-                                Evaluation ev, OptionalLong frameBase) {
+    private static <T> void collect(Pointer scope, boolean isFunction, List<T> arguments, List<T> locals, Maker<T> make) {
         Set<Long> concreteOrigins = new HashSet<>();
         Memory child = new Memory(LibDw.DWARF_DIE_SIZE);
         Memory attr = new Memory(LibDw.DWARF_ATTRIBUTE_SIZE);
@@ -325,7 +410,7 @@ public final class FrameVariables {
                     if (origin != null && LibDw.dwarf_formref_die(origin, originDie) != null) {
                         concreteOrigins.add(LibDw.dwarf_dieoffset(originDie));
                     }
-                    Variable v = variable(child, parameter, ev, frameBase);
+                    T v = make.variable(child, parameter);
                     if (v != null) {
                         (parameter ? arguments : locals).add(v);
                     }
@@ -344,8 +429,7 @@ public final class FrameVariables {
                         && !concreteOrigins.contains(LibDw.dwarf_dieoffset(child))) {
                     String name = Symbols.attributeString(child, LibDw.DW_AT_name);
                     if (name != null) {
-                        (parameter ? arguments : locals).add(new Variable(name, parameter, typeOf(child),
-                                new DwarfExpr.OptimizedOut(), dwarfOf(child), ev.bias));
+                        (parameter ? arguments : locals).add(make.gone(name, parameter, child));
                     }
                 }
             } while (LibDw.dwarf_siblingof(child, child) == 0);

@@ -188,6 +188,24 @@ public final class LibDw {
     /** {@code int dwfl_frame_reg(Dwfl_Frame *, unsigned regno, Dwarf_Word *val)}: 0 when the frame's register {@code regno} (DWARF numbering) is known. */
     public static native int dwfl_frame_reg(Pointer frame, int regno, LongByReference value);
 
+    /** {@code Dwarf_CFI *dwfl_module_eh_cfi(Dwfl_Module *, Dwarf_Addr *bias)}: the module's .eh_frame, NULL if none. */
+    public static native Pointer dwfl_module_eh_cfi(Pointer module, LongByReference bias);
+
+    /** {@code Dwarf_CFI *dwfl_module_dwarf_cfi(Dwfl_Module *, Dwarf_Addr *bias)}: the module's .debug_frame, NULL if none. */
+    public static native Pointer dwfl_module_dwarf_cfi(Pointer module, LongByReference bias);
+
+    /**
+     * {@code int dwarf_cfi_addrframe(Dwarf_CFI *, Dwarf_Addr address, Dwarf_Frame **frame)}: 0 and
+     * the frame's rules at {@code address} (without bias) in {@code *frame}, to be freed with free().
+     */
+    public static native int dwarf_cfi_addrframe(Pointer cfi, long address, PointerByReference frame);
+
+    /**
+     * {@code int dwarf_frame_cfa(Dwarf_Frame *, Dwarf_Op **ops, size_t *nops)}: 0 and the CFA as a
+     * DWARF expression (a register + offset rule comes as one {@code DW_OP_bregx}), in the frame's memory.
+     */
+    public static native int dwarf_frame_cfa(Pointer frame, PointerByReference ops, LongByReference count);
+
     // libdw proper (<elfutils/libdw.h>): DIEs and attributes. A Dwarf_Die is 4 words, a Dwarf_Attribute 3.
 
     public static final int DWARF_DIE_SIZE = 32;

@@ -224,6 +224,52 @@ public final class Symbols implements AutoCloseable {
                 : FrameVariables.of(session.dwfl, cu, bias.getValue(), pc, inlineDepth, machine);
     }
 
+    /**
+     * The plan of the innermost frame at {@code pc} (a breakpoint's address: a frame's own pc,
+     * not a return address) — its variables' locations as expressions, its frame base and CFA —
+     * for evaluating there without the debug info ({@link FramePlan}); null where the pc has no DWARF.
+     */
+    public FramePlan plan(long pc) {
+        Pointer module = LibDw.dwfl_addrmodule(session.dwfl, pc);
+        if (module == null) {
+            return null;
+        }
+        LongByReference bias = new LongByReference();
+        Pointer cu = LibDw.dwfl_module_addrdie(module, pc, bias);
+        if (cu == null || LibDw.dwarf_haspc(cu, pc - bias.getValue()) != 1) {
+            cu = cuCovering(module, pc, bias);
+        }
+        return cu == null ? null : FrameVariables.plan(cu, bias.getValue(), pc, cfaAt(module, pc));
+    }
+
+    /** The CFA at {@code pc} as a DWARF expression, from the module's .eh_frame or .debug_frame; null if neither covers it. */
+    private static List<DwarfExpr.Op> cfaAt(Pointer module, long pc) {
+        LongByReference bias = new LongByReference();
+        for (int k = 0; k < 2; k++) {
+            Pointer cfi = k == 0 ? LibDw.dwfl_module_eh_cfi(module, bias) : LibDw.dwfl_module_dwarf_cfi(module, bias);
+            PointerByReference frame = new PointerByReference();
+            if (cfi == null || LibDw.dwarf_cfi_addrframe(cfi, pc - bias.getValue(), frame) != 0) {
+                continue;
+            }
+            try {
+                PointerByReference ops = new PointerByReference();
+                LongByReference count = new LongByReference();
+                if (LibDw.dwarf_frame_cfa(frame.getValue(), ops, count) != 0 || count.getValue() <= 0) {
+                    return null;
+                }
+                List<DwarfExpr.Op> out = new java.util.ArrayList<>();
+                for (long i = 0; i < count.getValue(); i++) {
+                    Pointer op = ops.getValue().share(i * 32); // sizeof(Dwarf_Op)
+                    out.add(new DwarfExpr.Op(op.getByte(0) & 0xff, op.getLong(8), op.getLong(16), op.getLong(24)));
+                }
+                return List.copyOf(out);
+            } finally {
+                com.sun.jna.Native.free(Pointer.nativeValue(frame.getValue()));
+            }
+        }
+        return null;
+    }
+
     private final Map<Long, org.ptracedap.debuginfo.types.DwarfTypes> typesByDwarf = new HashMap<>();
 
     /** The types of the module whose libdw handle is {@code dwarf} (loaded with {@code bias}), read as they are asked for. */
@@ -574,8 +620,16 @@ public final class Symbols implements AutoCloseable {
         return breakpointSites;
     }
 
+    private volatile boolean closed;
+
+    /** Closed: what was read from these symbols may no longer be the process's (any thread may ask). */
+    public boolean closed() {
+        return closed;
+    }
+
     @Override
     public void close() {
+        closed = true;
         session.close();
     }
 }

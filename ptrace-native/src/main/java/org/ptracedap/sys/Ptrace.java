@@ -13,6 +13,9 @@ import com.sun.jna.Memory;
 public final class Ptrace {
     private final Thread owner = Thread.currentThread();
     private final Memory word = new Memory(8);
+    /** struct user_regs_struct (27 words), reused: a breakpoint hit reads and writes registers several times. */
+    private final Memory regs = new Memory(27 * 8);
+    private final Memory siginfo = new Memory(128);
     private final int[] status = new int[1];
 
     private void checkThread() {
@@ -126,7 +129,7 @@ public final class Ptrace {
     /** Reads {@code struct user_regs_struct} (27 words on x86-64) into {@code into}. */
     public void getRegs(int tid, long[] into) {
         checkThread();
-        try (Memory regs = new Memory(27 * 8)) {
+        try {
             LibC.ptrace(LibC.PTRACE_GETREGS, tid, 0, regs);
             regs.read(0, into, 0, Math.min(27, into.length));
         } catch (LastErrorException e) {
@@ -141,9 +144,9 @@ public final class Ptrace {
      */
     public byte[] getSigInfo(int tid) {
         checkThread();
-        try (Memory info = new Memory(128)) {
-            LibC.ptrace(LibC.PTRACE_GETSIGINFO, tid, 0, info);
-            return info.getByteArray(0, 128);
+        try {
+            LibC.ptrace(LibC.PTRACE_GETSIGINFO, tid, 0, siginfo);
+            return siginfo.getByteArray(0, 128);
         } catch (LastErrorException e) {
             throw fail("PTRACE_GETSIGINFO", tid, e);
         }
@@ -152,9 +155,9 @@ public final class Ptrace {
     /** Writes {@code struct user_regs_struct} (27 words) from {@code regs}. */
     public void setRegs(int tid, long[] regs) {
         checkThread();
-        try (Memory m = new Memory(27 * 8)) {
-            m.write(0, regs, 0, 27);
-            LibC.ptrace(LibC.PTRACE_SETREGS, tid, 0, m);
+        try {
+            this.regs.write(0, regs, 0, 27);
+            LibC.ptrace(LibC.PTRACE_SETREGS, tid, 0, this.regs);
         } catch (LastErrorException e) {
             throw fail("PTRACE_SETREGS", tid, e);
         }

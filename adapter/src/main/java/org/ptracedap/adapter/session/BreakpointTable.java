@@ -77,13 +77,27 @@ public final class BreakpointTable implements BreakpointHandler {
 
     /** Evaluates a breakpoint's condition and log message in the hitting thread's innermost frame. */
     public interface Evaluator {
-        /** Whether {@code condition} holds in thread {@code tid}'s frame 0 (an error is true: the user sees why). */
-        CompletableFuture<Boolean> holds(int tid, Expression condition);
+        /**
+         * On the tracer thread, during the hit of {@code thread} at {@code address}: whether
+         * {@code condition} holds, if that can be told here and now (from the thread's registers
+         * and memory, with what the debug info said at earlier hits); empty to ask {@link #holds}.
+         */
+        default java.util.Optional<Boolean> holdsNow(Tracee thread, long address, Expression condition) {
+            return java.util.Optional.empty();
+        }
 
-        /** The text of {@code log}, its expressions evaluated in thread {@code tid}'s frame 0. */
-        CompletableFuture<String> text(int tid, LogMessage log);
+        /** As {@link #holdsNow}, for the text of {@code log}; empty to ask {@link #text}. */
+        default java.util.Optional<String> textNow(Tracee thread, long address, LogMessage log) {
+            return java.util.Optional.empty();
+        }
 
-        /** The hit is decided: frames read for it are stale once the thread runs on. */
+        /** Whether {@code condition} holds in thread {@code tid}'s frame 0, at {@code address} (an error is true: the user sees why). */
+        CompletableFuture<Boolean> holds(int tid, long address, Expression condition);
+
+        /** The text of {@code log}, its expressions evaluated in thread {@code tid}'s frame 0, at {@code address}. */
+        CompletableFuture<String> text(int tid, long address, LogMessage log);
+
+        /** The hit is decided, after {@link #holds} or {@link #text} read its frames: they are stale once the thread runs on. */
         void done(int tid);
     }
 
@@ -279,24 +293,54 @@ public final class BreakpointTable implements BreakpointHandler {
             return CompletableFuture.completedFuture(decided(tid, stopping));
         }
         List<Integer> stopping = java.util.Collections.synchronizedList(new ArrayList<>());
+        // decided during this call when every answer can be told at once (the thread is ours only until it returns)
+        Thread tracer = Thread.currentThread();
+        boolean[] inCall = {true};
+        boolean[] asked = {false}; // an answer came from the symbols thread: it read frames of the thread
+        java.util.function.BooleanSupplier now = () -> inCall[0] && Thread.currentThread() == tracer;
         CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
         for (Bp b : here) {
-            all = all.thenCompose(v -> (b.condition == null ? CompletableFuture.completedFuture(true) : e.holds(tid, b.condition))
-                    .thenCompose(holds -> {
-                        if (!holds) {
-                            return CompletableFuture.completedFuture(null);
-                        }
-                        if (b.log == null || b.log.constant()) {
-                            counted(b, stopping, b.log != null ? b.log.constantText() : null);
-                            return CompletableFuture.completedFuture(null);
-                        }
-                        return counts(b) ? e.text(tid, b.log).thenAccept(logOutput) : CompletableFuture.completedFuture(null);
-                    }));
+            all = all.thenCompose(v -> holds(e, b, thread, tid, address, now, asked).thenCompose(holds -> {
+                if (!holds) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                if (b.log == null || b.log.constant()) {
+                    counted(b, stopping, b.log != null ? b.log.constantText() : null);
+                    return CompletableFuture.completedFuture(null);
+                }
+                if (!counts(b)) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                java.util.Optional<String> text = now.getAsBoolean() ? e.textNow(thread, address, b.log) : java.util.Optional.empty();
+                if (text.isPresent()) {
+                    logOutput.accept(text.get());
+                    return CompletableFuture.completedFuture(null);
+                }
+                asked[0] = true;
+                return e.text(tid, address, b.log).thenAccept(logOutput);
+            }));
         }
-        return all.handle((v, error) -> {
-            e.done(tid);
+        CompletableFuture<Boolean> decided = all.handle((v, error) -> {
+            if (asked[0]) {
+                e.done(tid);
+            }
             return decided(tid, stopping);
         });
+        inCall[0] = false;
+        return decided;
+    }
+
+    private static CompletableFuture<Boolean> holds(Evaluator e, Bp b, Tracee thread, int tid, long address,
+                                                    java.util.function.BooleanSupplier now, boolean[] asked) {
+        if (b.condition == null) {
+            return CompletableFuture.completedFuture(true);
+        }
+        java.util.Optional<Boolean> told = now.getAsBoolean() ? e.holdsNow(thread, address, b.condition) : java.util.Optional.empty();
+        if (told.isPresent()) {
+            return CompletableFuture.completedFuture(told.get());
+        }
+        asked[0] = true;
+        return e.holds(tid, address, b.condition);
     }
 
     /** A hit of {@code b} (its condition held): counted; whether its hit condition lets it act. */

@@ -1,6 +1,8 @@
 package org.ptracedap.adapter.session;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -20,6 +22,7 @@ import org.ptracedap.engine.FollowFork;
 import org.ptracedap.adapter.session.BreakpointTable;
 import org.ptracedap.engine.TraceEvent;
 import org.ptracedap.engine.TraceGroup;
+import org.ptracedap.engine.Tracee;
 import org.ptracedap.engine.Tracer;
 import org.ptracedap.adapter.wire.ProtocolLog;
 
@@ -305,10 +308,13 @@ public final class Session implements Consumer<TraceEvent> {
         startHooks.add(hook);
     }
 
+    private volatile HitEvaluator hitEvaluator;
+
     public void started(Kind how, int pid, boolean stopOnEntry) {
         TraceGroup g = group;
         if (g != null) {
-            breakpoints.evaluator(new HitEvaluator());
+            hitEvaluator = new HitEvaluator();
+            breakpoints.evaluator(hitEvaluator);
             g.breakpoints(breakpoints, new org.ptracedap.debugger.CapstoneDecoder());
         }
         org.ptracedap.debugger.Stacks s = stacks;
@@ -323,12 +329,65 @@ public final class Session implements Consumer<TraceEvent> {
         startHooks.forEach(Runnable::run);
     }
 
-    /** A breakpoint's condition and log message, in the hitting thread's frame 0, read afresh for each hit. */
+    /**
+     * A breakpoint's condition and log message, in the hitting thread's frame 0, read afresh for
+     * each hit: on the tracer thread during the hit when the breakpoint address's
+     * {@link org.ptracedap.debugger.Locals.HitPlan} has all the expression needs (the thread's
+     * registers and memory, types and globals looked up before), else on the symbols thread —
+     * whose answer teaches the plan what it looked up.
+     */
     private final class HitEvaluator implements BreakpointTable.Evaluator {
+        /** (pid, address) → the plan of frame 0 there, read once; forgotten when the libraries change. */
+        private final Map<List<Long>, CompletableFuture<org.ptracedap.debugger.Locals.HitPlan>> plans = new ConcurrentHashMap<>();
+
+        /** The plan of {@code address} in {@code pid} if it is ready (one is asked for if none is). */
+        private org.ptracedap.debugger.Locals.HitPlan plan(int pid, long address) {
+            org.ptracedap.debugger.Locals l = locals;
+            if (l == null) {
+                return null;
+            }
+            CompletableFuture<org.ptracedap.debugger.Locals.HitPlan> f = plans.computeIfAbsent(List.of((long) pid, address),
+                    k -> l.plan(pid, address));
+            return f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
+        }
+
+        void forget() {
+            plans.clear();
+        }
+
         @Override
-        public CompletableFuture<Boolean> holds(int tid, org.ptracedap.debugger.eval.Expression condition) {
+        public Optional<Boolean> holdsNow(Tracee thread, long address, org.ptracedap.debugger.eval.Expression condition) {
+            return now(thread, address, condition.writes(), condition::holds);
+        }
+
+        @Override
+        public Optional<String> textNow(Tracee thread, long address, BreakpointTable.LogMessage log) {
+            return now(thread, address, log.expressions().stream().anyMatch(org.ptracedap.debugger.eval.Expression::writes),
+                    scope -> render(log, scope, false));
+        }
+
+        private <T> Optional<T> now(Tracee thread, long address, boolean writes,
+                                    java.util.function.Function<org.ptracedap.debugger.values.Scope, T> work) {
+            if (writes) {
+                return Optional.empty(); // a write is made once, where the debug info is
+            }
+            try {
+                org.ptracedap.debugger.values.Scope scope =
+                        org.ptracedap.debugger.Locals.scopeAt(thread, plan(thread.pid(), address));
+                if (scope == null) {
+                    return Optional.empty();
+                }
+                return Optional.of(org.ptracedap.debuginfo.types.NeedsDebugInfo.without(() -> work.apply(scope)));
+            } catch (RuntimeException notHere) {
+                // only the debug info can tell (NeedsDebugInfo), or an error: the symbols thread says which
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public CompletableFuture<Boolean> holds(int tid, long address, org.ptracedap.debugger.eval.Expression condition) {
             int owner = ownerOf(tid);
-            return locals.inScope(owner, tid, 0, condition::holds)
+            return locals.inScope(owner, tid, 0, plan(owner, address), condition::holds)
                     .exceptionally(e -> {
                         console("breakpoint condition '" + condition.text() + "': "
                                 + org.ptracedap.adapter.errors.ErrorMapper.messageOf(e) + " (stopped)\n");
@@ -337,21 +396,28 @@ public final class Session implements Consumer<TraceEvent> {
         }
 
         @Override
-        public CompletableFuture<String> text(int tid, BreakpointTable.LogMessage log) {
+        public CompletableFuture<String> text(int tid, long address, BreakpointTable.LogMessage log) {
             int owner = ownerOf(tid);
-            return locals.inScope(owner, tid, 0, scope -> {
-                StringBuilder out = new StringBuilder(log.text().get(0));
-                for (int i = 0; i < log.expressions().size(); i++) {
-                    try {
-                        out.append(org.ptracedap.debugger.values.Format.format(log.expressions().get(i).evaluate(scope, false),
-                                org.ptracedap.debugger.values.Format.Options.GDB));
-                    } catch (RuntimeException e) {
-                        out.append("<").append(e.getMessage()).append(">");
+            return locals.inScope(owner, tid, 0, plan(owner, address), scope -> render(log, scope, true))
+                    .exceptionally(e -> "<" + org.ptracedap.adapter.errors.ErrorMapper.messageOf(e) + ">\n");
+        }
+
+        /** The log message's line, its expressions as gdb prints them; {@code lenient}: an error shows as {@code <why>} in the line. */
+        private String render(BreakpointTable.LogMessage log, org.ptracedap.debugger.values.Scope scope, boolean lenient) {
+            StringBuilder out = new StringBuilder(log.text().get(0));
+            for (int i = 0; i < log.expressions().size(); i++) {
+                try {
+                    out.append(org.ptracedap.debugger.values.Format.format(log.expressions().get(i).evaluate(scope, false),
+                            org.ptracedap.debugger.values.Format.Options.GDB));
+                } catch (RuntimeException e) {
+                    if (!lenient) {
+                        throw e;
                     }
-                    out.append(log.text().get(i + 1));
+                    out.append("<").append(e.getMessage()).append(">");
                 }
-                return out.append('\n').toString();
-            }).exceptionally(e -> "<" + org.ptracedap.adapter.errors.ErrorMapper.messageOf(e) + ">\n");
+                out.append(log.text().get(i + 1));
+            }
+            return out.append('\n').toString();
         }
 
         @Override
@@ -365,8 +431,12 @@ public final class Session implements Consumer<TraceEvent> {
 
     // logpoint lines, sent in batches: a flood of hits must not become a flood of events (microsoft/vscode#96945)
     private final StringBuilder logBuffer = new StringBuilder();
+    /** Held while a batch is taken and sent: what a stop or an exit says comes after every line sent before it. */
+    private final Object logSending = new Object();
+    /** How long a logpoint's line waits for others to go with it: one event (and one wake-up of a thread) per batch. */
+    private static final long LOG_BATCH_MILLIS = 4;
 
-    /** A logpoint's line, from the tracer thread or an evaluation: queued, sent with what else came meanwhile. */
+    /** A logpoint's line, from the tracer thread or an evaluation: queued, sent with what else comes meanwhile. */
     private void logpoint(String line) {
         boolean first;
         synchronized (logBuffer) {
@@ -374,18 +444,26 @@ public final class Session implements Consumer<TraceEvent> {
             logBuffer.append(line);
         }
         if (first) {
-            background.execute(this::flushLog);
+            try {
+                CompletableFuture.delayedExecutor(LOG_BATCH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS, background)
+                        .execute(this::flushLog);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the session is over
+            }
         }
     }
 
+    /** Sends the logpoints' lines queued so far (before a stop, an exit, or when the batch's time is up). */
     private void flushLog() {
-        String text;
-        synchronized (logBuffer) {
-            text = logBuffer.toString();
-            logBuffer.setLength(0);
-        }
-        if (!text.isEmpty()) {
-            console(text);
+        synchronized (logSending) {
+            String text;
+            synchronized (logBuffer) {
+                text = logBuffer.toString();
+                logBuffer.setLength(0);
+            }
+            if (!text.isEmpty()) {
+                console(text);
+            }
         }
     }
 
@@ -499,15 +577,18 @@ public final class Session implements Consumer<TraceEvent> {
                 c.process(p);
             }
         } else if (e instanceof TraceEvent.ProcessExited x) {
+            flushLog(); // the lines of its last hits come before its end
             console("process " + x.pid() + (x.exitCode() >= 0 ? " exited with code " + x.exitCode()
                     : " was killed by " + x.signalName()) + "\n");
             left(x.pid());
         } else if (e instanceof TraceEvent.Detached d) {
+            flushLog();
             if (!disconnecting && !(d.pid() == pid && joined.isEmpty())) { // not the session's end
                 console("process " + d.pid() + " was let go and runs on untraced\n");
             }
             left(d.pid());
         } else if (e instanceof TraceEvent.GroupEnded g) {
+            flushLog();
             groupEnded = true;
             if (!disconnecting) {
                 ExitedEventArguments exitedArgs = new ExitedEventArguments();
@@ -591,6 +672,10 @@ public final class Session implements Consumer<TraceEvent> {
      * say what came or went.
      */
     public void librariesChanged() {
+        HitEvaluator h = hitEvaluator;
+        if (h != null) {
+            h.forget(); // what a breakpoint's frame reads is read again
+        }
         org.ptracedap.debugger.DebugInfo d = debugInfo;
         if (d != null) {
             d.recheck();

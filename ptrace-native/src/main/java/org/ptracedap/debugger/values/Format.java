@@ -486,6 +486,8 @@ public final class Format {
             java.util.List<StdLib.Child> children;
             try {
                 children = w.children(limit); // gdb's print_children: "..." once the limit is reached, more or not
+            } catch (org.ptracedap.debuginfo.types.NeedsDebugInfo e) {
+                throw e;
             } catch (RuntimeException e) {
                 return false;
             }

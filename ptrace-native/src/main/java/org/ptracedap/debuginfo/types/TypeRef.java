@@ -4,7 +4,8 @@ import java.util.function.Supplier;
 
 /**
  * A type referred to by another, resolved when first asked for (and then kept): how a struct's
- * pointer to its own kind, or a type defined later in the DWARF, is referred to. Thread-safe.
+ * pointer to its own kind, or a type defined later in the DWARF, is referred to. Thread-safe;
+ * where the debug info must not be read ({@link NeedsDebugInfo#without}) one not resolved yet throws.
  */
 public final class TypeRef {
     private final Supplier<CType> resolve;
@@ -28,6 +29,9 @@ public final class TypeRef {
     public CType get() {
         CType t = type;
         if (t == null) {
+            if (NeedsDebugInfo.forbidden()) {
+                throw new NeedsDebugInfo();
+            }
             synchronized (this) {
                 if (type == null) {
                     type = resolve.get();
