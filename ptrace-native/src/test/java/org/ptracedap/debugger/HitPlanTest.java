@@ -46,8 +46,9 @@ class HitPlanTest {
     private static final java.time.Duration LONG = Sample.LONG;
 
     @ParameterizedTest
-    @CsvSource({"breakpoints, breakpoints.c", "breakpoints_O0, breakpoints.c", "bp_cpp, bp_cpp.cpp"})
-    void theTracerThreadsFrameAtEachBreakpointIsTheSymbolsThreads(String sample, String file) throws Exception {
+    @CsvSource({"breakpoints, breakpoints.c, calls_per_thread", "breakpoints_O0, breakpoints.c, &results[1]",
+        "bp_cpp, bp_cpp.cpp, ''"})
+    void theTracerThreadsFrameAtEachBreakpointIsTheSymbolsThreads(String sample, String file, String global) throws Exception {
         Assumptions.assumeTrue(LibDw.missing() == null, LibDw.missing());
         Path source = Sample.bin(sample).getParent().resolve("../src/" + file).normalize();
         int lines = Files.readAllLines(source).size();
@@ -69,14 +70,16 @@ class HitPlanTest {
             AtomicInteger placed = new AtomicInteger();
             AtomicInteger unplaced = new AtomicInteger();
             AtomicInteger compared = new AtomicInteger();
+            AtomicInteger learnt = new AtomicInteger();
             group.breakpoints((thread, address) -> {
                 Locals.HitPlan plan = plans.get(address);
                 if (plan == null || seen.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet() > 2) {
                     return CompletableFuture.completedFuture(false);
                 }
-                Map<String, String> fast = readNow(thread, plan);
+                Map<String, String> fast = readNow(thread, plan, global);
                 int tid = thread.tid();
-                return locals.inScope(pid, tid, 0, scope -> read(scope, fast.keySet())).handle((slow, error) -> {
+                // the plan passed: the global the symbols thread looks up is kept for the next hit here
+                return locals.inScope(pid, tid, 0, plan, scope -> read(scope, fast.keySet())).handle((slow, error) -> {
                     stacks.forget(tid); // it runs on: its frames are not these any more
                     compared.incrementAndGet();
                     if (error != null) {
@@ -84,9 +87,12 @@ class HitPlanTest {
                         return false;
                     }
                     fast.forEach((name, value) -> {
-                        if (value == null) {
+                        if (name.equals(global) && value != null) {
+                            learnt.incrementAndGet();
+                        }
+                        if (value == null && !name.equals(global)) {
                             unplaced.incrementAndGet();
-                        } else {
+                        } else if (value != null) {
                             placed.incrementAndGet();
                             if (!value.equals(slow.get(name))) {
                                 differences.add("line " + lineOf.get(address) + " (0x" + Long.toHexString(address) + ") " + name
@@ -123,10 +129,14 @@ class HitPlanTest {
             TraceEvent.ProcessExited exit = (TraceEvent.ProcessExited) events.stream()
                     .filter(e -> e instanceof TraceEvent.ProcessExited x && x.pid() == pid).findFirst().orElseThrow();
             assertEquals(0, exit.exitCode(), "the program's own checks");
-            System.err.println(sample + ": compared " + compared + " hits, placed " + placed + ", left " + unplaced);
+            System.err.println(sample + ": compared " + compared + " hits, placed " + placed + ", left " + unplaced
+                    + ", the global read at " + learnt + " hits");
             assertEquals(List.of(), differences, sample);
             assertTrue(compared.get() >= 10, "hits compared: " + compared.get());
             assertTrue(placed.get() > 3 * unplaced.get(), sample + ": placed " + placed + ", left to the debug info " + unplaced);
+            if (!global.isEmpty()) {
+                assertTrue(learnt.get() > 0, "the global '" + global + "', looked up at a first hit, read at a later one");
+            }
             if (sample.endsWith("_O0")) {
                 assertEquals(0, unplaced.get(), "at -O0 every variable is in memory or a register");
             }
@@ -140,14 +150,19 @@ class HitPlanTest {
     }
 
     /** On the tracer thread: each variable of frame 0 printed, and each one's {@code name == name} and {@code &name}; null when not placed here. */
-    private static Map<String, String> readNow(Tracee thread, Locals.HitPlan plan) {
+    private static Map<String, String> readNow(Tracee thread, Locals.HitPlan plan, String global) {
         Scope scope = Locals.scopeAt(thread, plan);
         Map<String, String> out = new LinkedHashMap<>();
         if (scope == null) {
             return out;
         }
-        for (String name : scope.names()) {
-            for (String expr : expressions(name)) {
+        List<String> exprs = new ArrayList<>();
+        scope.names().forEach(name -> exprs.addAll(expressions(name)));
+        if (!global.isEmpty()) {
+            exprs.add(global);
+        }
+        for (String expr : exprs) {
+            {
                 String value;
                 try {
                     value = NeedsDebugInfo.without(() -> print(scope, expr));
