@@ -119,6 +119,11 @@ public final class FrameScope implements Scope {
 
     @Override
     public OptionalLong register(String name) {
+        return register(name, machine);
+    }
+
+    /** Register {@code name} by gdb's names (rax, eax, ax, al, r8d…, rip, pc, sp, fp) of the frame {@code machine} reads. */
+    static OptionalLong register(String name, FrameVariables.Machine machine) {
         Integer full = REGISTERS.get(name);
         if (full != null) {
             return machine.register(full);
@@ -126,30 +131,30 @@ public final class FrameScope implements Scope {
         for (int r = 0; r < LEGACY.length; r++) {
             String base = LEGACY[r];
             if (name.equals("e" + base)) {
-                return low(r, 32);
+                return low(machine, r, 32);
             }
             if (name.equals(base)) {
-                return low(r, 16);
+                return low(machine, r, 16);
             }
             if (r < 4 && name.equals(base.charAt(0) + "l")) {
-                return low(r, 8);
+                return low(machine, r, 8);
             }
         }
         for (int r = 8; r <= 15; r++) {
             if (name.equals("r" + r + "d")) {
-                return low(r, 32);
+                return low(machine, r, 32);
             }
             if (name.equals("r" + r + "w")) {
-                return low(r, 16);
+                return low(machine, r, 16);
             }
             if (name.equals("r" + r + "l")) {
-                return low(r, 8);
+                return low(machine, r, 8);
             }
         }
         return OptionalLong.empty();
     }
 
-    private OptionalLong low(int reg, int bits) {
+    private static OptionalLong low(FrameVariables.Machine machine, int reg, int bits) {
         OptionalLong v = machine.register(reg);
         return v.isEmpty() ? v : OptionalLong.of(v.getAsLong() & ((1L << bits) - 1));
     }
@@ -174,10 +179,21 @@ public final class FrameScope implements Scope {
 
     /** A DWARF variable as a value: its type, and its location as the values read it. */
     private Value value(FrameVariables.Variable v, int depth) {
-        return new Value(v.name(), lookups.typeOf(v), location(v.where(), v, depth), memory);
+        return value(v, depth, machine, vectorRegister, memory, lookups);
     }
 
-    private Location location(DwarfExpr.Result where, FrameVariables.Variable v, int depth) {
+    /**
+     * {@code v} as a value, its location read through {@code machine} (registers), {@code vectorRegister}
+     * (xmm; null: not known), {@code memory}, and {@code lookups} (its type, an implicit pointer's target).
+     */
+    static Value value(FrameVariables.Variable v, int depth, FrameVariables.Machine machine,
+                       Function<Integer, byte[]> vectorRegister, Memory memory, Lookups lookups) {
+        return new Value(v.name(), lookups.typeOf(v), location(v.where(), v, depth, machine, vectorRegister, memory, lookups),
+                memory);
+    }
+
+    private static Location location(DwarfExpr.Result where, FrameVariables.Variable v, int depth, FrameVariables.Machine machine,
+                                     Function<Integer, byte[]> vectorRegister, Memory memory, Lookups lookups) {
         if (where instanceof DwarfExpr.InMemory m) {
             return new Location.InMemory(m.address());
         }
@@ -198,14 +214,15 @@ public final class FrameScope implements Scope {
         if (where instanceof DwarfExpr.Pieces p) {
             List<Location.Piece> pieces = new ArrayList<>();
             for (DwarfExpr.Piece piece : p.pieces()) {
-                pieces.add(new Location.Piece(location(piece.where(), v, depth), piece.bitSize(), piece.bitOffset()));
+                pieces.add(new Location.Piece(location(piece.where(), v, depth, machine, vectorRegister, memory, lookups),
+                        piece.bitSize(), piece.bitOffset()));
             }
             return new Location.Pieces(List.copyOf(pieces));
         }
         if (where instanceof DwarfExpr.ImplicitPointer ip && depth < 8) {
             FrameVariables.Variable target = lookups.implicitTarget(ip, v);
             return target == null ? new Location.OptimizedOut()
-                    : new Location.ImplicitPointer(value(target, depth + 1), ip.offset());
+                    : new Location.ImplicitPointer(value(target, depth + 1, machine, vectorRegister, memory, lookups), ip.offset());
         }
         return new Location.OptimizedOut();
     }

@@ -106,12 +106,12 @@ public final class Locals {
      * the tracer thread, without the debug info: {@link #scopeAt}.
      */
     public static final class HitPlan {
-        private final FramePlan frame;
-        private final org.ptracedap.debuginfo.Symbols from;
+        final FramePlan frame;
+        final org.ptracedap.debuginfo.Symbols from;
         /** Type DIE (a copy, compared by address) → its type: the variables', and the learnt globals'. */
-        private final Map<Pointer, org.ptracedap.debuginfo.types.CType> types = new java.util.concurrent.ConcurrentHashMap<>();
-        private final Map<String, java.util.Optional<FrameVariables.Variable>> globals = new java.util.concurrent.ConcurrentHashMap<>();
-        private final Map<String, java.util.Optional<org.ptracedap.debuginfo.types.CType>> namedTypes =
+        final Map<Pointer, org.ptracedap.debuginfo.types.CType> types = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, java.util.Optional<FrameVariables.Variable>> globals = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, java.util.Optional<org.ptracedap.debuginfo.types.CType>> namedTypes =
                 new java.util.concurrent.ConcurrentHashMap<>();
 
         private HitPlan(FramePlan frame, org.ptracedap.debuginfo.Symbols from) {
@@ -184,150 +184,7 @@ public final class Locals {
      * again through {@link #inScope}. Null if the plan is stale. Valid during the hit only.
      */
     public static org.ptracedap.debugger.values.Scope scopeAt(org.ptracedap.engine.Tracee thread, HitPlan plan) {
-        if (plan == null || !plan.current()) {
-            return null;
-        }
-        long[] regs = new TraceeImage(thread).dwarfRegisters();
-        Memory memory = new Memory(thread);
-        FramePlan.Placed placed = plan.frame.at(regs, (address, size) -> memory.word(address, size));
-        FrameVariables.Machine machine = new FrameVariables.Machine() {
-            @Override
-            public OptionalLong register(int reg) {
-                return reg >= 0 && reg < regs.length ? OptionalLong.of(regs[reg]) : OptionalLong.empty();
-            }
-
-            @Override
-            public OptionalLong cfa() {
-                return OptionalLong.empty();
-            }
-
-            @Override
-            public OptionalLong read(long address, int size) {
-                return memory.word(address, size);
-            }
-
-            @Override
-            public FrameVariables.Machine caller() {
-                return null;
-            }
-
-            @Override
-            public long returnAddress() {
-                return -1;
-            }
-        };
-        FrameScope.Lookups lookups = new FrameScope.Lookups() {
-            @Override
-            public org.ptracedap.debuginfo.types.CType typeOf(FrameVariables.Variable v) {
-                if (v.typeDie() == null) {
-                    return new org.ptracedap.debuginfo.types.CType.Void();
-                }
-                org.ptracedap.debuginfo.types.CType t = plan.types.get(v.typeDie());
-                if (t == null) {
-                    throw new org.ptracedap.debuginfo.types.NeedsDebugInfo();
-                }
-                return t;
-            }
-
-            @Override
-            public FrameVariables.Variable global(String name) {
-                java.util.Optional<FrameVariables.Variable> g = plan.globals.get(name);
-                if (g == null) {
-                    throw new org.ptracedap.debuginfo.types.NeedsDebugInfo();
-                }
-                return g.orElse(null);
-            }
-
-            @Override
-            public FrameVariables.Variable implicitTarget(org.ptracedap.debuginfo.DwarfExpr.ImplicitPointer p,
-                                                          FrameVariables.Variable from) {
-                throw new org.ptracedap.debuginfo.types.NeedsDebugInfo();
-            }
-
-            @Override
-            public List<FrameVariables.Variable> unitVariables() {
-                throw new org.ptracedap.debuginfo.types.NeedsDebugInfo();
-            }
-
-            @Override
-            public java.util.Optional<org.ptracedap.debuginfo.types.CType> type(String name) {
-                java.util.Optional<org.ptracedap.debuginfo.types.CType> t = plan.namedTypes.get(name);
-                if (t == null) {
-                    throw new org.ptracedap.debuginfo.types.NeedsDebugInfo();
-                }
-                return t;
-            }
-        };
-        byte[][] xstate = new byte[1][];
-        java.util.function.Function<Integer, byte[]> xmm = n -> {
-            if (xstate[0] == null) {
-                xstate[0] = thread.xstate();
-            }
-            byte[] x = xstate[0];
-            return x == null || x.length < 160 + 16 * (n + 1) ? null : java.util.Arrays.copyOfRange(x, 160 + 16 * n, 176 + 16 * n);
-        };
-        FrameScope scope = new FrameScope(placed.frame(), machine, xmm, memory, lookups);
-        java.util.Set<String> unknown = placed.unknown();
-        return unknown.isEmpty() ? scope : new org.ptracedap.debugger.values.Scope() {
-            @Override
-            public java.util.Optional<org.ptracedap.debugger.values.Value> variable(String name) {
-                if (unknown.contains(name)) {
-                    throw new org.ptracedap.debuginfo.types.NeedsDebugInfo();
-                }
-                return scope.variable(name);
-            }
-
-            @Override
-            public OptionalLong register(String name) {
-                return scope.register(name);
-            }
-
-            @Override
-            public java.util.Optional<org.ptracedap.debuginfo.types.CType> type(String name) {
-                return scope.type(name);
-            }
-
-            @Override
-            public List<String> names() {
-                return scope.names();
-            }
-
-            @Override
-            public org.ptracedap.debugger.values.Memory memory() {
-                return scope.memory();
-            }
-        };
-    }
-
-    /** A stopped thread's memory read straight through its {@link org.ptracedap.engine.Tracee} (on the tracer thread); never written. */
-    private static final class Memory implements org.ptracedap.debugger.values.Memory {
-        private final org.ptracedap.engine.Tracee thread;
-
-        Memory(org.ptracedap.engine.Tracee thread) {
-            this.thread = thread;
-        }
-
-        @Override
-        public int read(long address, byte[] into) {
-            return thread.read(address, into);
-        }
-
-        @Override
-        public boolean write(long address, byte[] bytes) {
-            return false; // a condition that writes is evaluated where writes are made (Expression#writes)
-        }
-
-        OptionalLong word(long address, int size) {
-            byte[] b = new byte[Math.min(Math.max(size, 0), 8)];
-            if (read(address, b) != b.length) {
-                return OptionalLong.empty();
-            }
-            long v = 0;
-            for (int k = b.length - 1; k >= 0; k--) {
-                v = v << 8 | (b[k] & 0xff);
-            }
-            return OptionalLong.of(v);
-        }
+        return plan == null || !plan.current() ? null : new HitScope(thread, plan);
     }
 
     private FrameScope scopeOf(Frame frame, org.ptracedap.debuginfo.Symbols symbols, int tid, HitPlan plan) {

@@ -2,21 +2,19 @@ package org.ptracedap.debuginfo;
 
 import com.sun.jna.Pointer;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * The variables of the innermost frame at one pc, read from the debug info once so that each
  * time a thread stands there (a breakpoint's hit) they can be found without it: each variable's
  * name and type DIE, its location as the expression valid at that pc — not yet evaluated — and
- * the expressions of the frame base and of the CFA there (from the CFI). {@link #at} evaluates
- * them for one thread's registers and memory, on any thread (no libdw), giving what
- * {@link FrameVariables#of} would read for frame 0 there — except for the variables whose
- * location needs what only the debug info can say (an entry value from the caller's call site,
- * an implicit pointer's target, a CFA the CFI does not give): those are named {@code unknown}.
+ * the expressions of the frame base and of the CFA there (from the CFI). {@link #hit} evaluates
+ * them for one thread's registers and memory, on any thread (no libdw), one variable at a time
+ * as an expression names it, giving what {@link FrameVariables#of} would read for frame 0 there —
+ * except where the location needs what only the debug info can say (an entry value from the
+ * caller's call site, an implicit pointer's target, a CFA the CFI does not give): that says so.
  *
  * <p>Threads: built on the symbols thread ({@link Symbols#plan}); immutable, used on any.
  */
@@ -27,9 +25,6 @@ public final class FramePlan {
      */
     public record Planned(String name, boolean parameter, Pointer typeDie, Pointer dwarf, DwarfExpr.Result fixed,
                           List<DwarfExpr.Op> ops, Map<DwarfExpr.Op, byte[]> implicitValues) {}
-
-    /** The frame's variables at one thread's stop, and the names of those this plan cannot place. */
-    public record Placed(FrameVariables.Frame frame, Set<String> unknown) {}
 
     /** What a thread's frame 0 reads: registers 0–16 in DWARF's numbering, memory by words. */
     public interface Reader {
@@ -66,48 +61,95 @@ public final class FramePlan {
         return all;
     }
 
-    /** Frame 0's variables for a thread with DWARF registers {@code registers} (0–16) reading memory through {@code memory}. */
-    public Placed at(long[] registers, Reader memory) {
-        Set<String> unknown = new HashSet<>();
-        Frame0 frame = new Frame0(registers, memory);
-        OptionalLong base = OptionalLong.empty();
-        boolean baseKnown = true;
-        if (frameBase != null) {
-            try {
-                base = DwarfExpr.number(frameBase, frame, bias, OptionalLong.empty());
-            } catch (Unknown e) {
-                baseKnown = false;
-            }
-        }
-        List<FrameVariables.Variable> args = new ArrayList<>();
-        List<FrameVariables.Variable> locs = new ArrayList<>();
-        for (Planned p : arguments) {
-            args.add(place(p, frame, base, baseKnown, unknown));
-        }
-        for (Planned p : locals) {
-            locs.add(place(p, frame, base, baseKnown, unknown));
-        }
-        return new Placed(new FrameVariables.Frame(List.copyOf(args), List.copyOf(locs), cu, bias), Set.copyOf(unknown));
+    /** The names of the variables planned, innermost first (locals from the innermost block out, then arguments). */
+    public List<String> names() {
+        List<String> names = new ArrayList<>();
+        locals.forEach(p -> names.add(p.name));
+        arguments.forEach(p -> names.add(p.name));
+        return names;
     }
 
-    private FrameVariables.Variable place(Planned p, Frame0 frame, OptionalLong base, boolean baseKnown, Set<String> unknown) {
-        DwarfExpr.Result where = p.fixed;
-        if (where == null) {
-            try {
-                if (!baseKnown && p.ops.stream().anyMatch(op -> op.atom() == 0x91)) { // fbreg
-                    throw new Unknown();
-                }
-                frame.implicitValues = p.implicitValues;
-                where = DwarfExpr.evaluate(p.ops, frame, bias, base);
-                if (pointsImplicitly(where)) {
-                    throw new Unknown();
-                }
-            } catch (Unknown e) {
-                unknown.add(p.name);
-                where = new DwarfExpr.OptimizedOut();
-            }
+    /**
+     * One thread's stop at the plan's pc: its registers ({@code registers}, DWARF's 0–16, read
+     * when first needed) and memory; its variables are placed as they are asked for.
+     */
+    public Hit hit(java.util.function.Supplier<long[]> registers, Reader memory) {
+        return new Hit(registers, memory);
+    }
+
+    /** One thread's frame 0 at the plan's pc, read as far as it is asked. Used on one thread. */
+    public final class Hit {
+        private final java.util.function.Supplier<long[]> read;
+        private final Reader memory;
+        private long[] registers;
+        private Frame0 frame;
+        private OptionalLong base;
+        private boolean baseKnown;
+
+        private Hit(java.util.function.Supplier<long[]> read, Reader memory) {
+            this.read = read;
+            this.memory = memory;
         }
-        return new FrameVariables.Variable(p.name, p.parameter, p.typeDie, where, p.dwarf, bias);
+
+        /** DWARF registers 0–16 of the thread. */
+        public long[] registers() {
+            if (registers == null) {
+                registers = read.get();
+            }
+            return registers;
+        }
+
+        /**
+         * The innermost variable called {@code name} (as C scoping finds it: locals from the
+         * innermost block out, then arguments), with where it is now; null if the frame has none.
+         * Throws {@link org.ptracedap.debuginfo.types.NeedsDebugInfo} where only the debug info can
+         * place it (an entry value, an implicit pointer, a CFA the CFI does not give).
+         */
+        public FrameVariables.Variable variable(String name) {
+            for (Planned p : locals) {
+                if (p.name.equals(name)) {
+                    return place(p);
+                }
+            }
+            for (Planned p : arguments) {
+                if (p.name.equals(name)) {
+                    return place(p);
+                }
+            }
+            return null;
+        }
+
+        private FrameVariables.Variable place(Planned p) {
+            DwarfExpr.Result where = p.fixed;
+            if (where == null) {
+                try {
+                    if (frame == null) {
+                        frame = new Frame0(registers(), memory);
+                    }
+                    if (base == null) {
+                        baseKnown = true;
+                        try {
+                            base = frameBase == null ? OptionalLong.empty()
+                                    : DwarfExpr.number(frameBase, frame, bias, OptionalLong.empty());
+                        } catch (Unknown e) {
+                            base = OptionalLong.empty();
+                            baseKnown = false;
+                        }
+                    }
+                    if (!baseKnown && p.ops.stream().anyMatch(op -> op.atom() == 0x91)) { // fbreg
+                        throw new Unknown();
+                    }
+                    frame.implicitValues = p.implicitValues;
+                    where = DwarfExpr.evaluate(p.ops, frame, bias, base);
+                    if (pointsImplicitly(where)) {
+                        throw new Unknown();
+                    }
+                } catch (Unknown e) {
+                    throw new org.ptracedap.debuginfo.types.NeedsDebugInfo();
+                }
+            }
+            return new FrameVariables.Variable(p.name, p.parameter, p.typeDie, where, p.dwarf, bias);
+        }
     }
 
     private static boolean pointsImplicitly(DwarfExpr.Result r) {
