@@ -78,7 +78,16 @@ final class AllStop {
             return;
         }
         g.mode = TracedGroup.Mode.PAUSED;
+        Runnable quiet = g.quietPause;
+        g.quietPause = null;
+        if (quiet != null && g.pauseWaiters.isEmpty() && !g.resumeWhenPaused) {
+            quiet.run(); // a step's own pause: nothing to tell
+            return;
+        }
         engine.emit(g, new TraceEvent.Stopped(g.leaderPid, g.reason, g.reasonTid, g.reasonSignal, g.reasonAddress));
+        if (quiet != null) {
+            quiet.run();
+        }
         List<CompletableFuture<Void>> waiters = new ArrayList<>(g.pauseWaiters);
         g.pauseWaiters.clear();
         waiters.forEach(f -> f.complete(null));
@@ -96,6 +105,12 @@ final class AllStop {
         }
         if (g.mode != TracedGroup.Mode.PAUSED) {
             return;
+        }
+        TracedThread waiting;
+        while ((waiting = g.waitingSteps.poll()) != null) {
+            if (engine.steps.goOnAtResume(waiting)) {
+                return; // the step goes on first: it ends here, or runs the group itself
+            }
         }
         if (reportPendingHit(g)) {
             return;
@@ -132,6 +147,12 @@ final class AllStop {
             return true;
         }
         return false;
+    }
+
+    /** Stops every thread of running group {@code g} for a step's own sake, saying nothing; then {@code then} runs. */
+    void pauseQuietly(TracedGroup g, Runnable then) {
+        g.quietPause = then;
+        startGroupPause(g, StopReason.PAUSE, 0, 0);
     }
 
     /** Thread {@code t}, stopped on the breakpoint at {@code address}, stops its whole group (the group runs). */

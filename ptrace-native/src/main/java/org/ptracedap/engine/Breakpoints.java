@@ -57,13 +57,40 @@ final class Breakpoints {
      * unloaded, and loaded again) is made anew.
      */
     void insert(TracedProcess p, long address) {
+        place(p, address).user = true;
+    }
+
+    /** A step's own int3 at {@code address} (sharing a user's there, if any); taken out by {@link #removeInternal}. */
+    void insertInternal(TracedProcess p, long address) {
+        Sites sites = p.sites;
+        boolean fresh = sites == null || sites.at(address) == null;
+        Site site = place(p, address);
+        if (fresh) {
+            site.user = false;
+        }
+        site.internal++;
+    }
+
+    void removeInternal(TracedProcess p, long address) {
+        Site site = p.sites != null ? p.sites.at(address) : null;
+        if (site == null || site.internal == 0) {
+            return;
+        }
+        site.internal--;
+        if (site.internal == 0 && !site.user) {
+            takeOut(p, address);
+        }
+    }
+
+    private Site place(TracedProcess p, long address) {
         if (p.mode == Mode.LAUNCHING) {
             throw new TraceException("the program has not started yet");
         }
         Sites sites = p.sites != null ? p.sites : (p.sites = new Sites());
-        if (sites.at(address) != null) {
+        Site there = sites.at(address);
+        if (there != null) {
             if (int3At(p, address)) {
-                return;
+                return there;
             }
             sites.byAddress.remove(address);
         }
@@ -86,12 +113,24 @@ final class Breakpoints {
         } catch (SyscallException e) {
             throw new TraceException("cannot write a breakpoint at 0x" + Long.toHexString(address) + ": " + e.getMessage(), e.errno());
         }
-        sites.byAddress.put(address, new Site(address, code[0], plan));
+        Site site = new Site(address, code[0], plan);
+        sites.byAddress.put(address, site);
         sites.reinserted(address);
+        return site;
+    }
+
+    /** Takes the session's breakpoint at {@code address} out (the int3 stays while a step uses it). */
+    void remove(TracedProcess p, long address) {
+        Site site = p.sites != null ? p.sites.at(address) : null;
+        if (site != null && site.internal > 0) {
+            site.user = false;
+            return;
+        }
+        takeOut(p, address);
     }
 
     /** Takes the int3 at {@code address} out (nothing if there is none). */
-    void remove(TracedProcess p, long address) {
+    private void takeOut(TracedProcess p, long address) {
         Sites sites = p.sites;
         Site site = sites != null ? sites.byAddress.remove(address) : null;
         if (site == null) {
@@ -199,9 +238,47 @@ final class Breakpoints {
             engine.allStop.held(t, 0, false); // not the session's: stepped off, on its way
             return true;
         }
+        if (engine.steps.onSiteHit(t, at)) {
+            return true; // the return of a call a step runs over: the step goes on
+        }
+        if (!sites.at(at).user) {
+            engine.allStop.held(t, 0, false); // a step's own int3 met by another thread (or a deeper frame): not a hit
+            return true;
+        }
         t.stopped(0, false);
         decide(t, at);
         return true;
+    }
+
+    /** What {@link #stepOffForStep} did. */
+    enum StepOff { NOT_ON_ONE, DONE, SINGLE_STEP, GONE }
+
+    /**
+     * Before a single step of {@code t} (its group stopped): if it is on an int3 of ours, the
+     * instruction there is stepped over the breakpoint's way, not hit (as gdb resumes from a
+     * breakpoint's address) — emulated or stepped in place (DONE: one instruction is behind it),
+     * or moved to its out-of-line slot (SINGLE_STEP: step it there; the stop maps rip back).
+     */
+    StepOff stepOffForStep(TracedThread t) {
+        Sites sites = t.proc.sites;
+        Registers r = registers(t);
+        if (r == null) {
+            return StepOff.GONE;
+        }
+        long at = r.rip();
+        if (sites == null || sites.at(at) == null) {
+            return StepOff.NOT_ON_ONE;
+        }
+        t.hitAt = at;
+        stepOff(t, true);
+        if (t.outOfLine) {
+            return StepOff.SINGLE_STEP;
+        }
+        Registers now = registers(t);
+        if (now == null) {
+            return StepOff.GONE;
+        }
+        return now.rip() != at ? StepOff.DONE : StepOff.SINGLE_STEP;
     }
 
     private boolean isKernelTrap(TracedThread t) {

@@ -47,6 +47,7 @@ public final class Engine {
     final Forks forks = new Forks(this);
     final Lifecycle lifecycle = new Lifecycle(this);
     final Breakpoints breakpoints = new Breakpoints(this);
+    final Steps steps = new Steps(this);
 
     public Engine(Kernel kernel, EventSink sink) {
         this.kernel = kernel;
@@ -167,6 +168,16 @@ public final class Engine {
     /** Takes out the int3 at {@code address}; a thread that trapped on it meanwhile is not told of it. */
     public void removeBreakpoint(int group, int pid, long address) {
         breakpoints.remove(member(group, pid), address);
+    }
+
+    /** Starts step {@code plan} of thread {@code tid} of paused group {@code group}; {@code done} gets its rip at the end. */
+    public void step(int group, int tid, StepPlan plan, CompletableFuture<Long> done) {
+        TracedThread t = table.thread(tid);
+        if (t == null || t.proc.group != group(group)) {
+            done.completeExceptionally(new TraceException("thread " + tid + " is not a thread of this session (it may have exited)"));
+            return;
+        }
+        steps.start(t, plan, done);
     }
 
     /** Who decides whether a breakpoint hit stops group {@code group}, and how its instructions are decoded. */
@@ -426,8 +437,15 @@ public final class Engine {
             allStop.held(t, sig, false); // the trampoline's business, not the user's
             return;
         }
+        if (sig == Signals.SIGTRAP && steps.onTrap(t)) {
+            return; // the end of a single step of ours
+        }
         if (sig == Signals.SIGTRAP && breakpoints.onTrap(t)) {
             return; // a breakpoint of ours: never the program's signal
+        }
+        if (steps.onSignal(t, sig)) {
+            emit(p.group, new TraceEvent.SignalReceived(p.pid, t.tid, sig, false));
+            return; // came during a single step: delivered, its handler run, the step goes on
         }
         if (p.vforkShadow) {
             allStop.held(t, sig, false); // its signals are its own business
@@ -507,6 +525,9 @@ public final class Engine {
             return;
         }
         int oldTid = (int) eventMsg(leader.tid);
+        for (TracedThread any : p.threads.values()) {
+            steps.gone(any); // the program they stepped in is gone
+        }
         // After an exec from a non-leader thread, every other thread is gone and the execing
         // thread now carries the leader's tid (ptrace(2), "execve(2) under ptrace").
         for (TracedThread other : new ArrayList<>(p.threads.values())) {
@@ -555,6 +576,7 @@ public final class Engine {
 
     private void onDeath(TracedThread t, int status) {
         TracedProcess p = t.proc;
+        steps.gone(t);
         table.forget(t);
         if (t.tid != p.pid) {
             reportExited(t, status);
@@ -565,6 +587,7 @@ public final class Engine {
         }
         // The leader reports last (a zombie leader waits for its threads), so this is the process's end.
         for (TracedThread other : new ArrayList<>(p.threads.values())) {
+            steps.gone(other);
             table.forget(other);
             reportExited(other, status);
         }

@@ -22,6 +22,10 @@ final class Sites {
         final OutOfLine plan;
         /** The slot of a plan that needs one, 0 until first used. */
         long slot;
+        /** A breakpoint of the session's ({@code insertBreakpoints}); false: only steps' own use it. */
+        boolean user = true;
+        /** How many steps use it as their return (or step-resume) breakpoint. */
+        int internal;
 
         Site(long address, byte original, OutOfLine plan) {
             this.address = address;
@@ -118,6 +122,7 @@ final class Sites {
         for (Site s : byAddress.values()) {
             Site cs = new Site(s.address, s.original, s.plan);
             cs.slot = s.slot;
+            cs.user = s.user;
             c.byAddress.put(s.address, cs);
         }
         c.pages.addAll(pages);

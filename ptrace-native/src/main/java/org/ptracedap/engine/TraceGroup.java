@@ -101,6 +101,16 @@ public final class TraceGroup {
         return tracer.insertBreakpoints(id, pid, addresses);
     }
 
+    /**
+     * Steps thread {@code tid} of the paused group by {@code plan}: completes with its rip when the
+     * step is over, the group paused again — nothing announced (the caller says why it stopped).
+     * Other threads' breakpoints meanwhile stop the group as usual; the step stays the thread's
+     * and goes on at the next resume. Fails if the thread ends first.
+     */
+    public CompletableFuture<Long> step(int tid, StepPlan plan) {
+        return tracer.step(id, tid, plan);
+    }
+
     /** Takes the int3s at {@code addresses} of process {@code pid} out (a trap on one of them meanwhile is ours, never the program's). */
     public CompletableFuture<Void> removeBreakpoints(int pid, java.util.Collection<Long> addresses) {
         return tracer.removeBreakpoints(id, pid, addresses);

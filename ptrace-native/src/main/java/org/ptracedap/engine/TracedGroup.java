@@ -35,6 +35,10 @@ final class TracedGroup {
     /** Threads whose hit stops the group, in the order they hit, not yet reported (each becomes a stop of its own). */
     final java.util.ArrayDeque<TracedThread> pendingHits = new java.util.ArrayDeque<>();
     boolean resumeWhenPaused;
+    /** A pause of a step's own (back from a call it ran over): said to no one; then this runs. Null if none. */
+    Runnable quietPause;
+    /** Threads whose step got back from its call while the group stopped for something else: they go on at the next resume. */
+    final java.util.ArrayDeque<TracedThread> waitingSteps = new java.util.ArrayDeque<>();
     final List<CompletableFuture<Void>> pauseWaiters = new ArrayList<>();
     /** Complete when no member is left (a group detach or kill waits for this). */
     final List<CompletableFuture<Void>> endWaiters = new ArrayList<>();

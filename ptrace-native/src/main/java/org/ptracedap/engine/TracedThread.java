@@ -38,6 +38,8 @@ final class TracedThread {
     boolean deciding;
     /** Continued into an out-of-line slot since its last stop: where it is must be told again at its next. */
     boolean outOfLine;
+    /** The step it owns, under way (see Steps); null if none. */
+    Steps.Stepping step;
 
     private State state;
     /** A signal it was stopped with, to deliver when it resumes. Never one of ours. */

@@ -263,6 +263,10 @@ public final class Tracer implements AutoCloseable {
         });
     }
 
+    CompletableFuture<Long> step(int group, int tid, StepPlan plan) {
+        return callAsync(done -> engine.step(group, tid, plan, done));
+    }
+
     CompletableFuture<Void> breakpoints(int group, BreakpointHandler handler, InstructionDecoder decoder) {
         return call(() -> {
             engine.breakpoints(group, handler, decoder);
