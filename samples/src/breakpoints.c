@@ -79,7 +79,7 @@ static void *worker(void *arg)
     long sum = 0;
     long i = 0;
     for (; spin_forever ? !stop_spinning : i < calls_per_thread; i++) {
-        sum += hot(t, i);
+        sum += hot(t, i); /* BP:call-hot */
         if (spin_forever)
             sleep_ms(1);
         else if (pause_us)

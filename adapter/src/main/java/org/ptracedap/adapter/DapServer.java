@@ -3,6 +3,9 @@ package org.ptracedap.adapter;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.lsp4j.debug.CancelArguments;
+import org.eclipse.lsp4j.debug.NextArguments;
+import org.eclipse.lsp4j.debug.StepInArguments;
+import org.eclipse.lsp4j.debug.StepOutArguments;
 import org.eclipse.lsp4j.debug.Capabilities;
 import org.eclipse.lsp4j.debug.ConfigurationDoneArguments;
 import org.eclipse.lsp4j.debug.CompletionsArguments;
@@ -50,6 +53,7 @@ import org.eclipse.lsp4j.debug.services.IDebugProtocolServer;
 import org.ptracedap.adapter.handlers.BreakpointsHandler;
 import org.ptracedap.adapter.handlers.Capable;
 import org.ptracedap.adapter.handlers.DisassembleHandler;
+import org.ptracedap.adapter.handlers.SteppingHandler;
 import org.ptracedap.adapter.handlers.ExceptionHandler;
 import org.ptracedap.adapter.handlers.ExecutionHandler;
 import org.ptracedap.adapter.handlers.LifecycleHandler;
@@ -78,6 +82,7 @@ public final class DapServer implements IDebugProtocolServer {
     private final ExceptionHandler exceptions;
     private final DisassembleHandler disassembly;
     private final ModulesHandler modules;
+    private final SteppingHandler stepping;
 
     public DapServer(Session session, DapTransport transport) {
         this.lifecycle = new LifecycleHandler(session, transport);
@@ -90,12 +95,14 @@ public final class DapServer implements IDebugProtocolServer {
         this.disassembly = new DisassembleHandler(session);
         this.modules = new ModulesHandler(session);
         this.breakpoints = new BreakpointsHandler(session);
+        this.stepping = new SteppingHandler(session, transport);
     }
 
     /** What initialize announces: each handler declares the capabilities it provides, and only those. */
     private Capabilities capabilities() {
         Capabilities c = new Capabilities();
-        for (Capable h : new Capable[] {lifecycle, threads, execution, stack, variables, breakpoints, memory, exceptions, disassembly, modules}) {
+        for (Capable h : new Capable[] {lifecycle, threads, execution, stepping, stack, variables, breakpoints, memory, exceptions, disassembly,
+            modules}) {
             h.declare(c);
         }
         return c;
@@ -110,6 +117,9 @@ public final class DapServer implements IDebugProtocolServer {
     @Override public CompletableFuture<ThreadsResponse> threads() { return threads.threads(); }
     @Override public CompletableFuture<Void> pause(PauseArguments a) { return execution.pause(a); }
     @Override public CompletableFuture<ContinueResponse> continue_(ContinueArguments a) { return execution.resume(a); }
+    @Override public CompletableFuture<Void> next(NextArguments a) { return stepping.next(a); }
+    @Override public CompletableFuture<Void> stepIn(StepInArguments a) { return stepping.stepIn(a); }
+    @Override public CompletableFuture<Void> stepOut(StepOutArguments a) { return stepping.stepOut(a); }
     @Override public CompletableFuture<StackTraceResponse> stackTrace(StackTraceArguments a) { return stack.stackTrace(a); }
     @Override public CompletableFuture<ScopesResponse> scopes(ScopesArguments a) { return variables.scopes(a); }
     @Override public CompletableFuture<VariablesResponse> variables(VariablesArguments a) { return variables.variables(a); }

@@ -325,6 +325,15 @@ public final class BreakpointSites {
                 : Resolution.of(List.copyOf(found.values()));
     }
 
+    /**
+     * Where a step into the function entering at {@code entry} stops: past its prologue, as
+     * {@code break} on it (gdb's {@code find_function_start_sal}); null where no module has it.
+     */
+    public Location functionStartAt(long entry) {
+        Pointer module = LibDw.dwfl_addrmodule(dwfl, entry);
+        return module == null ? null : functionStart(module, entry);
+    }
+
     /** gdb's {@code find_function_start_sal} for a function entering at {@code entry}. */
     private Location functionStart(Pointer module, long entry) {
         Unit u = unitAt(module, entry);

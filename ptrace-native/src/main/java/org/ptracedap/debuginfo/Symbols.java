@@ -225,6 +225,42 @@ public final class Symbols implements AutoCloseable {
     }
 
     /**
+     * The line-table row that holds {@code pc} as gdb takes it ({@code find_pc_line}): its source
+     * file and line, and its code {@code [start, end)} (process addresses: a step runs while the
+     * pc is in there); {@code statement}: the row begins a statement. Null where there is none.
+     */
+    public record LineRange(String file, int line, long start, long end, boolean statement) {}
+
+    public LineRange lineRange(long pc) {
+        Pointer module = LibDw.dwfl_addrmodule(session.dwfl, pc);
+        if (module == null) {
+            return null;
+        }
+        LongByReference bias = new LongByReference();
+        Pointer cu = LibDw.dwfl_module_addrdie(module, pc, bias);
+        if (cu == null || LibDw.dwarf_haspc(cu, pc - bias.getValue()) != 1) {
+            cu = cuCovering(module, pc, bias);
+        }
+        LineTable table = cu == null ? null : lineTable(cu);
+        long b = bias.getValue();
+        Pointer row = table == null ? null : table.rowAt(pc - b);
+        if (row == null) {
+            return null;
+        }
+        IntByReference l = new IntByReference();
+        LongByReference start = new LongByReference();
+        com.sun.jna.ptr.ByteByReference stmt = new com.sun.jna.ptr.ByteByReference();
+        LibDw.dwarf_lineno(row, l);
+        if (l.getValue() == 0 || LibDw.dwarf_lineaddr(row, start) != 0) {
+            return null;
+        }
+        long end = table.nextAddress(pc - b);
+        boolean statement = LibDw.dwarf_linebeginstatement(row, stmt) == 0 && stmt.getValue() != 0;
+        return new LineRange(normalise(cu, LibDw.dwarf_linesrc(row, null, null)), l.getValue(), start.getValue() + b,
+                end < 0 ? pc + 1 : end + b, statement);
+    }
+
+    /**
      * The plan of the innermost frame at {@code pc} (a breakpoint's address: a frame's own pc,
      * not a return address) — its variables' locations as expressions, its frame base and CFA —
      * for evaluating there without the debug info ({@link FramePlan}); null where the pc has no DWARF.

@@ -99,6 +99,11 @@ final class AllStop {
 
     /** Resumes every process of {@code g} (delivering the signals threads were stopped with); once all are stopped, if a pause is under way. */
     void resume(TracedGroup g) {
+        resume(g, false);
+    }
+
+    /** As {@link #resume(TracedGroup)}; {@code quiet}: a step's own run over a call, not announced (no {@code Resumed}). */
+    void resume(TracedGroup g, boolean quiet) {
         if (g.mode == TracedGroup.Mode.PAUSING) {
             g.resumeWhenPaused = true;
             return;
@@ -119,7 +124,9 @@ final class AllStop {
         for (TracedProcess p : new ArrayList<>(g.members)) {
             resumeProcess(p);
         }
-        engine.emit(g, new TraceEvent.Resumed(g.leaderPid));
+        if (!quiet) {
+            engine.emit(g, new TraceEvent.Resumed(g.leaderPid));
+        }
     }
 
     /**

@@ -361,6 +361,9 @@ final class Breakpoints {
             return; // gone, detached or exec'ed meanwhile
         }
         t.deciding = false;
+        if (stop) {
+            engine.steps.cancel(t); // its own breakpoint ends its step (as gdb's does)
+        }
         TracedGroup g = p.group;
         boolean running = p.mode == Mode.RUNNING && (g == null || g.mode == TracedGroup.Mode.RUNNING);
         if (stop || (running && !canStepOffAlone(t))) {
@@ -486,7 +489,8 @@ final class Breakpoints {
 
     /**
      * One single step of stopped thread {@code t}, waited for: its status after it (a signal that
-     * came instead is kept for delivery, and the step taken again), -1 if it is gone.
+     * came instead is kept for delivery, and the step taken again; another one meanwhile is sent
+     * to the process again, to come after), -1 if it is gone.
      */
     private int singleStep(TracedThread t) {
         for (int tries = 0; tries < 16; tries++) {
@@ -505,6 +509,8 @@ final class Breakpoints {
             }
             if (WaitStatus.event(status) == 0 && t.pendingSignal() == 0) {
                 t.stopped(sig, false); // delivered when it is continued
+            } else if (WaitStatus.event(status) == 0) {
+                engine.kernel.kill(t.proc.pid, sig); // a second one while one is kept: sent again, not lost
             }
         }
         return -1;

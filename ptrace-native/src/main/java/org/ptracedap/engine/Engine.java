@@ -171,7 +171,7 @@ public final class Engine {
     }
 
     /** Starts step {@code plan} of thread {@code tid} of paused group {@code group}; {@code done} gets its rip at the end. */
-    public void step(int group, int tid, StepPlan plan, CompletableFuture<Long> done) {
+    public void step(int group, int tid, StepPlan plan, CompletableFuture<StepPlan.End> done) {
         TracedThread t = table.thread(tid);
         if (t == null || t.proc.group != group(group)) {
             done.completeExceptionally(new TraceException("thread " + tid + " is not a thread of this session (it may have exited)"));

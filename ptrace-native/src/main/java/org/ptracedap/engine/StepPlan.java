@@ -23,6 +23,9 @@ import java.util.List;
 public record StepPlan(Kind kind, List<long[]> ranges, long returnTo, long frameSp) {
     public enum Kind { INSTRUCTION, OVER, INTO, OUT }
 
+    /** Where a step ended: the thread's rip, and whether it got there by a call it made (an INTO's stop at a function's entry). */
+    public record End(long rip, boolean enteredCall) {}
+
     public static StepPlan instruction() {
         return new StepPlan(Kind.INSTRUCTION, List.of(), 0, 0);
     }

@@ -34,7 +34,7 @@ final class Steps {
     /** A thread's step under way. */
     static final class Stepping {
         final StepPlan plan;
-        final CompletableFuture<Long> done;
+        final CompletableFuture<StepPlan.End> done;
         /** A PTRACE_SINGLESTEP is under way: its trap is this step's. */
         boolean awaitingTrap;
         /** Where the last instruction stepped started, and the stack pointer then. */
@@ -43,8 +43,10 @@ final class Steps {
         /** The step's own int3, its address (0: none), and the stack pointer this thread must be above when it hits it. */
         long resumeAt;
         long resumeAbove;
+        /** It ends at the entry of a function the stepped instruction called. */
+        boolean enteredCall;
 
-        Stepping(StepPlan plan, CompletableFuture<Long> done) {
+        Stepping(StepPlan plan, CompletableFuture<StepPlan.End> done) {
             this.plan = plan;
             this.done = done;
         }
@@ -57,7 +59,7 @@ final class Steps {
     }
 
     /** Starts {@code plan} on {@code t}, whose group is paused; {@code done} gets its rip when it is over. */
-    void start(TracedThread t, StepPlan plan, CompletableFuture<Long> done) {
+    void start(TracedThread t, StepPlan plan, CompletableFuture<StepPlan.End> done) {
         TracedGroup g = t.proc.group;
         if (g == null || g.mode != TracedGroup.Mode.PAUSED || t.state() != State.STOPPED) {
             done.completeExceptionally(new TraceException("thread " + t.tid + " can step only while the program is paused"));
@@ -166,6 +168,7 @@ final class Steps {
             runTo(t, s, returnAddress, s.fromRsp - 1); // back when rsp is the caller's again
             return;
         }
+        s.enteredCall = returnAddress != 0;
         finish(t, s, rip);
     }
 
@@ -202,7 +205,7 @@ final class Steps {
             finish(t, s, registers(t) != null ? registers(t).rip() : 0);
             return;
         }
-        engine.allStop.resume(t.proc.group);
+        engine.allStop.resume(t.proc.group, true);
     }
 
     private boolean insertOwn(TracedThread t, Stepping s) {
@@ -275,7 +278,24 @@ final class Steps {
             engine.breakpoints.removeInternal(t.proc, s.resumeAt);
             s.resumeAt = 0;
         }
-        s.done.complete(rip);
+        s.done.complete(new StepPlan.End(rip, s.enteredCall));
+    }
+
+    /** {@code t} stopped for its own breakpoint: its step is over, unfinished ({@code done} is cancelled). */
+    void cancel(TracedThread t) {
+        Stepping s = t.step;
+        if (s == null) {
+            return;
+        }
+        t.step = null;
+        if (t.proc.group != null) {
+            t.proc.group.waitingSteps.remove(t);
+        }
+        if (s.resumeAt != 0) {
+            engine.breakpoints.removeInternal(t.proc, s.resumeAt);
+            s.resumeAt = 0;
+        }
+        s.done.cancel(false);
     }
 
     /** {@code t} is gone (exited, killed, detached, exec'ed): its step ends unfinished. */

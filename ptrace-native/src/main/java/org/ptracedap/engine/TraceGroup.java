@@ -107,7 +107,7 @@ public final class TraceGroup {
      * Other threads' breakpoints meanwhile stop the group as usual; the step stays the thread's
      * and goes on at the next resume. Fails if the thread ends first.
      */
-    public CompletableFuture<Long> step(int tid, StepPlan plan) {
+    public CompletableFuture<StepPlan.End> step(int tid, StepPlan plan) {
         return tracer.step(id, tid, plan);
     }
 

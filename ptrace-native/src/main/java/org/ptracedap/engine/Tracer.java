@@ -263,7 +263,7 @@ public final class Tracer implements AutoCloseable {
         });
     }
 
-    CompletableFuture<Long> step(int group, int tid, StepPlan plan) {
+    CompletableFuture<StepPlan.End> step(int group, int tid, StepPlan plan) {
         return callAsync(done -> engine.step(group, tid, plan, done));
     }
 

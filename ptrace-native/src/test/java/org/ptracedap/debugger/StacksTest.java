@@ -148,9 +148,10 @@ class StacksTest {
             }
             for (Map.Entry<Integer, List<GdbFrames.Frame>> e : ours.entrySet()) {
                 List<GdbFrames.Frame> frames = e.getValue();
-                String outermost = frames.isEmpty() ? "" : frames.get(frames.size() - 1).function();
+                String outermost = frames.isEmpty() ? "" : String.valueOf(frames.get(frames.size() - 1).function());
                 assertTrue(java.util.Set.of("runtime.goexit", "runtime.clone", "runtime.mcall", "runtime.rt0_go",
-                        "runtime.mstart").contains(outermost), "thread " + e.getKey() + " ends cleanly: " + frames);
+                        "runtime.mstart").contains(outermost), "thread " + e.getKey() + " ends cleanly: " + frames
+                        + "; gdb: " + gdb.get(e.getKey()));
                 assertTrue(frames.stream().allMatch(f -> f.function() != null && f.file() != null && f.line() > 0),
                         "thread " + e.getKey() + ": every frame with its function and file:line: " + frames);
             }

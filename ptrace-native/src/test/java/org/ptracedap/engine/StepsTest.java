@@ -83,7 +83,7 @@ class StepsTest {
      * Resumes the group until {@code step} is done, each stop in between being another thread's
      * hit of hot (its (thread, i) recorded); returns how many there were.
      */
-    private int resumeUntilDone(CompletableFuture<Long> step, int stopsSoFar, Set<Long> calls) throws Exception {
+    private int resumeUntilDone(CompletableFuture<StepPlan.End> step, int stopsSoFar, Set<Long> calls) throws Exception {
         return untilDone(step, stopsSoFar, s -> {
             Registers r = get(group.registers(s.tid()));
             assertEquals(address("hot"), s.address(), "a hit of hot: " + s);
@@ -100,7 +100,7 @@ class StepsTest {
      * is not done: each stop of the group in between, a breakpoint's, looked at and resumed from.
      * Returns how many stops there were in all.
      */
-    private int untilDone(CompletableFuture<Long> step, int stopsSoFar, OnStop each) throws Exception {
+    private int untilDone(CompletableFuture<StepPlan.End> step, int stopsSoFar, OnStop each) throws Exception {
         int n = stopsSoFar;
         while (true) {
             long deadline = System.nanoTime() + LONG.toNanos();
@@ -144,7 +144,7 @@ class StepsTest {
             return b[0]; }));
         InstructionDecoder.Instruction insn = new CapstoneDecoder().decode(hot, code);
         assertFalse(insn.mnemonic().startsWith("j") || insn.mnemonic().startsWith("call"), "hot starts with " + insn);
-        long rip = get(group.step(s.tid(), StepPlan.instruction()));
+        long rip = get(group.step(s.tid(), StepPlan.instruction())).rip();
         assertEquals(hot + insn.length(), rip, "after " + insn);
         assertEquals(rip, get(group.registers(s.tid())).rip());
         assertEquals(2, rec.of(pid, TraceEvent.Stopped.class).size(), "a step is not a stop of the group's");
@@ -162,9 +162,9 @@ class StepsTest {
         Set<Long> calls = new HashSet<>(List.of(at.rdi() * 1_000_000 + at.rsi()));
         long returnTo = word(at.rsp());
         long cfa = at.rsp() + 8;
-        CompletableFuture<Long> out = group.step(s.tid(), StepPlan.out(returnTo, cfa));
+        CompletableFuture<StepPlan.End> out = group.step(s.tid(), StepPlan.out(returnTo, cfa));
         int stops = resumeUntilDone(out, 2, calls);
-        assertEquals(returnTo, get(out), "back in worker, after the call");
+        assertEquals(returnTo, get(out).rip(), "back in worker, after the call");
         Registers back = get(group.registers(s.tid()));
         assertEquals(cfa, back.rsp(), "in the caller's frame");
         assertEquals((at.rdi() * 100000L + at.rsi()) * 2 + 1, back.rax(), "hot's result for its own call");
@@ -190,10 +190,10 @@ class StepsTest {
         }
         Registers at = get(group.registers(s.tid()));
         Set<Long> calls = new HashSet<>();
-        CompletableFuture<Long> over = group.step(s.tid(), StepPlan.over(List.of(new long[] {call, call + length})));
+        CompletableFuture<StepPlan.End> over = group.step(s.tid(), StepPlan.over(List.of(new long[] {call, call + length})));
         // hot's own breakpoint, under the call, is hit by this thread too: a hit like any, then the step goes on
         int stops = resumeUntilDoneAnyHit(over, n, calls);
-        assertEquals(call + length, get(over));
+        assertEquals(call + length, get(over).rip());
         Registers back = get(group.registers(s.tid()));
         assertEquals(at.rsp(), back.rsp(), "in worker's frame");
         assertEquals((at.rdi() * 100000L + at.rsi()) * 2 + 1, back.rax(), "hot's result for this call");
@@ -203,7 +203,7 @@ class StepsTest {
     }
 
     /** As resumeUntilDone, the stops being hits of hot or of the call site. */
-    private int resumeUntilDoneAnyHit(CompletableFuture<Long> step, int stopsSoFar, Set<Long> calls) throws Exception {
+    private int resumeUntilDoneAnyHit(CompletableFuture<StepPlan.End> step, int stopsSoFar, Set<Long> calls) throws Exception {
         return untilDone(step, stopsSoFar, s -> { });
     }
 

@@ -62,6 +62,12 @@ public final class Session implements Consumer<TraceEvent> {
     private volatile org.ptracedap.debugger.DebugInfo debugInfo;
     /** Frames' variables (made with the group). */
     private volatile org.ptracedap.debugger.Locals locals;
+    private volatile org.ptracedap.debugger.LineSteps lineSteps;
+
+    /** Steps by line and instruction in the debuggee, null before attach or launch. */
+    public org.ptracedap.debugger.LineSteps lineSteps() {
+        return lineSteps;
+    }
     /** The frames' scopes of this stop, as they were asked for (values are read once per stop). */
     private final Map<FrameIds.Frame, CompletableFuture<org.ptracedap.debugger.FrameScope>> frameScopes = new ConcurrentHashMap<>();
     /** Expressions compiled, by their text (a watch is evaluated at every stop). */
@@ -135,6 +141,7 @@ public final class Session implements Consumer<TraceEvent> {
      * before a resume is issued and again on the engine's {@code Resumed}.
      */
     public void runs() {
+        paused = false;
         frames.clear();
         refs.clear();
         frameScopes.clear();
@@ -275,6 +282,7 @@ public final class Session implements Consumer<TraceEvent> {
             debugInfo = new org.ptracedap.debugger.DebugInfo(debugFiles);
             stacks = new org.ptracedap.debugger.Stacks(g, debugInfo);
             locals = new org.ptracedap.debugger.Locals(g, stacks, debugInfo);
+            lineSteps = new org.ptracedap.debugger.LineSteps(g, debugInfo, stacks);
             if (oldStacks != null) {
                 oldStacks.close();
                 oldInfo.close();
@@ -645,7 +653,15 @@ public final class Session implements Consumer<TraceEvent> {
      * again before anything asks (a client's first request follows the event), so what it reads
      * was mapped in this stop — not while the program ran (a library loaded since).
      */
+    /** Every thread is stopped and announced so (the last stop was announced, nothing has run since). */
+    private volatile boolean paused;
+
+    public boolean paused() {
+        return paused;
+    }
+
     private void stops() {
+        paused = true;
         org.ptracedap.debugger.DebugInfo d = debugInfo;
         if (d != null) {
             d.recheck();
@@ -696,6 +712,17 @@ public final class Session implements Consumer<TraceEvent> {
         stops();
         client.stopped(args);
         warmStacks(threadId); // after the event: it must not wait for this work
+    }
+
+    /** Thread {@code threadId}'s step is over: every thread is stopped. */
+    public void stoppedByStep(int threadId) {
+        StoppedEventArguments args = new StoppedEventArguments();
+        args.setReason(StoppedEventArgumentsReason.STEP);
+        args.setThreadId(threadId);
+        args.setAllThreadsStopped(true);
+        stops();
+        client.stopped(args);
+        warmStacks(threadId);
     }
 
     public void continued() {
