@@ -224,6 +224,14 @@ class DapFuzzTest {
         assertEquals(List.of(), uncaught, "no adapter thread may die of an exception");
     }
 
+    private static String readQuietly(java.nio.file.Path p) {
+        try {
+            return java.nio.file.Files.readString(p).trim();
+        } catch (java.io.IOException e) {
+            return "(" + e.getMessage() + ")";
+        }
+    }
+
     /** A request with no command at all: it has a seq, so it is owed an error response. */
     private static Frame missingCommand(FuzzFrames gen) {
         Frame f = gen.request("threads", null);
@@ -246,8 +254,14 @@ class DapFuzzTest {
             ok(c, gen.request("pause", "{\"threadId\":" + pid + "}"), owed, where);
             assertEquals("pause", c.event("stopped").get("reason").getAsString());
             JsonObject stack = ok(c, gen.request("stackTrace", "{\"threadId\":" + pid + "}"), owed, where);
-            assertTrue(stack.getAsJsonObject("body").getAsJsonArray("stackFrames").toString().contains("\"name\":\"main\""),
-                    where + ": main's whole stack: " + stack);
+            if (!stack.getAsJsonObject("body").getAsJsonArray("stackFrames").toString().contains("\"name\":\"main\"")) {
+                // seen once (seed 2059653133, not again with it): what the thread was doing, for the next time
+                String syscall = readQuietly(java.nio.file.Path.of("/proc/" + pid + "/task/" + pid + "/syscall"));
+                String status = readQuietly(java.nio.file.Path.of("/proc/" + pid + "/task/" + pid + "/stat"));
+                JsonObject again = ok(c, gen.request("stackTrace", "{\"threadId\":" + pid + "}"), owed, where);
+                org.junit.jupiter.api.Assertions.fail(where + ": main's whole stack: " + stack + "; asked again: " + again
+                        + "; syscall: " + syscall + "; stat: " + status);
+            }
             ok(c, gen.request("continue", "{\"threadId\":" + pid + "}"), owed, where);
             // The typed requests once more, now with a live debuggee to act on (terminate may kill it).
             String[] live = {"threads", "pause", "continue", "stackTrace", "scopes", "variables", "setBreakpoints",

@@ -80,6 +80,61 @@ class SteppingIT {
                 "next", "step", "finish", "finish"));
     }
 
+    /**
+     * 8 threads call hot() with a stopping breakpoint on it: one thread steps out of hot while the
+     * others keep hitting it. Each of their hits is its own stop (the editor told to keep the
+     * stepping thread: preserveFocusHint), reported once; continued, the step goes on and ends on
+     * its thread in worker; the program's checksum holds.
+     */
+    @Test
+    void aStepOutWhileTheOtherThreadsHitTheBreakpointEndsOnItsThreadAndEachHitIsReportedOnce() throws Exception {
+        String binary = Sample.bin("breakpoints_O0").toString();
+        try (AdapterProcess adapter = new AdapterProcess()) {
+            DapClient c = adapter.client;
+            c.ok("initialize", Map.of("adapterID", "ptrace"));
+            c.send("launch", Map.of("program", binary, "args", List.of("8", "40", "-")));
+            c.event("initialized");
+            c.ok("setBreakpoints", Map.of("source", Map.of("path", SOURCE.toString()),
+                    "breakpoints", List.of(Map.of("line", line("hot-first")))));
+            c.ok("configurationDone", null);
+            JsonObject first = c.event("stopped");
+            int tid = first.get("threadId").getAsInt();
+            java.util.Set<String> hits = new java.util.HashSet<>(List.of(call(c, tid)));
+            c.ok("stepOut", Map.of("threadId", tid));
+            int others = 0;
+            JsonObject st;
+            while (!"step".equals((st = c.event("stopped")).get("reason").getAsString())) {
+                assertEquals("breakpoint", st.get("reason").getAsString(), st.toString());
+                int other = st.get("threadId").getAsInt();
+                assertTrue(other != tid, "the stepping thread cannot be in hot again before its step ends: " + st);
+                assertTrue(st.has("preserveFocusHint") && st.get("preserveFocusHint").getAsBoolean(), st.toString());
+                String hit = call(c, other);
+                assertTrue(hits.add(hit), "the hit " + hit + " reported twice");
+                others++;
+                c.ok("continue", Map.of("threadId", other));
+            }
+            assertEquals(tid, st.get("threadId").getAsInt(), "the step ends on its own thread");
+            JsonObject top = c.ok("stackTrace", Map.of("threadId", tid, "levels", 1)).getAsJsonArray("stackFrames").get(0)
+                    .getAsJsonObject();
+            assertEquals("worker", top.get("name").getAsString());
+            assertEquals(line("call-hot"), top.get("line").getAsInt(), "back on the line of the call, as gdb's finish");
+            c.ok("setBreakpoints", Map.of("source", Map.of("path", SOURCE.toString()), "breakpoints", List.of()));
+            c.ok("continue", Map.of("threadId", tid));
+            assertEquals(0, c.event("exited").get("exitCode").getAsInt(), c.output("stdout"));
+            assertTrue(c.output("stdout").contains("checksum"), c.output("stdout"));
+            System.err.println("SteppingIT: " + others + " other threads' hits during the step out");
+        }
+    }
+
+    /** "thread/i" of the call of hot that thread {@code tid} is stopped in. */
+    private static String call(DapClient c, int tid) throws InterruptedException {
+        JsonObject f = c.ok("stackTrace", Map.of("threadId", tid, "levels", 1)).getAsJsonArray("stackFrames").get(0).getAsJsonObject();
+        int frame = f.get("id").getAsInt();
+        String thread = c.ok("evaluate", Map.of("expression", "thread", "frameId", frame, "context", "watch")).get("result").getAsString();
+        String i = c.ok("evaluate", Map.of("expression", "i", "frameId", frame, "context", "watch")).get("result").getAsString();
+        return thread + "/" + i;
+    }
+
     private void compare(String sample, String marker, List<String> steps) throws Exception {
         String binary = Sample.bin(sample).toString();
         int first = line(marker);

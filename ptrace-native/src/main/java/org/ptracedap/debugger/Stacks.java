@@ -303,7 +303,17 @@ public final class Stacks implements AutoCloseable {
             // the kernel's signal frame: an activation (libdwfl marks the frame a signal frame
             // unwinds to and the one before it) whose caller is one too
             boolean trampoline = i > 0 && f.activation() && i + 1 < st.physical.size() && st.physical.get(i + 1).activation();
-            add(st, i, f, trampoline, sym.at(f.lookupPc()), false);
+            Symbols.Code code = sym.at(f.lookupPc());
+            add(st, i, f, trampoline, code, false);
+            List<Symbols.Place> places = code.places();
+            String function = places.isEmpty() ? null : places.get(places.size() - 1).function();
+            if (function != null && OUTERMOST.contains(function)) {
+                // a Go thread's or goroutine's first function: what an unwinder finds above it is not a caller
+                st.physical = List.copyOf(st.physical.subList(0, i + 1));
+                st.physicalComplete = true;
+                st.described++;
+                break;
+            }
             if (!trampoline && i + 1 < st.physical.size() && !st.physical.get(i + 1).activation()) {
                 for (Symbols.TailCall t : sym.tailCalls(f.lookupPc(), st.physical.get(i + 1).pc())) {
                     add(st, i, new Unwinder.Frame(t.pc(), false), false, t.code(), true);
@@ -312,6 +322,9 @@ public final class Stacks implements AutoCloseable {
             st.described++;
         }
     }
+
+    /** Functions where a stack begins: Go's thread start (clone's child), a goroutine's, the main thread's g0. */
+    private static final java.util.Set<String> OUTERMOST = java.util.Set.of("runtime.clone", "runtime.goexit", "runtime.rt0_go");
 
     private static void add(ThreadStack st, int physical, Unwinder.Frame f, boolean trampoline, Symbols.Code code,
                             boolean tailCall) {

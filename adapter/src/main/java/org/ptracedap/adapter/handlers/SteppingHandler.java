@@ -62,8 +62,10 @@ public final class SteppingHandler implements Capable {
             throw DapError.NOT_STOPPED.because("cannot " + command + ": the program is running; pause it first");
         }
         session.runs();
+        session.stepping.add(tid);
         // begun after the response is written, so the stopped event can never overtake it
         transport.afterResponse(command, () -> how.apply(steps, owner).whenComplete((v, e) -> {
+            session.stepping.remove(tid);
             session.runs(); // what was read of the threads on the way (the frames a step out needs) is stale now
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause == null) {

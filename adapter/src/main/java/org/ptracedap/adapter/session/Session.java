@@ -562,6 +562,9 @@ public final class Session implements Consumer<TraceEvent> {
             java.util.List<Integer> ids = breakpoints.hitIds(s.tid());
             args.setHitBreakpointIds(ids.toArray(Integer[]::new));
             args.setDescription("Paused on breakpoint");
+            if (!stepping.isEmpty() && !stepping.contains(s.tid())) {
+                args.setPreserveFocusHint(true); // another thread's hit during a step: the editor stays with the stepping one
+            }
             stops();
             c.stopped(args);
             warmStacks(s.tid());
@@ -653,6 +656,9 @@ public final class Session implements Consumer<TraceEvent> {
      * again before anything asks (a client's first request follows the event), so what it reads
      * was mapped in this stop — not while the program ran (a library loaded since).
      */
+    /** Threads whose step is under way (it goes on after other threads' stops). */
+    public final java.util.Set<Integer> stepping = ConcurrentHashMap.newKeySet();
+
     /** Every thread is stopped and announced so (the last stop was announced, nothing has run since). */
     private volatile boolean paused;
 
