@@ -304,7 +304,8 @@ class ReliabilityIT {
             initialize(c);
             assertTrue(c.error("frobnicate", Map.of()).contains("frobnicate"));
             assertTrue(c.error("evaluate", Map.of("expression", "1+1")).contains("cannot evaluate an expression"));
-            assertTrue(c.error("next", Map.of("threadId", 1)).contains("does not support this request"));
+            assertTrue(c.error("goto", Map.of("threadId", 1, "targetId", 1)).contains("does not support this request"));
+            assertTrue(c.error("next", Map.of("threadId", 1)).contains("no program is being debugged yet"));
             Map<Map<String, Object>, String> attach = new LinkedHashMap<>();
             attach.put(Map.of("processId", List.of(1)), "'processId' must be a process id");
             attach.put(Map.of("processId", Map.of("pid", 1)), "'processId' must be a process id");
