@@ -605,6 +605,109 @@ test('6. breakpoints: a gutter click, a conditional breakpoint and a logpoint, e
     assert.deepEqual(shown.logpoints.map(l => /logpoint: mix over (\d+) values/.exec(l)?.[1]), ['4'], 'the logpoint printed once, with n');
 });
 
+/** The lines gdb shows after `break SPEC`, `run ARGS`, then each of `steps` (step, finish, next…): [stop, after each]. */
+function gdbStepLines(binary, args, spec, steps) {
+    const argv = ['-nx', '-batch', '-iex', 'set auto-load off', '-ex', `break ${spec}`, '-ex', `run ${args.join(' ')} > /dev/null`,
+        '-ex', 'python print("LINE %d" % gdb.selected_frame().find_sal().line)'];
+    for (const s of steps) {
+        argv.push('-ex', s, '-ex', 'python print("LINE %d" % gdb.selected_frame().find_sal().line)');
+    }
+    argv.push('-ex', 'kill', binary);
+    const out = execFileSync('gdb', argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const lines = [...out.matchAll(/^LINE (\d+)$/gm)].map(m => Number(m[1]));
+    assert.equal(lines.length, steps.length + 1, `gdb's lines for ${steps}: ${out}`);
+    return lines;
+}
+
+/**
+ * Waits until VS Code shows the last stop whole: it has read a frame's variables since (a step of
+ * a few ms can answer before VS Code is done with the stop before; its requests for that one's
+ * frames get "not a frame of this stop" meanwhile), or the program has ended.
+ */
+async function shownWithVariables(wb) {
+    await until(async () => {
+        const log = wb.dapLog();
+        const last = log.map(m => m.msg.event).lastIndexOf('stopped');
+        return !(await wb.debugging()) || log.slice(last).some(m => m.msg.event === 'exited')
+            || log.slice(last).some(m => m.dir === 'from-adapter' && m.msg.command === 'variables' && m.msg.success);
+    }, 'the stop shown with its variables');
+    await until(async () => !(await wb.page.locator('[aria-label="Debug Variables"]').innerText().catch(() => ''))
+        .includes('is not a frame of this stop'), 'the Variables view showing the stop\'s own variables');
+}
+
+/** Clicks the Run and Debug view's toolbar button whose label starts with `label` ("Step Into", "Continue"). */
+async function debugToolbar(wb, label) {
+    const button = wb.page.locator(`ul[aria-label="Run and Debug actions"] a.action-label[aria-label^="${label}"]`).first();
+    await until(async () => {
+        await button.click({ timeout: 10_000 });
+        return true;
+    }, `the "${label}" button of the debug toolbar`, WAIT, 500);
+}
+
+test('7. stepping: Step Into, Step Out and Step Over move the highlight to gdb\'s lines', async () => {
+    const program = sample('breakpoints_O0');
+    const source = path.join(path.dirname(program), '..', 'src', 'breakpoints.c');
+    const call = markerLine(source, 'call-hot');
+    const args = ['1', '4', '-'];
+    // (no Step Over inside hot at -O0: a `next` over its always_inline call of twice() does not step over it yet)
+    const steps = ['step', 'finish', 'next', 'next'];
+    const commands = ['Step Into', 'Step Out', 'Step Over', 'Step Over']; // the debug toolbar's buttons
+    const want = gdbStepLines(program, args, `breakpoints.c:${call}`, steps);
+    const shown = [];
+    await scenario('7-stepping', {
+        type: 'ptrace', request: 'launch', name: 'Launch breakpoints (-O0)', program, args, cwd: '${workspaceFolder}',
+    }, async wb => {
+        const workspace = path.join(OUT, '7-stepping', 'workspace');
+        if (!fs.existsSync(path.join(workspace, 'src'))) fs.symlinkSync(path.dirname(source), path.join(workspace, 'src'));
+        await wb.page.keyboard.press('Control+P');
+        await wb.page.keyboard.type('breakpoints.c');
+        await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor();
+        await wb.page.keyboard.press('Enter');
+        await until(async () => (await wb.editor()).title === 'breakpoints.c', 'breakpoints.c open in the editor');
+        await revealLine(wb, call);
+        await wb.runCommand('Debug: Toggle Breakpoint');
+        await until(async () => (await wb.page.locator('.monaco-editor .codicon-debug-breakpoint').count()) > 0,
+            'the breakpoint dot in the gutter');
+        await wb.runCommand('Debug: Start Debugging');
+        await until(async () => /breakpoint/i.test(await wb.callStackState())
+            || (await wb.threads()).some(t => /breakpoint/i.test(t.state ?? '')), 'the stop on the breakpoint');
+        await until(async () => (await wb.editor()).line === want[0], `the stop on gdb's line ${want[0]}`);
+        shown.push((await wb.editor()).line);
+        await wb.screenshot('stopped-at-the-call');
+        for (let k = 0; k < commands.length; k++) {
+            const before = wb.dapLog().filter(m => m.dir === 'from-adapter' && m.msg.event === 'stopped').length;
+            await debugToolbar(wb, commands[k]);
+            await until(async () => wb.dapLog().filter(m => m.dir === 'from-adapter' && m.msg.event === 'stopped').length > before,
+                `the stop after "${commands[k]}"`);
+            const line = await until(async () => {
+                const l = (await wb.editor()).line;
+                return l === want[k + 1] && l;
+            }, `the highlight on gdb's line ${want[k + 1]} after "${commands[k]}"`).catch(async e => {
+                throw new Error(`${e.message}; shown: line ${(await wb.editor()).line}`);
+            });
+            shown.push(line);
+            await shownWithVariables(wb);
+            await wb.screenshot(`after-${k + 1}-${commands[k].replace(/\s+/g, '-').toLowerCase()}`);
+        }
+        const top = (await wb.callStack()).find(r => r.kind === 'frame');
+        console.log(`stepping: top frame ${top?.name}`);
+        // the breakpoint stays: the loop's later calls stop at it; continue each time to the end
+        const stopsOrEnd = () => wb.dapLog().filter(m => m.dir === 'from-adapter' && ['stopped', 'exited'].includes(m.msg.event));
+        for (let k = 0; k < 8 && await wb.debugging(); k++) {
+            const before = stopsOrEnd().length;
+            if (stopsOrEnd().some(m => m.msg.event === 'exited')) break;
+            await debugToolbar(wb, 'Continue').catch(e => {
+                if (!stopsOrEnd().some(m => m.msg.event === 'exited')) throw e; // else: it ended as we clicked
+            });
+            await until(async () => stopsOrEnd().length > before || !(await wb.debugging()), 'a stop or the end');
+            await shownWithVariables(wb); // as a person would: the stop shown before the next continue
+        }
+        await until(async () => !(await wb.debugging()), 'the session to end when the program exits');
+    });
+    console.log(`stepping: gdb ${JSON.stringify(want)}, shown ${JSON.stringify(shown)}`);
+    assert.deepEqual(shown, want, 'each step on the line gdb shows');
+});
+
 test('4. attach to a pid that does not exist: our error message in VS Code', async () => {
     const pid = unusedPid();
     const message = new RegExp(`no process with pid ${pid}\\b`);

@@ -39,8 +39,9 @@ public final class ExecutionHandler implements Capable {
     public CompletableFuture<ContinueResponse> resume(ContinueArguments args) {
         Guards.debuggee(session, "continue");
         session.runs();
+        session.holdStops(); // a stop that comes at once waits for this response: never a `continued` after it
         return session.group().resume().exceptionally(e -> null).thenApply(v -> {
-            transport.afterResponse("continue", session::continued);
+            transport.afterResponse("continue", session::continuedAfterResponse);
             ContinueResponse r = new ContinueResponse();
             r.setAllThreadsContinued(true);
             return r;

@@ -9,8 +9,21 @@ final class Guards {
 
     static void notEnded(Session s) {
         if (s.ended()) {
-            throw DapError.SESSION_ENDED.because("this debug session has ended (after disconnect); start a new one");
+            // a client's request after the end (VS Code asks on while it closes the session): an error, not a pop-up
+            throw DapError.SESSION_ENDED.quietly("this debug session has ended (after disconnect); start a new one");
         }
+    }
+
+    /**
+     * As {@link #debuggee}, for what a client asks by itself to show a stop (threads, the stack,
+     * scopes, variables, modules): asked after the program exited (the client was still showing
+     * its last stop), the error is not a pop-up — the {@code exited} event says it all.
+     */
+    static int shownDebuggee(Session s, String command) {
+        if (!s.ended() && s.exited()) {
+            throw DapError.PROCESS_EXITED.quietly("cannot " + command + ": process " + s.pid() + " has exited");
+        }
+        return debuggee(s, command);
     }
 
     /** There is a live debuggee (attached or launched, not exited). Returns its pid. */

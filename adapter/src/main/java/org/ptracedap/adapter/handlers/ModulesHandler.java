@@ -39,7 +39,7 @@ public final class ModulesHandler implements Capable {
     }
 
     public CompletableFuture<ModulesResponse> modules(ModulesArguments args) {
-        int pid = Guards.debuggee(session, "list modules");
+        int pid = Guards.shownDebuggee(session, "list modules");
         if (LibDw.missing() != null) {
             throw DapError.UNSUPPORTED.because(LibDw.missing());
         }
@@ -64,7 +64,7 @@ public final class ModulesHandler implements Capable {
      * map, deemphasized when not on this machine. Read on the symbols thread.
      */
     public CompletableFuture<LoadedSourcesResponse> loadedSources(LoadedSourcesArguments args) {
-        int pid = Guards.debuggee(session, "list the loaded sources");
+        int pid = Guards.shownDebuggee(session, "list the loaded sources");
         if (LibDw.missing() != null) {
             throw DapError.UNSUPPORTED.because(LibDw.missing());
         }

@@ -43,7 +43,7 @@ public final class StackHandler implements Capable {
     }
 
     public CompletableFuture<StackTraceResponse> stackTrace(StackTraceArguments args) {
-        Guards.debuggee(session, "show the stack");
+        Guards.shownDebuggee(session, "show the stack");
         int tid = args.getThreadId();
         int pid = session.ownerOf(tid);
         int start = args.getStartFrame() != null ? Math.max(0, args.getStartFrame()) : 0;

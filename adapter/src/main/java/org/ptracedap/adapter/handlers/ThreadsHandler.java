@@ -24,7 +24,7 @@ public final class ThreadsHandler implements Capable {
             none.setThreads(new Thread[0]);
             return CompletableFuture.completedFuture(none);
         }
-        Guards.debuggee(session, "list threads");
+        Guards.shownDebuggee(session, "list threads");
         return session.group().threads().exceptionally(e -> List.of()).thenApply(list -> {
             int main = session.pid();
             List<Thread> threads = new ArrayList<>();

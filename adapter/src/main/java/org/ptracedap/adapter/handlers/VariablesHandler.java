@@ -97,7 +97,7 @@ public final class VariablesHandler implements Capable {
     }
 
     public CompletableFuture<ScopesResponse> scopes(ScopesArguments args) {
-        Guards.debuggee(session, "show scopes");
+        Guards.shownDebuggee(session, "show scopes");
         FrameIds.Frame frame = frame(args.getFrameId());
         Scope registers = new Scope();
         registers.setName(VariableRefs.REGISTERS);
@@ -143,7 +143,7 @@ public final class VariablesHandler implements Capable {
     }
 
     public CompletableFuture<VariablesResponse> variables(VariablesArguments args) {
-        Guards.debuggee(session, "show variables");
+        Guards.shownDebuggee(session, "show variables");
         Object node = session.refs.node(args.getVariablesReference());
         boolean hex = args.getFormat() != null && Boolean.TRUE.equals(args.getFormat().getHex());
         if (node instanceof VariableRefs.Scope scope && scope.kind().equals(VariableRefs.REGISTERS)) {
@@ -175,7 +175,8 @@ public final class VariablesHandler implements Capable {
                 return response(vars);
             }).handle((r, e) -> answer(r, e, value.frame().tid()));
         }
-        throw DapError.BAD_ARGUMENTS.because("variables reference " + args.getVariablesReference() + " is not one of this stop"
+        // a request of the stop before (a client asks on while the program runs on): an error, not a pop-up
+        throw DapError.BAD_ARGUMENTS.quietly("variables reference " + args.getVariablesReference() + " is not one of this stop"
                 + " (the program ran since it was shown); ask for the scopes again");
     }
 
@@ -497,7 +498,7 @@ public final class VariablesHandler implements Capable {
     private FrameIds.Frame frame(int id) {
         FrameIds.Frame frame = session.frames.frame(id);
         if (frame == null) {
-            throw DapError.BAD_ARGUMENTS.because("frame " + id + " is not a frame of this stop (the program ran since it was"
+            throw DapError.BAD_ARGUMENTS.quietly("frame " + id + " is not a frame of this stop (the program ran since it was"
                     + " shown); ask for the stack again");
         }
         return frame;

@@ -551,7 +551,7 @@ public final class Session implements Consumer<TraceEvent> {
             args.setDescription("Paused on signal " + name);
             args.setText(name + " received by thread " + s.tid());
             stops();
-            c.stopped(args);
+            announce(args);
             warmStacks(s.tid()); // after the event: it must not wait for this work
         } else if (e instanceof TraceEvent.Stopped s && s.reason() == TraceEvent.StopReason.BREAKPOINT) {
             flushLog(); // what the logpoints printed before the stop comes before it
@@ -566,7 +566,7 @@ public final class Session implements Consumer<TraceEvent> {
                 args.setPreserveFocusHint(true); // another thread's hit during a step: the editor stays with the stepping one
             }
             stops();
-            c.stopped(args);
+            announce(args);
             warmStacks(s.tid());
         } else if (e instanceof TraceEvent.Resumed) {
             runs();
@@ -716,7 +716,7 @@ public final class Session implements Consumer<TraceEvent> {
         args.setThreadId(threadId);
         args.setAllThreadsStopped(true);
         stops();
-        client.stopped(args);
+        announce(args);
         warmStacks(threadId); // after the event: it must not wait for this work
     }
 
@@ -727,8 +727,49 @@ public final class Session implements Consumer<TraceEvent> {
         args.setThreadId(threadId);
         args.setAllThreadsStopped(true);
         stops();
-        client.stopped(args);
+        announce(args);
         warmStacks(threadId);
+    }
+
+    // a continue's response comes before the stop it led to, and its `continued` event never after that stop
+    private final Object announcing_ = new Object();
+    private boolean holdingStops;
+    private final java.util.List<StoppedEventArguments> heldStops = new java.util.ArrayList<>();
+
+    /** Sends a stopped event, or keeps it while a continue's response is on its way. */
+    private void announce(StoppedEventArguments args) {
+        synchronized (announcing_) {
+            if (holdingStops) {
+                heldStops.add(args);
+                return;
+            }
+        }
+        client.stopped(args);
+    }
+
+    /** A continue is being answered: stops that come before its response is written wait for it. */
+    public void holdStops() {
+        synchronized (announcing_) {
+            holdingStops = true;
+        }
+    }
+
+    /**
+     * The continue's response is written: the {@code continued} event, unless the program
+     * stopped already (then that stop, and no continued after it).
+     */
+    public void continuedAfterResponse() {
+        java.util.List<StoppedEventArguments> held;
+        synchronized (announcing_) {
+            holdingStops = false;
+            held = new java.util.ArrayList<>(heldStops);
+            heldStops.clear();
+            if (held.isEmpty()) {
+                continued();
+                return;
+            }
+        }
+        held.forEach(client::stopped);
     }
 
     public void continued() {
@@ -775,7 +816,7 @@ public final class Session implements Consumer<TraceEvent> {
         args.setThreadId(pid);
         args.setAllThreadsStopped(true);
         stops();
-        client.stopped(args);
+        announce(args);
         warmStacks(pid); // after the event: it must not wait for this work
     }
 

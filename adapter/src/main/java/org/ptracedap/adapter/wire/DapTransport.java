@@ -128,7 +128,8 @@ public final class DapTransport {
                 // A request read before the disconnect whose work ended after it (a thread list
                 // of a process detached meanwhile): once the session is over, nothing succeeds.
                 r.setResult(null);
-                r.setError(DapError.SESSION_ENDED.because("this debug session has ended (after disconnect); "
+                // (not a pop-up: the client asked on while it closed the session)
+                r.setError(DapError.SESSION_ENDED.quietly("this debug session has ended (after disconnect); "
                         + "start a new one").getResponseError());
             }
             if ("disconnect".equals(r.getMethod()) && r.getError() == null) {
@@ -204,7 +205,7 @@ public final class DapTransport {
             DebugResponseMessage r = new DebugResponseMessage();
             r.setRawId(org.eclipse.lsp4j.jsonrpc.messages.Either.forRight(e.seq()));
             r.setMethod(e.command());
-            r.setError(DapError.SESSION_ENDED.because(why).getResponseError());
+            r.setError(DapError.SESSION_ENDED.quietly(why).getResponseError());
             emit(out, r, after);
         }
     }
