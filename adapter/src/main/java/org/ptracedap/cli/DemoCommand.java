@@ -38,7 +38,8 @@ import org.ptracedap.engine.Tracer;
  * running a bundled sample and printing a live transcript — threads appearing and exiting while
  * it runs, a pause that lists every thread with its name, its top frame and its call chain (and
  * the line of the sample's own source it is at), continue, a conditional breakpoint hit once
- * (with the value its condition tested), a logpoint printing as threads leave, exit code.
+ * (with the value its condition tested), a step over that line, a logpoint printing as threads
+ * leave, exit code.
  *
  * <p>Threads: the adapter serves on its own thread; LSP4J calls the client's event methods on
  * its reader thread; the main thread drives the requests.
@@ -131,6 +132,14 @@ final class DemoCommand {
         String number = dap.evaluate(eval).get(TIMEOUT, TimeUnit.SECONDS).getResult();
         out.println("   thread " + hit + " is at " + top.getName() + " (" + top.getSource().getName() + ":" + top.getLine()
                 + "), number = " + number);
+        out.println("-> next (step over the line, on thread " + hit + ")");
+        org.eclipse.lsp4j.debug.NextArguments next = new org.eclipse.lsp4j.debug.NextArguments();
+        next.setThreadId(hit);
+        dap.next(next).get(TIMEOUT, TimeUnit.SECONDS);
+        client.stepped.await(TIMEOUT, TimeUnit.SECONDS);
+        org.eclipse.lsp4j.debug.StackFrame after = dap.stackTrace(st).get(TIMEOUT, TimeUnit.SECONDS).getStackFrames()[0];
+        out.println("   thread " + hit + " stepped to " + after.getName() + " (" + after.getSource().getName() + ":"
+                + after.getLine() + ")");
         out.println("-> continue");
         dap.continue_(cont).get(TIMEOUT, TimeUnit.SECONDS);
 
@@ -200,6 +209,7 @@ final class DemoCommand {
         final CountDownLatch started = new CountDownLatch(5);
         final CountDownLatch stopped = new CountDownLatch(1);
         final CountDownLatch breakpointHit = new CountDownLatch(1);
+        final CountDownLatch stepped = new CountDownLatch(1);
         volatile int hitThread;
         final CountDownLatch terminated = new CountDownLatch(1);
         private final List<String> pending = new ArrayList<>();
@@ -232,6 +242,8 @@ final class DemoCommand {
             if ("breakpoint".equals(args.getReason())) {
                 hitThread = args.getThreadId();
                 breakpointHit.countDown();
+            } else if ("step".equals(args.getReason())) {
+                stepped.countDown();
             } else {
                 stopped.countDown();
             }

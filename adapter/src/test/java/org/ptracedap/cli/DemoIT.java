@@ -28,7 +28,13 @@ class DemoIT {
             // a conditional breakpoint stops once, for thread 6; a logpoint on the same line prints for each thread once
             assertTrue(Pattern.compile("<- breakpoint 1 verified at line \\d+").matcher(out).find(), out);
             assertEquals(1, Pattern.compile("<- stopped: reason breakpoint").matcher(out).results().count(), out);
-            assertTrue(Pattern.compile("is at thread_main \\(chapter_threads\\.c:\\d+\\), number = 6").matcher(out).find(), out);
+            java.util.regex.Matcher at = Pattern.compile("is at thread_main \\(chapter_threads\\.c:(\\d+)\\), number = 6").matcher(out);
+            assertTrue(at.find(), out);
+            // then a next on that thread: a stop of reason step, further down the same function
+            java.util.regex.Matcher stepped = Pattern.compile("stepped to thread_main \\(chapter_threads\\.c:(\\d+)\\)").matcher(out);
+            assertTrue(stepped.find(), out);
+            assertTrue(Integer.parseInt(stepped.group(1)) > Integer.parseInt(at.group(1)), out);
+            assertEquals(1, Pattern.compile("<- stopped: reason step").matcher(out).results().count(), out);
             for (int n = 1; n <= 8; n++) {
                 assertEquals(1, Pattern.compile("logpoint: thread " + n + " starts, tid \\d+").matcher(out).results().count(), out);
             }
