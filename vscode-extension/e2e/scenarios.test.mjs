@@ -481,6 +481,21 @@ function gdbStopLine(binary, args, spec, condition) {
     return Number(m[1]);
 }
 
+/**
+ * Opens `source` in the editor as a user's checkout has it: its folder linked as `src` into the
+ * workspace of scenario `name`, the file found with Quick Open.
+ */
+async function openThroughSymlink(wb, name, source) {
+    const workspace = path.join(OUT, name, 'workspace');
+    if (!fs.existsSync(path.join(workspace, 'src'))) fs.symlinkSync(path.dirname(source), path.join(workspace, 'src'));
+    const file = path.basename(source);
+    await wb.page.keyboard.press('Control+P');
+    await wb.page.keyboard.type(file);
+    await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor();
+    await wb.page.keyboard.press('Enter');
+    await until(async () => (await wb.editor()).title === file, `${file} open in the editor`);
+}
+
 /** The editor's line `line` (1-based) of the active editor: its view line element, scrolled into view first. */
 async function revealLine(wb, line) {
     await until(async () => {
@@ -536,14 +551,7 @@ test('6. breakpoints: a gutter click, a conditional breakpoint and a logpoint, e
         type: 'ptrace', request: 'launch', name: 'Launch breakpoints', program, args,
         cwd: '${workspaceFolder}',
     }, async wb => {
-        // the sources, as a user's checkout has them: through a symlink in the workspace
-        const workspace = path.join(OUT, '6-breakpoints', 'workspace');
-        if (!fs.existsSync(path.join(workspace, 'src'))) fs.symlinkSync(path.dirname(source), path.join(workspace, 'src'));
-        await wb.page.keyboard.press('Control+P');
-        await wb.page.keyboard.type('breakpoints.c');
-        await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor();
-        await wb.page.keyboard.press('Enter');
-        await until(async () => (await wb.editor()).title === 'breakpoints.c', 'breakpoints.c open in the editor');
+        await openThroughSymlink(wb, '6-breakpoints', source);
         // a breakpoint by a click in the gutter, on the line that prints the checksum
         await revealLine(wb, checksum);
         const row = wb.page.locator('.monaco-editor .view-line').filter({ hasText: 'printf("checksum' }).first();
@@ -657,13 +665,7 @@ test('7. stepping: Step Into, Step Out and Step Over move the highlight to gdb\'
     await scenario('7-stepping', {
         type: 'ptrace', request: 'launch', name: 'Launch breakpoints (-O0)', program, args, cwd: '${workspaceFolder}',
     }, async wb => {
-        const workspace = path.join(OUT, '7-stepping', 'workspace');
-        if (!fs.existsSync(path.join(workspace, 'src'))) fs.symlinkSync(path.dirname(source), path.join(workspace, 'src'));
-        await wb.page.keyboard.press('Control+P');
-        await wb.page.keyboard.type('breakpoints.c');
-        await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor();
-        await wb.page.keyboard.press('Enter');
-        await until(async () => (await wb.editor()).title === 'breakpoints.c', 'breakpoints.c open in the editor');
+        await openThroughSymlink(wb, '7-stepping', source);
         await revealLine(wb, call);
         await wb.runCommand('Debug: Toggle Breakpoint');
         await until(async () => (await wb.page.locator('.monaco-editor .codicon-debug-breakpoint').count()) > 0,

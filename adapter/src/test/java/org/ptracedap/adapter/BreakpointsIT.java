@@ -27,15 +27,8 @@ import org.ptracedap.testing.GdbPython;
 class BreakpointsIT {
     private static final Path SOURCE = Path.of("../samples/src/breakpoints.c").toAbsolutePath().normalize();
 
-    /** The line of marker comment {@code BP:name} in the sample's source. */
     private static int line(String marker) throws Exception {
-        List<String> lines = Files.readAllLines(SOURCE);
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).matches(".*/\\* BP:" + marker + "[ :].*")) {
-                return i + 1;
-            }
-        }
-        throw new AssertionError("no marker " + marker);
+        return Markers.line(SOURCE, marker);
     }
 
     /** The line gdb puts a breakpoint at for {@code spec} ({@code file:line} or a function), in the sample binary. */

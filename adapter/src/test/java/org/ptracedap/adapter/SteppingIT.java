@@ -24,13 +24,7 @@ class SteppingIT {
     private static final Path SOURCE = Path.of("../samples/src/breakpoints.c").toAbsolutePath().normalize();
 
     private static int line(String marker) throws Exception {
-        List<String> lines = Files.readAllLines(SOURCE);
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).matches(".*/\\* BP:" + marker + "[ :].*")) {
-                return i + 1;
-            }
-        }
-        throw new AssertionError("no marker " + marker);
+        return Markers.line(SOURCE, marker);
     }
 
     /** Where gdb is after each of STEPS from the stop at breakpoints.c:LINE: "function line offset-in-binary". */

@@ -211,17 +211,8 @@ public final class Symbols implements AutoCloseable {
      * where the pc has no DWARF.
      */
     public FrameVariables.Frame variables(long pc, int inlineDepth, FrameVariables.Machine machine) {
-        Pointer module = LibDw.dwfl_addrmodule(session.dwfl, pc);
-        if (module == null) {
-            return FrameVariables.Frame.none();
-        }
-        LongByReference bias = new LongByReference();
-        Pointer cu = LibDw.dwfl_module_addrdie(module, pc, bias);
-        if (cu == null || LibDw.dwarf_haspc(cu, pc - bias.getValue()) != 1) {
-            cu = cuCovering(module, pc, bias);
-        }
-        return cu == null ? FrameVariables.Frame.none()
-                : FrameVariables.of(session.dwfl, cu, bias.getValue(), pc, inlineDepth, machine);
+        UnitAt u = unitAt(pc);
+        return u == null ? FrameVariables.Frame.none() : FrameVariables.of(session.dwfl, u.cu(), u.bias(), pc, inlineDepth, machine);
     }
 
     /**
@@ -232,17 +223,13 @@ public final class Symbols implements AutoCloseable {
     public record LineRange(String file, int line, long start, long end, boolean statement) {}
 
     public LineRange lineRange(long pc) {
-        Pointer module = LibDw.dwfl_addrmodule(session.dwfl, pc);
-        if (module == null) {
+        UnitAt u = unitAt(pc);
+        if (u == null) {
             return null;
         }
-        LongByReference bias = new LongByReference();
-        Pointer cu = LibDw.dwfl_module_addrdie(module, pc, bias);
-        if (cu == null || LibDw.dwarf_haspc(cu, pc - bias.getValue()) != 1) {
-            cu = cuCovering(module, pc, bias);
-        }
-        LineTable table = cu == null ? null : lineTable(cu);
-        long b = bias.getValue();
+        Pointer cu = u.cu();
+        LineTable table = lineTable(cu);
+        long b = u.bias();
         Pointer row = table == null ? null : table.rowAt(pc - b);
         if (row == null) {
             return null;
@@ -266,6 +253,14 @@ public final class Symbols implements AutoCloseable {
      * for evaluating there without the debug info ({@link FramePlan}); null where the pc has no DWARF.
      */
     public FramePlan plan(long pc) {
+        UnitAt u = unitAt(pc);
+        return u == null ? null : FrameVariables.plan(u.cu(), u.bias(), pc, cfaAt(u.module(), pc));
+    }
+
+    /** The module holding {@code pc}, the compilation unit that covers it and the module's bias; null if none does. */
+    private record UnitAt(Pointer module, Pointer cu, long bias) {}
+
+    private UnitAt unitAt(long pc) {
         Pointer module = LibDw.dwfl_addrmodule(session.dwfl, pc);
         if (module == null) {
             return null;
@@ -275,7 +270,7 @@ public final class Symbols implements AutoCloseable {
         if (cu == null || LibDw.dwarf_haspc(cu, pc - bias.getValue()) != 1) {
             cu = cuCovering(module, pc, bias);
         }
-        return cu == null ? null : FrameVariables.plan(cu, bias.getValue(), pc, cfaAt(module, pc));
+        return cu == null ? null : new UnitAt(module, cu, bias.getValue());
     }
 
     /** The CFA at {@code pc} as a DWARF expression, from the module's .eh_frame or .debug_frame; null if neither covers it. */
