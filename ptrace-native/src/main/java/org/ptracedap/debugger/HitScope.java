@@ -161,17 +161,5 @@ final class HitScope implements Scope {
         public boolean write(long address, byte[] bytes) {
             return false;
         }
-
-        OptionalLong word(long address, int size) {
-            byte[] b = new byte[Math.min(Math.max(size, 0), 8)];
-            if (read(address, b) != b.length) {
-                return OptionalLong.empty();
-            }
-            long v = 0;
-            for (int k = b.length - 1; k >= 0; k--) {
-                v = v << 8 | (b[k] & 0xff);
-            }
-            return OptionalLong.of(v);
-        }
     }
 }

@@ -119,6 +119,11 @@ public final class Locals {
             this.from = from;
         }
 
+        /** On the symbols thread: the type of the variable whose type DIE is {@code die}, resolved and kept for the hits. */
+        private void keepType(org.ptracedap.debuginfo.Symbols symbols, Pointer dwarf, long bias, Pointer die) {
+            types.put(die, resolved(symbols.types(dwarf, bias).typeOf(die)));
+        }
+
         /** Still what the process has there (its debug info not read again since). */
         boolean current() {
             return !from.closed();
@@ -167,7 +172,7 @@ public final class Locals {
             HitPlan plan = new HitPlan(frame, symbols);
             for (FramePlan.Planned v : frame.variables()) {
                 if (v.typeDie() != null) {
-                    plan.types.put(v.typeDie(), HitPlan.resolved(symbols.types(v.dwarf(), frame.bias()).typeOf(v.typeDie())));
+                    plan.keepType(symbols, v.dwarf(), frame.bias(), v.typeDie());
                 }
             }
             return plan;
@@ -203,7 +208,7 @@ public final class Locals {
                 if (plan != null && plan.from == symbols) {
                     // kept for the next hit: a global's location needs no frame
                     if (g != null && g.typeDie() != null) {
-                        plan.types.put(g.typeDie(), HitPlan.resolved(symbols.types(g.dwarf(), g.bias()).typeOf(g.typeDie())));
+                        plan.keepType(symbols, g.dwarf(), g.bias(), g.typeDie());
                     }
                     plan.globals.put(name, java.util.Optional.ofNullable(g));
                 }
@@ -275,15 +280,7 @@ public final class Locals {
 
             @Override
             public OptionalLong read(long address, int size) {
-                byte[] b = new byte[Math.min(Math.max(size, 0), 8)];
-                if (memory.read(address, b) != b.length) {
-                    return OptionalLong.empty();
-                }
-                long v = 0;
-                for (int k = b.length - 1; k >= 0; k--) {
-                    v = v << 8 | (b[k] & 0xff);
-                }
-                return OptionalLong.of(v);
+                return memory.word(address, size);
             }
 
             @Override

@@ -3,7 +3,6 @@ package org.ptracedap.engine;
 import java.util.concurrent.CompletableFuture;
 import org.ptracedap.engine.TracedProcess.Mode;
 import org.ptracedap.engine.TracedThread.State;
-import org.ptracedap.sys.Signals;
 import org.ptracedap.sys.SyscallException;
 
 /**
@@ -232,8 +231,7 @@ final class Steps {
         if (r == null || Long.compareUnsigned(r.rsp(), s.resumeAbove) <= 0) {
             return false;
         }
-        engine.breakpoints.removeInternal(t.proc, at);
-        s.resumeAt = 0;
+        dropOwn(t, s);
         t.hitAt = 0; // not a hit of anyone's: the int3 is gone (or the user's, which this thread now owes nothing)
         t.stopped(0, false);
         TracedGroup g = t.proc.group;
@@ -274,10 +272,7 @@ final class Steps {
         if (t.step == s) {
             t.step = null;
         }
-        if (s.resumeAt != 0) {
-            engine.breakpoints.removeInternal(t.proc, s.resumeAt);
-            s.resumeAt = 0;
-        }
+        dropOwn(t, s);
         s.done.complete(new StepPlan.End(rip, s.enteredCall));
     }
 
@@ -291,10 +286,7 @@ final class Steps {
         if (t.proc.group != null) {
             t.proc.group.waitingSteps.remove(t);
         }
-        if (s.resumeAt != 0) {
-            engine.breakpoints.removeInternal(t.proc, s.resumeAt);
-            s.resumeAt = 0;
-        }
+        dropOwn(t, s);
         s.done.cancel(false);
     }
 
@@ -305,10 +297,16 @@ final class Steps {
             return;
         }
         t.step = null;
+        dropOwn(t, s);
+        s.done.completeExceptionally(new TraceException("thread " + t.tid + " ended before its step did"));
+    }
+
+    /** The step's own int3 out (if it has one in). */
+    private void dropOwn(TracedThread t, Stepping s) {
         if (s.resumeAt != 0 && t.proc.mode != Mode.LAUNCHING) {
             engine.breakpoints.removeInternal(t.proc, s.resumeAt);
         }
-        s.done.completeExceptionally(new TraceException("thread " + t.tid + " ended before its step did"));
+        s.resumeAt = 0;
     }
 
     private Registers registers(TracedThread t) {
@@ -317,9 +315,5 @@ final class Steps {
         } catch (SyscallException e) {
             return null;
         }
-    }
-
-    static boolean isTrap(int sig) {
-        return sig == Signals.SIGTRAP;
     }
 }

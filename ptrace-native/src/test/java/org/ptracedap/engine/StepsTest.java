@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.ptracedap.engine.Sample.LONG;
 import static org.ptracedap.engine.Sample.bin;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -184,20 +183,14 @@ class StepsTest {
         TraceEvent.Stopped s = stop(1);
         assertEquals(call, s.address());
         Registers at = get(group.registers(s.tid()));
-        Set<Long> calls = new HashSet<>();
         CompletableFuture<StepPlan.End> over = group.step(s.tid(), StepPlan.over(List.of(new long[] {call, call + length})));
-        int stops = resumeUntilDoneAnyHit(over, 2, calls);
+        int stops = untilDone(over, 2, other -> { }); // the other threads' hits of the call site
         assertEquals(call + length, get(over).rip());
         Registers back = get(group.registers(s.tid()));
         assertEquals(at.rsp(), back.rsp(), "in worker's frame");
         assertEquals((at.rdi() * 100000L + at.rsi()) * 2 + 1, back.rax(), "hot's result for this call");
         assertEquals(stops, rec.of(pid, TraceEvent.Stopped.class).size());
         finishCleanly(call);
-    }
-
-    /** As resumeUntilDone, the stops being hits of the call site by the other threads. */
-    private int resumeUntilDoneAnyHit(CompletableFuture<StepPlan.End> step, int stopsSoFar, Set<Long> calls) throws Exception {
-        return untilDone(step, stopsSoFar, s -> { });
     }
 
     /** The address of the first {@code call target} in the function at {@code function}. */

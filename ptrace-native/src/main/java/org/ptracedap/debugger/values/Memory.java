@@ -11,4 +11,17 @@ public interface Memory {
 
     /** Writes {@code bytes} at {@code address}; false if it could not be written (a hover never writes). */
     boolean write(long address, byte[] bytes);
+
+    /** {@code size} (at most 8) bytes at {@code address} as a little-endian number, or empty if they cannot all be read. */
+    default java.util.OptionalLong word(long address, int size) {
+        byte[] b = new byte[Math.min(Math.max(size, 0), 8)];
+        if (read(address, b) != b.length) {
+            return java.util.OptionalLong.empty();
+        }
+        long v = 0;
+        for (int k = b.length - 1; k >= 0; k--) {
+            v = v << 8 | (b[k] & 0xff);
+        }
+        return java.util.OptionalLong.of(v);
+    }
 }
