@@ -142,6 +142,11 @@ public final class Session implements Consumer<TraceEvent> {
      */
     public void runs() {
         paused = false;
+        forgetFrames();
+    }
+
+    /** The frames, references and stacks read for the last stop are stale (the threads ran, or will). */
+    private void forgetFrames() {
         frames.clear();
         refs.clear();
         frameScopes.clear();
@@ -667,6 +672,8 @@ public final class Session implements Consumer<TraceEvent> {
     }
 
     private void stops() {
+        // the threads may have run since the last stop without a Resumed (a step's run over a call)
+        forgetFrames();
         paused = true;
         org.ptracedap.debugger.DebugInfo d = debugInfo;
         if (d != null) {
@@ -711,8 +718,13 @@ public final class Session implements Consumer<TraceEvent> {
 
     /** Every process of the session is stopped by a pause. */
     public void stoppedByPause(int threadId) {
+        stoppedAll(StoppedEventArgumentsReason.PAUSE, threadId);
+    }
+
+    /** Every thread is stopped, for {@code reason}, thread {@code threadId} the one to show. */
+    private void stoppedAll(String reason, int threadId) {
         StoppedEventArguments args = new StoppedEventArguments();
-        args.setReason(StoppedEventArgumentsReason.PAUSE);
+        args.setReason(reason);
         args.setThreadId(threadId);
         args.setAllThreadsStopped(true);
         stops();
@@ -722,23 +734,17 @@ public final class Session implements Consumer<TraceEvent> {
 
     /** Thread {@code threadId}'s step is over: every thread is stopped. */
     public void stoppedByStep(int threadId) {
-        StoppedEventArguments args = new StoppedEventArguments();
-        args.setReason(StoppedEventArgumentsReason.STEP);
-        args.setThreadId(threadId);
-        args.setAllThreadsStopped(true);
-        stops();
-        announce(args);
-        warmStacks(threadId);
+        stoppedAll(StoppedEventArgumentsReason.STEP, threadId);
     }
 
     // a continue's response comes before the stop it led to, and its `continued` event never after that stop
-    private final Object announcing_ = new Object();
+    private final Object stopsLock = new Object();
     private boolean holdingStops;
     private final java.util.List<StoppedEventArguments> heldStops = new java.util.ArrayList<>();
 
     /** Sends a stopped event, or keeps it while a continue's response is on its way. */
     private void announce(StoppedEventArguments args) {
-        synchronized (announcing_) {
+        synchronized (stopsLock) {
             if (holdingStops) {
                 heldStops.add(args);
                 return;
@@ -749,7 +755,7 @@ public final class Session implements Consumer<TraceEvent> {
 
     /** A continue is being answered: stops that come before its response is written wait for it. */
     public void holdStops() {
-        synchronized (announcing_) {
+        synchronized (stopsLock) {
             holdingStops = true;
         }
     }
@@ -760,7 +766,7 @@ public final class Session implements Consumer<TraceEvent> {
      */
     public void continuedAfterResponse() {
         java.util.List<StoppedEventArguments> held;
-        synchronized (announcing_) {
+        synchronized (stopsLock) {
             holdingStops = false;
             held = new java.util.ArrayList<>(heldStops);
             heldStops.clear();
@@ -811,13 +817,7 @@ public final class Session implements Consumer<TraceEvent> {
 
     /** Announces the entry stop (stopOnEntry). */
     public void stoppedOnEntry() {
-        StoppedEventArguments args = new StoppedEventArguments();
-        args.setReason(StoppedEventArgumentsReason.ENTRY);
-        args.setThreadId(pid);
-        args.setAllThreadsStopped(true);
-        stops();
-        announce(args);
-        warmStacks(pid); // after the event: it must not wait for this work
+        stoppedAll(StoppedEventArgumentsReason.ENTRY, pid);
     }
 
     // ------------------------------------------------------------------ child sessions
